@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { techniqueNames } from '../shared/techniques.ts'
+import { Feed } from './feed/feed.ts'
+import feedRoutes from './feed/feed-routes.ts'
+import { Ticker } from './feed/ticker.ts'
+import origin from './origin.ts'
+import pages from './pages.ts'
+import { type TechniqueOptions, techniques } from './techniques/index.ts'
+import websocketServer from './websocket-server.ts'
+import wirePlugin from './wire/wire-plugin.ts'
+import wireRoutes from './wire/wire-routes.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one sequenced feed all six techniques read. */
+    feed: Feed
+    /** Publishes `tick` events at the configured rate. */
+    ticker: Ticker
+  }
+}
+
+export interface AppOptions extends TechniqueOptions {
+  /** Events kept for resuming clients (default 1000). */
+  feedCapacity?: number
+  /** Tick events per second at start, 0–50 (default 1; 0 = off). */
+  feedRate?: number
+  /** Origins besides our own that may open WebSockets. */
+  allowedOrigins?: string[]
+  /** Largest WebSocket message accepted, bytes (default 4 KiB). */
+  websocketMaxPayload?: number
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Builds the app without listening, so tests and `main.ts` share it. */
+export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false })
+
+  const feed = new Feed({ capacity: options.feedCapacity ?? 1000 })
+  const ticker = new Ticker(feed, options.feedRate ?? 1)
+  app.decorate('feed', feed)
+  app.decorate('ticker', ticker)
+  app.addHook('onReady', async () => ticker.start())
+  app.addHook('onClose', async () => ticker.stop())
+
+  await app.register(wirePlugin)
+  await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
+  await app.register(websocketServer, { maxPayload: options.websocketMaxPayload })
+
+  for (const name of techniqueNames) await app.register(techniques[name], options)
+  await app.register(feedRoutes)
+  await app.register(wireRoutes)
+  await app.register(pages)
+  return app
+}

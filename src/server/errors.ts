@@ -1,0 +1,23 @@
+import createError from '@fastify/error'
+import { limits } from '../shared/feed-event.ts'
+
+// Every error the API can answer with, declared once with its code and status.
+// Fastify turns them into `{ statusCode, code, error, message }`.
+
+export const ChatTextInvalid = createError(
+  'WW_ERR_CHAT_TEXT',
+  `chat text must be 1 to ${limits.chatTextMax} characters after trimming`,
+  400
+)
+
+export const OriginRefused = createError(
+  'WW_ERR_ORIGIN',
+  "WebSocket refused: Origin %s is not this server's own nor in ALLOWED_ORIGINS",
+  403
+)
+
+export const NotAWebSocket = createError(
+  'WW_ERR_NOT_WEBSOCKET',
+  '%s only speaks WebSocket: send an Upgrade request',
+  426
+)

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { limits } from '../../shared/feed-event.ts'
+import { clientIdSchema } from '../schemas.ts'
+import { publishChat } from './chat.ts'
+import type { TickerSettings } from './ticker.ts'
+
+const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+
+/**
+ * The feed's own endpoints: `POST /feed/messages` is how the five HTTP techniques
+ * send client → server; `/feed/ticker` reads and changes the tick generator.
+ */
+const feedRoutes: FastifyPluginAsync = async (app) => {
+  app.post<{ Body: { text: string } }>(
+    '/feed/messages',
+    {
+      config: { wireRow: 'messages' },
+      // A generous raw bound; the real 1–280 rule is checked after trimming.
+      bodyLimit: 16 * 1024,
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          required: ['text'],
+          properties: { text: { type: 'string', maxLength: 4 * limits.chatTextMax } }
+        }
+      }
+    },
+    async (request, reply) => {
+      const event = publishChat(app.feed, request.body.text)
+      return reply.code(201).send({ event })
+    }
+  )
+
+  app.get('/feed/ticker', { schema: { querystring: clientQuery } }, async () => app.ticker.settings)
+
+  app.put<{ Body: Partial<TickerSettings> }>(
+    '/feed/ticker',
+    {
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: {
+            rate: { type: 'number', minimum: 0, maximum: limits.feedRateMax },
+            paused: { type: 'boolean' }
+          }
+        }
+      }
+    },
+    async (request) => app.ticker.update(request.body)
+  )
+}
+
+export default feedRoutes

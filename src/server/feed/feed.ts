@@ -1,0 +1,108 @@
+import type { FeedEvent, FeedPage } from '../../shared/feed-event.ts'
+import { limits } from '../../shared/feed-event.ts'
+
+/** Called with every event published after subscribing. */
+export type FeedListener = (event: FeedEvent) => void
+
+/** What `since(cursor)` returns: the events after the cursor, and whether some were lost. */
+export interface Catchup {
+  events: FeedEvent[]
+  /** True when the cursor is older than the kept history (or newer than the feed): events were missed. */
+  reset: boolean
+}
+
+/**
+ * The one sequenced feed every technique reads.
+ * Ids rise by one per event, so the kept history is a ring buffer indexed by id
+ * and `since(cursor)` is a slice, never a search.
+ */
+export class Feed {
+  readonly capacity: number
+  #ring: FeedEvent[] = []
+  #latest = 0
+  #listeners = new Set<FeedListener>()
+  #clock: () => number
+
+  constructor({ capacity = 1000, clock = Date.now }: { capacity?: number; clock?: () => number } = {}) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('feed capacity must be a positive integer')
+    this.capacity = capacity
+    this.#clock = clock
+  }
+
+  /** Id of the newest event, 0 before the first. */
+  get latest(): number {
+    return this.#latest
+  }
+
+  /** Id of the oldest event still kept, or `latest + 1` when empty. */
+  get oldest(): number {
+    return this.#latest - this.#keptCount() + 1
+  }
+
+  /** Appends an event, stamps it with the next id and the server clock, and tells every subscriber. */
+  publish(kind: FeedEvent['kind'], data: FeedEvent['data']): FeedEvent {
+    const event: FeedEvent = { id: this.#latest + 1, at: this.#clock(), kind, data }
+    this.#latest = event.id
+    this.#ring[(event.id - 1) % this.capacity] = event
+    for (const listener of this.#listeners) {
+      // One failing subscriber must not stop the others from getting the event.
+      try {
+        listener(event)
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error
+        })
+      }
+    }
+    return event
+  }
+
+  /**
+   * Events with id > cursor, in order. Without a cursor: the last few, as a starting view.
+   * A cursor older than the kept history, or ahead of the feed (the server restarted),
+   * gets what is kept plus `reset: true`, so a gap is never silent.
+   */
+  since(cursor?: number): Catchup {
+    const oldest = this.oldest
+    if (cursor === undefined)
+      return { events: this.#slice(Math.max(oldest, this.#latest - limits.backlog + 1)), reset: false }
+    if (cursor > this.#latest) return { events: this.#slice(oldest), reset: true }
+    if (cursor < oldest - 1) return { events: this.#slice(oldest), reset: true }
+    return { events: this.#slice(cursor + 1), reset: false }
+  }
+
+  /** The answer of a pull technique for this cursor. */
+  page(cursor?: number): FeedPage {
+    const { events, reset } = this.since(cursor)
+    return reset ? { events, latest: this.#latest, reset: true } : { events, latest: this.#latest }
+  }
+
+  /** The newest `count` events, newest last. */
+  recent(count: number): FeedEvent[] {
+    return this.#slice(Math.max(this.oldest, this.#latest - count + 1))
+  }
+
+  /** Calls `listener` for every event published from now on; returns the unsubscribe function. */
+  subscribe(listener: FeedListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  /** How many listeners are attached: lets tests prove a closed connection unsubscribed. */
+  get subscriberCount(): number {
+    return this.#listeners.size
+  }
+
+  #keptCount(): number {
+    return Math.min(this.#latest, this.capacity)
+  }
+
+  #slice(fromId: number): FeedEvent[] {
+    const events: FeedEvent[] = []
+    for (let id = fromId; id <= this.#latest; id++) {
+      const event = this.#ring[(id - 1) % this.capacity]
+      if (event) events.push(event)
+    }
+    return events
+  }
+}

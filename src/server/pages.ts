@@ -1,0 +1,13 @@
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyPluginAsync } from 'fastify'
+
+/** Where esbuild writes the browser bundle next to the hand-written HTML and CSS. */
+export const publicDir = fileURLToPath(new URL('../../public/', import.meta.url))
+
+/** The side-by-side page and its assets, served from `public/`. */
+const pages: FastifyPluginAsync = async (app) => {
+  await app.register(fastifyStatic, { root: publicDir, index: 'index.html' })
+}
+
+export default pages

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { type CursorQuery, clientIdSchema, cursorSchema } from '../schemas.ts'
+import { pullAnswer } from './pull.ts'
+
+interface PollingQuery extends CursorQuery {
+  keepalive?: 0 | 1
+}
+
+/**
+ * Interval polling: the page asks on a timer, whether or not anything happened.
+ * `keepalive=0` answers with `Connection: close`, so every poll pays a new TCP
+ * handshake, as every request did with HTTP/1.0.
+ */
+const polling: FastifyPluginAsync = async (app) => {
+  const querystring = {
+    type: 'object',
+    properties: { client: clientIdSchema, after: cursorSchema, keepalive: { type: 'integer', enum: [0, 1] } }
+  } as const
+
+  app.get<{ Querystring: PollingQuery }>(
+    '/feed/polling',
+    { schema: { querystring }, config: { wireRow: 'polling' } },
+    async (request, reply) => {
+      if (request.query.keepalive === 0) reply.header('connection', 'close')
+      return pullAnswer(app, request, request.query.after)
+    }
+  )
+}
+
+export default polling

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { FeedEvent } from '../../shared/feed-event.ts'
+import { clientIdSchema } from '../schemas.ts'
+
+const shown = 20
+
+/** Escapes text for HTML, so chat text is always shown as text, never run as markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+function contentOf(event: FeedEvent): string {
+  return event.kind === 'chat' ? String(event.data.text) : `value ${String(event.data.value)}`
+}
+
+function row(event: FeedEvent): string {
+  const time = new Date(event.at).toISOString().slice(11, 23)
+  return `<tr data-id="${event.id}" data-at="${event.at}" data-kind="${event.kind}"><td>${event.id}</td><td>${time}</td><td>${event.kind}</td><td>${escapeHtml(contentOf(event))}</td></tr>`
+}
+
+/**
+ * Manual refresh: a whole HTML page rendered on the server, no JavaScript.
+ * To see anything new the user reloads it, and the browser fetches everything again.
+ */
+const refresh: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: { client?: string } }>(
+    '/feed/refresh',
+    {
+      schema: { querystring: { type: 'object', properties: { client: clientIdSchema } } },
+      config: { wireRow: 'refresh' }
+    },
+    async (request, reply) => {
+      const events = app.feed.recent(shown)
+      app.wire.countEvents(request.raw.socket, events.length)
+      const self = request.query.client ? `/feed/refresh?client=${request.query.client}` : '/feed/refresh'
+      const renderedAt = new Date().toISOString().slice(11, 23)
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
+      return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Latest events: manual refresh</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 0.5rem; color-scheme: light dark; }
+  table { border-collapse: collapse; width: 100%; }
+  td, th { text-align: left; padding: 0.1rem 0.4rem; border-bottom: 1px solid #8884; }
+</style>
+</head>
+<body data-latest="${app.feed.latest}">
+<p>Rendered by the server at <time>${renderedAt}</time> UTC. Nothing changes until you <a href="${self}">reload</a>.</p>
+<table>
+<thead><tr><th>id</th><th>time (UTC)</th><th>kind</th><th>content</th></tr></thead>
+<tbody>
+${events.toReversed().map(row).join('\n')}
+</tbody>
+</table>
+</body>
+</html>
+`
+    }
+  )
+}
+
+export default refresh

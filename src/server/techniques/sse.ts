@@ -1,0 +1,75 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { FeedEvent } from '../../shared/feed-event.ts'
+import { type CursorQuery, cursorQuerySchema, cursorSchema } from '../schemas.ts'
+
+export interface SseOptions {
+  /** How often a comment line is sent so proxies and browsers see the stream is alive. */
+  heartbeatMs?: number
+  /** How long the browser waits before reconnecting, sent as `retry:`. */
+  retryMs?: number
+}
+
+/**
+ * Server-Sent Events, written by hand: one long HTTP response that never ends,
+ * made of small text blocks separated by a blank line. The browser's EventSource
+ * reads them, and on reconnect sends back the last `id:` it saw as `Last-Event-ID`.
+ */
+const sse: FastifyPluginAsync<SseOptions> = async (app, { heartbeatMs = 15_000, retryMs = 2_000 }) => {
+  // Each open stream's "end it" function, so shutdown can end them all.
+  const open = new Set<() => void>()
+
+  app.get<{ Querystring: CursorQuery; Headers: { 'last-event-id'?: number } }>(
+    '/feed/sse',
+    {
+      schema: {
+        querystring: cursorQuerySchema,
+        headers: { type: 'object', properties: { 'last-event-id': cursorSchema } }
+      },
+      config: { wireRow: 'sse' }
+    },
+    (request, reply) => {
+      // Fastify steps aside: from here on we write to the socket ourselves.
+      reply.hijack()
+      const stream = reply.raw
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform', // no-transform: proxies must not compress or rewrite
+        'x-accel-buffering': 'no', // nginx: pass each block on at once
+        connection: 'keep-alive'
+      })
+      stream.write(`retry: ${retryMs}\n\n`)
+
+      // JSON never contains a raw line break, so one `data:` line carries the whole event.
+      const send = (event: FeedEvent) => {
+        stream.write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`)
+        app.wire.countEvents(request.raw.socket, 1)
+      }
+
+      const cursor = request.headers['last-event-id'] ?? request.query.after
+      const { events, reset } = app.feed.since(cursor)
+      if (reset) stream.write(`event: reset\ndata: {"latest":${app.feed.latest}}\n\n`)
+      for (const event of events) send(event)
+
+      const unsubscribe = app.feed.subscribe(send)
+      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs)
+      const stop = () => {
+        unsubscribe()
+        clearInterval(heartbeat)
+        open.delete(end)
+      }
+      const end = () => {
+        stop()
+        stream.end()
+      }
+      open.add(end)
+      stream.once('close', stop)
+    }
+  )
+
+  // An open stream never ends by itself, so on shutdown we end each one.
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end()
+  })
+}
+
+export default sse

@@ -1,0 +1,174 @@
+import type { Socket } from 'node:net'
+import type { RowName, TechniqueName } from '../../shared/techniques.ts'
+import { otherRowNames, techniqueNames } from '../../shared/techniques.ts'
+import type { WireCounters, WireReport } from '../../shared/wire-stats.ts'
+import { emptyCounters } from '../../shared/wire-stats.ts'
+
+type Rows = Record<RowName, WireCounters>
+
+/** Who a socket's bytes are charged to: the row and client of the request it is serving. */
+interface Owner {
+  row: RowName
+  client: string | undefined
+}
+
+/** Per-socket bookkeeping: how much of the socket's byte counters has already been charged, and to whom. */
+interface SocketTally {
+  owner: Owner | undefined
+  chargedRead: number
+  chargedWritten: number
+  /** True from a request's first byte until its response is done (or, for streams, until the socket closes). */
+  busy: boolean
+}
+
+const allRowNames: readonly RowName[] = [...techniqueNames, ...otherRowNames]
+const pageOwner: Owner = { row: 'page', client: undefined }
+
+function emptyRows(): Rows {
+  return Object.fromEntries(allRowNames.map((name) => [name, emptyCounters()])) as Rows
+}
+
+/**
+ * Counts what really crosses each TCP socket, per technique and per client.
+ *
+ * Bytes come from the kernel-facing counters Node keeps on every socket
+ * (`bytesRead`, `bytesWritten`), so HTTP heads, chunk framing and WebSocket frame
+ * headers are all included. A keep-alive socket can serve requests of several
+ * techniques in turn; each request is charged the bytes that moved between its
+ * start and the end of its response.
+ */
+export class WireAccounting {
+  #totals = emptyRows()
+  #clients = new Map<string, Rows>()
+  #sockets = new Map<Socket, SocketTally>()
+  #maxClients: number
+
+  constructor({ maxClients = 5000 }: { maxClients?: number } = {}) {
+    this.#maxClients = maxClients
+  }
+
+  /** Start counting a socket the server just accepted: call from the server's `connection` event. */
+  track(socket: Socket): void {
+    const tally: SocketTally = { owner: undefined, chargedRead: 0, chargedWritten: 0, busy: false }
+    this.#sockets.set(socket, tally)
+    socket.once('close', () => {
+      this.#chargeBytes(socket, tally)
+      const owner = tally.owner ?? pageOwner
+      // A connection that never carried a request still cost a handshake.
+      if (!tally.owner) this.#add(owner, 'connectionsOpened', 1)
+      else this.#add(owner, 'openConnections', -1)
+      this.#sockets.delete(socket)
+    })
+  }
+
+  /** A request of `row` began on `socket`, made by page `client`. */
+  beginRequest(socket: Socket, row: RowName, client: string | undefined): void {
+    const tally = this.#sockets.get(socket)
+    if (!tally) return
+    const owner: Owner = { row, client }
+    // Whatever moved before this request belongs to the previous one.
+    if (tally.owner) {
+      this.#chargeWritten(socket, tally)
+      this.#add(tally.owner, 'openConnections', -1)
+    } else {
+      this.#add(owner, 'connectionsOpened', 1)
+    }
+    tally.owner = owner
+    tally.busy = true
+    this.#add(owner, 'openConnections', 1)
+    this.#add(owner, 'requests', 1)
+    this.#chargeBytes(socket, tally)
+    if (client) this.#touch(client)
+  }
+
+  /** The response on `socket` is complete: charge what it wrote. */
+  endRequest(socket: Socket): void {
+    const tally = this.#sockets.get(socket)
+    if (!tally) return
+    this.#chargeBytes(socket, tally)
+    tally.busy = false
+  }
+
+  /** `count` feed events were delivered over `socket`. */
+  countEvents(socket: Socket, count: number): void {
+    const owner = this.#sockets.get(socket)?.owner
+    if (owner && count > 0) this.#add(owner, 'events', count)
+  }
+
+  /** A poll or long poll on `socket` was answered with no event. */
+  countEmptyResponse(socket: Socket): void {
+    const owner = this.#sockets.get(socket)?.owner
+    if (owner) this.#add(owner, 'emptyResponses', 1)
+  }
+
+  /** The technique whose request `socket` is serving now, if any: lets a WebSocket route check its own row. */
+  rowOf(socket: Socket): RowName | undefined {
+    return this.#sockets.get(socket)?.owner?.row
+  }
+
+  /**
+   * Counters for one client, or totals when `client` is undefined.
+   * Open streams (SSE, WebSocket, held polls) are charged up to this instant first.
+   */
+  report(client: string | undefined, latest: number): WireReport {
+    for (const [socket, tally] of this.#sockets) if (tally.busy) this.#chargeBytes(socket, tally)
+    const rows = client === undefined ? this.#totals : (this.#clients.get(client) ?? emptyRows())
+    const copy = (name: RowName) => ({ ...rows[name] })
+    const techniques = Object.fromEntries(techniqueNames.map((name) => [name, copy(name)])) as Record<
+      TechniqueName,
+      WireCounters
+    >
+    const other = { page: copy('page'), messages: copy('messages') }
+    const report: WireReport = { techniques, other, latest, at: Date.now() }
+    return client === undefined ? report : { client, ...report }
+  }
+
+  #chargeBytes(socket: Socket, tally: SocketTally): void {
+    const owner = tally.owner ?? pageOwner
+    if (!tally.owner) return // held until the first request says whose these bytes are
+    const read = socket.bytesRead
+    const written = socket.bytesWritten
+    this.#add(owner, 'bytesIn', read - tally.chargedRead)
+    this.#add(owner, 'bytesOut', written - tally.chargedWritten)
+    tally.chargedRead = read
+    tally.chargedWritten = written
+  }
+
+  #chargeWritten(socket: Socket, tally: SocketTally): void {
+    if (!tally.owner) return
+    const written = socket.bytesWritten
+    this.#add(tally.owner, 'bytesOut', written - tally.chargedWritten)
+    tally.chargedWritten = written
+  }
+
+  #add({ row, client }: Owner, field: keyof WireCounters, amount: number): void {
+    if (amount === 0) return
+    this.#totals[row][field] += amount
+    if (client === undefined) return
+    let rows = this.#clients.get(client)
+    if (!rows) {
+      rows = emptyRows()
+      this.#clients.set(client, rows)
+      this.#evictIdleClients()
+    }
+    rows[row][field] += amount
+  }
+
+  /** Keeps the most recently active clients last, so eviction drops the longest idle. */
+  #touch(client: string): void {
+    const rows = this.#clients.get(client)
+    if (!rows) return
+    this.#clients.delete(client)
+    this.#clients.set(client, rows)
+  }
+
+  /** Bounds memory when thousands of pages come and go: forget the oldest clients with nothing open. */
+  #evictIdleClients(): void {
+    if (this.#clients.size <= this.#maxClients) return
+    for (const [client, rows] of this.#clients) {
+      if (this.#clients.size <= this.#maxClients) return
+      const open = allRowNames.some((name) => rows[name].openConnections > 0)
+      if (!open) this.#clients.delete(client)
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import type { RowName } from '../../shared/techniques.ts'
+import { WireAccounting } from './wire-accounting.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Socket-level byte and request counters, per technique and per client. */
+    wire: WireAccounting
+  }
+  interface FastifyContextConfig {
+    /** The row this route's traffic is charged to; routes without one are the page's own traffic. */
+    wireRow?: RowName
+  }
+}
+
+const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/
+
+/** Reads `client=` from the query before validation runs; a malformed id is charged to nobody. */
+function clientOf(query: unknown): string | undefined {
+  const client = (query as { client?: unknown } | undefined)?.client
+  return typeof client === 'string' && clientIdPattern.test(client) ? client : undefined
+}
+
+/**
+ * Hooks the accounting into the server: every accepted TCP socket is tracked,
+ * every request tells whose bytes follow, every finished response closes the account.
+ */
+const wirePlugin: FastifyPluginAsync = async (app) => {
+  const wire = new WireAccounting()
+  app.decorate('wire', wire)
+  app.server.on('connection', (socket) => wire.track(socket))
+
+  app.addHook('onRequest', async (request, reply) => {
+    const socket = request.raw.socket
+    wire.beginRequest(socket, request.routeOptions.config.wireRow ?? 'page', clientOf(request.query))
+    const done = () => wire.endRequest(socket)
+    reply.raw.once('finish', done)
+    reply.raw.once('close', done)
+  })
+}
+
+export default fp(wirePlugin, { name: 'wire' })

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { WireLiveClientMessage, WireLiveServerMessage } from '../../shared/websocket-messages.ts'
+import { closeCodes } from '../../shared/websocket-messages.ts'
+import { clientIdSchema } from '../schemas.ts'
+
+const liveIntervalMs = 500
+
+/**
+ * `GET /wire` reports the counters; `/wire/live` pushes this page's counters every
+ * half second over a WebSocket, so the page's own stats never borrow (or add) an
+ * HTTP connection from the pool the techniques are measured on.
+ */
+const wireRoutes: FastifyPluginAsync = async (app) => {
+  const querystring = { type: 'object', properties: { client: clientIdSchema } } as const
+
+  app.get<{ Querystring: { client?: string } }>('/wire', { schema: { querystring } }, async (request) =>
+    app.wire.report(request.query.client, app.feed.latest)
+  )
+
+  app.get<{ Querystring: { client?: string } }>(
+    '/wire/live',
+    { websocket: true, schema: { querystring }, preValidation: app.checkOrigin },
+    (socket, request) => {
+      const send = (message: WireLiveServerMessage) => socket.send(JSON.stringify(message))
+      const report = () => send({ type: 'report', report: app.wire.report(request.query.client, app.feed.latest) })
+      report()
+      const timer = setInterval(report, liveIntervalMs)
+      socket.on('close', () => clearInterval(timer))
+      socket.on('message', (data, isBinary) => {
+        let message: WireLiveClientMessage
+        try {
+          message = JSON.parse(isBinary ? '' : data.toString())
+        } catch {
+          return socket.close(closeCodes.invalidPayload, 'expected JSON')
+        }
+        // Clock samples let the page turn server timestamps into its own clock to measure latency.
+        if (message?.type === 'clock' && typeof message.t === 'number')
+          send({ type: 'clock', t: message.t, server: Date.now() })
+        else socket.close(closeCodes.policyViolation, 'expected {"type":"clock","t":<number>}')
+      })
+    }
+  )
+}
+
+export default wireRoutes

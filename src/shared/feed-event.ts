@@ -1,0 +1,33 @@
+/** One entry of the live feed. Ids rise by exactly one per event, so a cursor is just the last id seen. */
+export interface FeedEvent {
+  /** Sequence number: 1, 2, 3, … with no gaps. */
+  id: number
+  /** Server clock when the event was published, epoch milliseconds. */
+  at: number
+  /** `tick` events come from the server's generator; `chat` events from clients. */
+  kind: 'tick' | 'chat'
+  /** For `chat`: `{ text }`. For `tick`: `{ value }`, a random walk to have something to show. */
+  data: Record<string, unknown>
+}
+
+/** Answer of every pull technique (ajax, polling, long-polling). */
+export interface FeedPage {
+  events: FeedEvent[]
+  /** Newest id the feed holds; the next cursor when `events` is empty. */
+  latest: number
+  /** Present and true when the cursor fell out of the kept history: the client missed events. */
+  reset?: true
+}
+
+/** Bounds every client and the server agree on. */
+export const limits = {
+  chatTextMax: 280,
+  feedRateMax: 50,
+  pollIntervalMinMs: 250,
+  pollIntervalMaxMs: 10_000,
+  longPollDefaultMs: 25_000,
+  longPollMaxMs: 60_000,
+  websocketMaxPayload: 4 * 1024,
+  /** Events handed to a client that arrives without a cursor. */
+  backlog: 10
+} as const

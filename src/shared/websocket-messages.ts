@@ -1,0 +1,25 @@
+import type { FeedEvent } from './feed-event.ts'
+import type { WireReport } from './wire-stats.ts'
+
+/** Messages the server sends on `/feed/websocket`. */
+export type FeedServerMessage = { type: 'event'; event: FeedEvent } | { type: 'reset' } | { type: 'pong'; t: number }
+
+/** Messages a client may send on `/feed/websocket`. Anything else closes the socket with a code. */
+export type FeedClientMessage = { type: 'chat'; text: string } | { type: 'ping'; t: number }
+
+/** Messages the server sends on `/wire/live`, the page's own stats channel. */
+export type WireLiveServerMessage =
+  | { type: 'report'; report: WireReport }
+  | { type: 'clock'; t: number; server: number }
+
+/** Messages a page sends on `/wire/live`. */
+export type WireLiveClientMessage = { type: 'clock'; t: number }
+
+/** Close codes the server uses, with RFC 6455 meanings. */
+export const closeCodes = {
+  goingAway: 1001,
+  unsupportedData: 1003,
+  invalidPayload: 1007,
+  policyViolation: 1008,
+  messageTooBig: 1009
+} as const
