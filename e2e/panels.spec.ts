@@ -1,0 +1,86 @@
+import { expect, test } from '@playwright/test'
+import {
+  automaticTechniques,
+  defaultTicker,
+  openWirewatch,
+  panel,
+  rowOf,
+  setTicker,
+  shownIds,
+  statOf,
+  switchPanel,
+  techniqueNames
+} from './support.ts'
+
+test.describe('six panels, one feed', () => {
+  test.afterEach(async ({ request }) => setTicker(request, defaultTicker))
+
+  test('all six panels show the same event ids', async ({ page, request }) => {
+    await openWirewatch(page)
+    await setTicker(request, { paused: true })
+    const posted = await request.post('/feed/messages', { data: { text: 'the same everywhere' } })
+    expect(posted.status()).toBe(201)
+    const { event } = await posted.json()
+
+    for (const name of automaticTechniques) {
+      await expect(panel(page, name).locator(`ol.events > li[data-id="${event.id}"]`)).toBeVisible()
+    }
+    await panel(page, 'ajax').locator('button[name=update]').click()
+    await panel(page, 'refresh').locator('button[name=reload]').click()
+    await expect.poll(() => shownIds(page, 'ajax').then((ids) => ids[0])).toBe(event.id)
+    await expect.poll(() => shownIds(page, 'refresh').then((ids) => ids[0])).toBe(event.id)
+
+    const websocketIds = await shownIds(page, 'websocket')
+    expect(websocketIds.length).toBeGreaterThan(1)
+    for (const name of techniqueNames) {
+      expect(await shownIds(page, name), `${name} lists the same events as websocket`).toEqual(websocketIds)
+      await expect(panel(page, name).locator(`ol.events > li[data-id="${event.id}"]`)).toContainText(
+        'the same everywhere'
+      )
+    }
+  })
+
+  test('the manual panels change only when clicked', async ({ page, request }) => {
+    const client = await openWirewatch(page)
+    await expect.poll(() => shownIds(page, 'refresh').then((ids) => ids.length)).toBeGreaterThan(0)
+    const refreshBefore = await shownIds(page, 'refresh')
+    const ajaxBefore = await shownIds(page, 'ajax')
+    const requestsBefore = (await rowOf(request, client, 'ajax')).requests
+
+    // The feed runs at 2 events/s: the automatic panels move, the manual ones must not.
+    const websocketBefore = (await shownIds(page, 'websocket'))[0] ?? 0
+    await expect.poll(() => shownIds(page, 'websocket').then((ids) => ids[0])).toBeGreaterThan(websocketBefore + 2)
+    expect(await shownIds(page, 'refresh')).toEqual(refreshBefore)
+    expect(await shownIds(page, 'ajax')).toEqual(ajaxBefore)
+    expect((await rowOf(request, client, 'ajax')).requests).toBe(requestsBefore)
+    await expect.poll(() => statOf(page, 'ajax', 'unseen')).toBeGreaterThan(2)
+
+    await panel(page, 'ajax').locator('button[name=update]').click()
+    await expect.poll(() => shownIds(page, 'ajax').then((ids) => ids[0])).toBeGreaterThan(websocketBefore + 2)
+    await expect.poll(async () => (await rowOf(request, client, 'ajax')).requests).toBe(requestsBefore + 1)
+
+    await panel(page, 'refresh').locator('button[name=reload]').click()
+    await expect.poll(() => shownIds(page, 'refresh').then((ids) => ids[0])).toBeGreaterThan(websocketBefore + 2)
+  })
+
+  for (const name of automaticTechniques) {
+    test(`switching the ${name} panel off stops its traffic`, async ({ page, request }) => {
+      const client = await openWirewatch(page)
+      await expect.poll(async () => (await rowOf(request, client, name)).events).toBeGreaterThan(0)
+
+      await switchPanel(page, name, false)
+      // Held requests and streams are closed, not left to time out.
+      if (name !== 'polling')
+        await expect.poll(async () => (await rowOf(request, client, name)).openConnections).toBe(0)
+      const off = await rowOf(request, client, name)
+      await page.waitForTimeout(2_500)
+      const later = await rowOf(request, client, name)
+      expect(later.requests).toBe(off.requests)
+      expect(later.bytesIn).toBe(off.bytesIn)
+      expect(later.bytesOut).toBe(off.bytesOut)
+
+      await switchPanel(page, name, true)
+      await expect.poll(async () => (await rowOf(request, client, name)).events).toBeGreaterThan(off.events)
+    })
+  }
+})

@@ -1,0 +1,57 @@
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test'
+import type { TickerSettings } from '../src/server/feed/ticker.ts'
+import type { TechniqueName } from '../src/shared/techniques.ts'
+import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
+
+export { techniqueNames } from '../src/shared/techniques.ts'
+
+/** The four techniques that fetch on their own once switched on. */
+export const automaticTechniques = ['polling', 'long-polling', 'sse', 'websocket'] as const satisfies TechniqueName[]
+
+/** Opens the side-by-side page and returns the page's client id. */
+export async function openWirewatch(page: Page): Promise<string> {
+  await page.goto('/')
+  const body = page.locator('body')
+  await expect(body).toHaveAttribute('data-client', /^[A-Za-z0-9_-]+$/)
+  return (await body.getAttribute('data-client')) ?? ''
+}
+
+export function panel(page: Page, name: TechniqueName): Locator {
+  return page.locator(`section.panel#${name}`)
+}
+
+/** Ids of the events a panel lists, newest first. */
+export function shownIds(page: Page, name: TechniqueName): Promise<number[]> {
+  return panel(page, name)
+    .locator('ol.events > li')
+    .evaluateAll((items) => items.map((item) => Number((item as HTMLElement).dataset.id)))
+}
+
+/** A figure a panel shows, as a number. */
+export async function statOf(page: Page, name: TechniqueName, key: string): Promise<number> {
+  const text = await panel(page, name).locator(`[data-stat="${key}"]`).textContent()
+  return Number.parseFloat((text ?? '').replaceAll(',', ''))
+}
+
+export async function wireOf(request: APIRequestContext, client: string): Promise<WireReport> {
+  const response = await request.get(`/wire?client=${client}`)
+  expect(response.status()).toBe(200)
+  return response.json()
+}
+
+export async function rowOf(request: APIRequestContext, client: string, name: TechniqueName): Promise<WireCounters> {
+  return (await wireOf(request, client)).techniques[name]
+}
+
+export async function setTicker(request: APIRequestContext, change: Partial<TickerSettings>): Promise<void> {
+  const response = await request.put('/feed/ticker', { data: change })
+  expect(response.status()).toBe(200)
+}
+
+/** Switches a panel on or off with its own toggle, as a user would. */
+export async function switchPanel(page: Page, name: TechniqueName, on: boolean): Promise<void> {
+  await panel(page, name).locator('input[type=checkbox][name=enabled]').setChecked(on)
+}
+
+/** The ticker as the e2e server starts it; every spec that changes it restores it. */
+export const defaultTicker: TickerSettings = { rate: 2, paused: false }
