@@ -52,11 +52,14 @@ export class WireAccounting {
     const tally: SocketTally = { owner: undefined, chargedRead: 0, chargedWritten: 0, busy: false }
     this.#sockets.set(socket, tally)
     socket.once('close', () => {
+      // A connection that never carried a request (a preconnect, a malformed head) still cost a handshake.
+      if (!tally.owner) {
+        tally.owner = pageOwner
+        this.#add(pageOwner, 'connectionsOpened', 1)
+      } else {
+        this.#add(tally.owner, 'openConnections', -1)
+      }
       this.#chargeBytes(socket, tally)
-      const owner = tally.owner ?? pageOwner
-      // A connection that never carried a request still cost a handshake.
-      if (!tally.owner) this.#add(owner, 'connectionsOpened', 1)
-      else this.#add(owner, 'openConnections', -1)
       this.#sockets.delete(socket)
     })
   }
@@ -101,11 +104,6 @@ export class WireAccounting {
     if (owner) this.#add(owner, 'emptyResponses', 1)
   }
 
-  /** The technique whose request `socket` is serving now, if any: lets a WebSocket route check its own row. */
-  rowOf(socket: Socket): RowName | undefined {
-    return this.#sockets.get(socket)?.owner?.row
-  }
-
   /**
    * Counters for one client, or totals when `client` is undefined.
    * Open streams (SSE, WebSocket, held polls) are charged up to this instant first.
@@ -123,15 +121,13 @@ export class WireAccounting {
     return client === undefined ? report : { client, ...report }
   }
 
+  /** Charges the socket's bytes moved since the last charge to its owner; held until a first request names one. */
   #chargeBytes(socket: Socket, tally: SocketTally): void {
-    const owner = tally.owner ?? pageOwner
-    if (!tally.owner) return // held until the first request says whose these bytes are
+    if (!tally.owner) return
+    this.#chargeWritten(socket, tally)
     const read = socket.bytesRead
-    const written = socket.bytesWritten
-    this.#add(owner, 'bytesIn', read - tally.chargedRead)
-    this.#add(owner, 'bytesOut', written - tally.chargedWritten)
+    this.#add(tally.owner, 'bytesIn', read - tally.chargedRead)
     tally.chargedRead = read
-    tally.chargedWritten = written
   }
 
   #chargeWritten(socket: Socket, tally: SocketTally): void {
