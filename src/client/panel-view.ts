@@ -1,0 +1,159 @@
+import type { FeedEvent } from '../shared/feed-event.ts'
+import type { TechniqueName } from '../shared/techniques.ts'
+import type { WireCounters } from '../shared/wire-stats.ts'
+import { browserNow, h } from './dom.ts'
+import { LatencyStats } from './latency-stats.ts'
+import type { ServerClock } from './server-clock.ts'
+import type { ClientListener, ClientState, TechniqueClient, TechniqueDefinition } from './technique-client.ts'
+
+const listed = 10
+
+/** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
+const figures = [
+  ['events', 'events received', '', 'New events this panel received, counted in the browser.'],
+  ['latency-p50', 'latency p50', 'ms', 'Browser arrival time minus the server timestamp, clock offset corrected.'],
+  ['latency-p95', 'latency p95', 'ms', '95 % of the measured latencies were at most this.'],
+  ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
+  ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
+  ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
+  ['connections-opened', 'TCP connections', '', 'Connections the server accepted for this panel: one handshake each.'],
+  ['empty-responses', 'empty responses', '', 'Polls and long polls that carried no event.'],
+  ['unseen', 'not shown yet', '', 'Events the feed has published that this panel has not shown.']
+] as const
+
+type FigureKey = (typeof figures)[number][0]
+
+function contentOf(event: FeedEvent): string {
+  return event.kind === 'chat' ? String(event.data.text) : `value ${String(event.data.value)}`
+}
+
+/**
+ * One technique's panel: its switch, state, latest events and figures. It is the
+ * technique client's listener and knows nothing about how the events came.
+ * Latency is measured only for events published after the panel was switched on;
+ * older ones (a backlog, a reload's repeats) say nothing about delivery speed.
+ */
+export class Panel implements ClientListener {
+  readonly name: TechniqueName
+  readonly element: HTMLElement
+  readonly client: TechniqueClient
+  /** Arrival minus server timestamp, before the clock correction (which improves as samples come in). */
+  readonly uncorrectedLatency = new LatencyStats()
+  /** New events received since the page opened. */
+  eventsReceived = 0
+  /** The last server counters for this panel, from `/wire/live`. */
+  wire: WireCounters | undefined
+
+  #clock: ServerClock
+  #newest: number | undefined
+  #baseline: number | undefined
+  #switchedOnAt = 0
+  #stateText = h('span', { class: 'state-name' })
+  #stateDetail = h('span', { class: 'state-detail' })
+  #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
+  #figures = new Map<FigureKey, HTMLElement>()
+
+  constructor(name: TechniqueName, definition: TechniqueDefinition, clientId: string, clock: ServerClock) {
+    this.name = name
+    this.#clock = clock
+    const toggle = h('input', { type: 'checkbox', name: 'enabled', checked: '' })
+    const controls = h('div', { class: 'controls' })
+    const stats = h('dl', { class: 'figures' })
+    for (const [key, label, unit, hint] of figures) {
+      const value = h('span', { 'data-stat': key }, key.startsWith('latency') ? '–' : '0')
+      this.#figures.set(key, value)
+      stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
+    }
+    this.element = h(
+      'section',
+      { class: 'panel', id: name, 'data-state': 'closed', 'aria-labelledby': `${name}-title` },
+      h(
+        'header',
+        {},
+        h('h2', { id: `${name}-title` }, definition.title),
+        h('label', { class: 'switch' }, toggle, ' on')
+      ),
+      h('p', { class: 'how' }, definition.how),
+      h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
+      controls,
+      stats,
+      this.#events
+    )
+    this.client = definition.create({ clientId, listener: this, controls })
+    toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
+    this.#start()
+  }
+
+  received(events: FeedEvent[], receivedAt: number): void {
+    for (const event of events) {
+      if (this.#newest !== undefined && event.id <= this.#newest) continue
+      this.#newest = event.id
+      this.eventsReceived++
+      // Stored uncorrected; the clock offset is added when shown, as it improves with more samples.
+      const uncorrected = receivedAt - event.at
+      const timed = this.#clock.toBrowser(event.at) >= this.#switchedOnAt
+      if (timed) this.uncorrectedLatency.add(uncorrected)
+      this.#events.prepend(this.#item(event, timed ? uncorrected + this.#clock.offset : undefined))
+    }
+    while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()
+    this.#show('events', this.eventsReceived)
+    this.#showLatency()
+  }
+
+  /** Latency percentile p (0–100), clock-corrected with the best offset known now. */
+  latency(p: number): number | undefined {
+    const uncorrected = this.uncorrectedLatency.percentile(p)
+    return uncorrected === undefined ? undefined : uncorrected + this.#clock.offset
+  }
+
+  reset(): void {
+    this.#stateDetail.textContent = 'reset: the server no longer had every event after our cursor, some were missed'
+  }
+
+  state(state: ClientState, detail = ''): void {
+    this.element.dataset.state = state
+    this.#stateText.textContent = state
+    this.#stateDetail.textContent = detail
+  }
+
+  /** Shows what the server counted for this panel; `latest` is the feed's newest id. */
+  showWire(counters: WireCounters, latest: number): void {
+    this.wire = counters
+    this.#baseline ??= latest
+    this.#show('requests', counters.requests)
+    this.#show('bytes-in', counters.bytesIn)
+    this.#show('bytes-out', counters.bytesOut)
+    this.#show('connections-opened', counters.connectionsOpened)
+    this.#show('empty-responses', counters.emptyResponses)
+    this.#show('unseen', Math.max(0, latest - (this.#newest ?? this.#baseline)))
+    this.#showLatency()
+  }
+
+  #showLatency(): void {
+    this.#show('latency-p50', this.latency(50))
+    this.#show('latency-p95', this.latency(95))
+  }
+
+  #start(): void {
+    this.#switchedOnAt = browserNow()
+    this.client.start()
+  }
+
+  #show(key: FigureKey, value: number | undefined): void {
+    const element = this.#figures.get(key)
+    if (element) element.textContent = value === undefined ? '–' : String(Math.round(value))
+  }
+
+  #item(event: FeedEvent, latency: number | undefined): HTMLLIElement {
+    const time = new Date(event.at).toISOString().slice(11, 23)
+    return h(
+      'li',
+      { 'data-id': String(event.id), 'data-kind': event.kind },
+      h('span', { class: 'id' }, `#${event.id}`),
+      h('time', { datetime: new Date(event.at).toISOString() }, time),
+      h('span', { class: 'kind' }, event.kind),
+      h('span', { class: 'content' }, contentOf(event)),
+      h('span', { class: 'latency' }, latency === undefined ? '' : `${Math.round(latency)} ms`)
+    )
+  }
+}

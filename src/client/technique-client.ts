@@ -1,0 +1,36 @@
+import type { FeedEvent } from '../shared/feed-event.ts'
+
+/** What a panel says about its technique's connection right now. */
+export type ClientState = 'connecting' | 'open' | 'waiting' | 'idle' | 'closed' | 'error'
+
+/** How a technique client reports back. The panel implements it and knows nothing of the technique. */
+export interface ClientListener {
+  /** Events that arrived (oldest first) and the browser's clock, epoch ms, when they did. */
+  received(events: FeedEvent[], receivedAt: number): void
+  /** The server no longer had the events after our cursor: some were missed, and it said so. */
+  reset(): void
+  state(state: ClientState, detail?: string): void
+}
+
+export interface ClientContext {
+  /** This page's random id, put on every request so the server counts its traffic apart. */
+  clientId: string
+  listener: ClientListener
+  /** Where the technique puts its own controls (buttons, inputs). */
+  controls: HTMLElement
+}
+
+/** One way of getting the feed. `start` and `stop` are the panel's on/off switch: off means no traffic at all. */
+export interface TechniqueClient {
+  start(): void
+  stop(): void
+  /** Techniques whose connection carries client → server messages too (full duplex). */
+  send?(text: string): boolean
+}
+
+/** A technique as the page knows it: what to call it, one line on how it works, and its client. */
+export interface TechniqueDefinition {
+  title: string
+  how: string
+  create(context: ClientContext): TechniqueClient
+}

@@ -1,0 +1,42 @@
+import type { FeedPage } from '../../shared/feed-event.ts'
+import type { TechniqueName } from '../../shared/techniques.ts'
+import { browserNow } from '../dom.ts'
+import type { ClientListener } from '../technique-client.ts'
+
+/** Query of a pull request; undefined values are left out. */
+export type PullQuery = Record<string, string | number | undefined>
+
+/**
+ * One request of a pull technique (ajax, polling, long-polling): GET
+ * `/feed/<name>?after=<cursor>`, hand the events to the panel, and return the
+ * next cursor. A `204` (a long poll that timed out) leaves the cursor as it was.
+ */
+export async function pull(
+  name: TechniqueName,
+  query: PullQuery,
+  listener: ClientListener,
+  signal?: AbortSignal
+): Promise<number | undefined> {
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value))
+  const response = await fetch(`/feed/${name}?${search}`, { signal, cache: 'no-store' })
+  const cursor = typeof query.after === 'number' ? query.after : undefined
+  if (response.status === 204) return cursor
+  if (!response.ok) throw new Error(`${response.status} ${(await response.json().catch(() => ({}))).message ?? ''}`)
+  const page = (await response.json()) as FeedPage
+  const receivedAt = browserNow()
+  if (page.reset) listener.reset()
+  listener.received(page.events, receivedAt)
+  return page.events.at(-1)?.id ?? page.latest
+}
+
+/** Waits, unless the signal aborts first. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}

@@ -1,0 +1,52 @@
+import type { FeedEvent } from '../../shared/feed-event.ts'
+import { browserNow, h } from '../dom.ts'
+import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+
+/**
+ * Server-Sent Events: the browser's EventSource keeps one response open and
+ * parses each `id:`/`data:` block. After a drop it reconnects by itself and
+ * sends the last id it saw as `Last-Event-ID`, so nothing is missed.
+ */
+class SseClient implements TechniqueClient {
+  #context: ClientContext
+  #source: EventSource | undefined
+  #after: number | undefined
+
+  constructor(context: ClientContext) {
+    this.#context = context
+    context.controls.append(h('span', {}, 'One EventSource. Switch it off and on: it resumes after the last id.'))
+  }
+
+  start(): void {
+    const { listener, clientId } = this.#context
+    this.#source?.close()
+    const after = this.#after === undefined ? '' : `&after=${this.#after}`
+    const source = new EventSource(`/feed/sse?client=${clientId}${after}`)
+    this.#source = source
+    listener.state('connecting')
+    source.addEventListener('open', () => listener.state('open'))
+    source.addEventListener('message', (message) => {
+      const event = JSON.parse(message.data) as FeedEvent
+      this.#after = event.id
+      listener.received([event], browserNow())
+    })
+    source.addEventListener('reset', () => listener.reset())
+    source.addEventListener('error', () => {
+      // CONNECTING: the browser is already retrying on its own; CLOSED: it gave up.
+      if (source.readyState === EventSource.CLOSED) listener.state('error', 'the server refused the stream')
+      else listener.state('connecting', 'reconnecting with Last-Event-ID')
+    })
+  }
+
+  stop(): void {
+    this.#source?.close()
+    this.#source = undefined
+    this.#context.listener.state('closed')
+  }
+}
+
+export const sse: TechniqueDefinition = {
+  title: 'Server-Sent Events',
+  how: 'One HTTP response that never ends: the server writes an id: and data: block per event.',
+  create: (context) => new SseClient(context)
+}

@@ -1,0 +1,70 @@
+import type { WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
+import type { WireReport } from '../shared/wire-stats.ts'
+import { browserNow } from './dom.ts'
+import type { ServerClock } from './server-clock.ts'
+
+// A quick burst of clock samples at first (one of them will have a short round trip), then a slow trickle.
+const clockSampleDelaysMs = [0, 100, 200, 400, 800, 1_600, 3_200]
+const clockEveryMs = 5_000
+const reconnectAfterMs = 2_000
+
+/**
+ * The page's own line to the server's accounting: a WebSocket on `/wire/live`
+ * that pushes this page's counters twice a second and answers clock samples.
+ * It is a separate connection from every technique's, so watching the figures
+ * never changes them (its traffic is counted in the "page" row).
+ */
+export class WireLive {
+  /** The newest report received, if any. */
+  latest: WireReport | undefined
+  #url: string
+  #clock: ServerClock
+  #onReport: (report: WireReport) => void
+  #waiting = new Set<(report: WireReport) => void>()
+
+  constructor(clientId: string, clock: ServerClock, onReport: (report: WireReport) => void) {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+    this.#url = `${scheme}://${location.host}/wire/live?client=${clientId}`
+    this.#clock = clock
+    this.#onReport = onReport
+  }
+
+  start(): void {
+    const socket = new WebSocket(this.#url)
+    const send = (message: WireLiveClientMessage) => socket.send(JSON.stringify(message))
+    const sampleClock = () => send({ type: 'clock', t: browserNow() })
+    const timers: ReturnType<typeof setTimeout>[] = []
+    socket.addEventListener('open', () => {
+      for (const delay of clockSampleDelaysMs) timers.push(setTimeout(sampleClock, delay))
+      timers.push(setInterval(sampleClock, clockEveryMs))
+    })
+    socket.addEventListener('message', (message) => {
+      const data = JSON.parse(message.data) as WireLiveServerMessage
+      if (data.type === 'clock') return this.#clock.sample(data.t, data.server, browserNow())
+      this.latest = data.report
+      this.#onReport(data.report)
+      for (const resolve of this.#waiting) resolve(data.report)
+    })
+    socket.addEventListener('close', () => {
+      for (const timer of timers) clearTimeout(timer)
+      setTimeout(() => this.start(), reconnectAfterMs)
+    })
+  }
+
+  /** The first report that satisfies `test`, or undefined after `timeoutMs`. */
+  until(test: (report: WireReport) => boolean, timeoutMs = 5_000): Promise<WireReport | undefined> {
+    return new Promise((resolve) => {
+      const check = (report: WireReport) => {
+        if (!test(report)) return
+        done(report)
+      }
+      const done = (report: WireReport | undefined) => {
+        clearTimeout(timer)
+        this.#waiting.delete(check)
+        resolve(report)
+      }
+      const timer = setTimeout(() => done(undefined), timeoutMs)
+      this.#waiting.add(check)
+    })
+  }
+}
