@@ -6,6 +6,7 @@ import { Ticker } from './feed/ticker.ts'
 import origin from './origin.ts'
 import pages from './pages.ts'
 import { type TechniqueOptions, techniques } from './techniques/index.ts'
+import validation from './validation.ts'
 import websocketServer from './websocket-server.ts'
 import wirePlugin from './wire/wire-plugin.ts'
 import wireRoutes from './wire/wire-routes.ts'
@@ -33,7 +34,9 @@ export interface AppOptions extends TechniqueOptions {
 
 /** Builds the app without listening, so tests and `main.ts` share it. */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false })
+  // forceCloseConnections: at close, cut every socket left once streams and held polls are answered,
+  // including connections a browser opened ahead of time and never used (Node does not count those as idle).
+  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true })
 
   const feed = new Feed({ capacity: options.feedCapacity ?? 1000 })
   const ticker = new Ticker(feed, options.feedRate ?? 1)
@@ -42,6 +45,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 
+  await app.register(validation)
   await app.register(wirePlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
   await app.register(websocketServer, { maxPayload: options.websocketMaxPayload })

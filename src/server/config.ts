@@ -1,3 +1,4 @@
+import { limits } from '../shared/feed-event.ts'
 import type { AppOptions } from './app.ts'
 
 /** Process settings read from the environment, with the defaults a laptop needs. */
@@ -6,20 +7,31 @@ export interface Config extends AppOptions {
   host: string
 }
 
-function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]
+/** A number from the environment within [min, max] (whole if asked), or the fallback when unset. */
+function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, range: Range): number {
+  const raw = env[name]?.trim()
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)
-  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`)
+  const pattern = range.whole ? /^\d+$/ : /^\d+(\.\d+)?$/
+  if (!pattern.test(raw) || value < range.min || value > range.max) {
+    const kind = range.whole ? 'a whole number' : 'a number'
+    throw new Error(`${name} must be ${kind} from ${range.min} to ${range.max}, got "${env[name]}"`)
+  }
   return value
+}
+
+interface Range {
+  min: number
+  max: number
+  whole?: boolean
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
-    port: numberFrom(env, 'PORT', 3000),
+    port: numberFrom(env, 'PORT', 3000, { min: 0, max: 65_535, whole: true }),
     host: env.HOST || '127.0.0.1',
-    feedRate: numberFrom(env, 'FEED_RATE', 1),
-    feedCapacity: numberFrom(env, 'FEED_CAPACITY', 1000),
+    feedRate: numberFrom(env, 'FEED_RATE', 1, { min: 0, max: limits.feedRateMax }),
+    feedCapacity: numberFrom(env, 'FEED_CAPACITY', 1000, { min: 1, max: 1_000_000, whole: true }),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -21,3 +21,8 @@ export const NotAWebSocket = createError(
   '%s only speaks WebSocket: send an Upgrade request',
   426
 )
+
+/** Handler for the plain-HTTP side of a WebSocket route: tell the client to upgrade. */
+export async function refuseWithoutUpgrade(request: { url: string }): Promise<never> {
+  throw new NotAWebSocket(request.url)
+}

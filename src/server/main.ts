@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { buildApp } from './app.ts'
 import { readConfig } from './config.ts'
@@ -23,8 +24,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.port, host: config.host })
+const { port } = app.server.address() as AddressInfo // the port really bound (PORT=0 picks a free one)
 console.log(
-  `wirewatch is running. Open:\n${urlsFor(config.host, config.port)
+  `wirewatch is running. Open:\n${urlsFor(config.host, port)
     .map((url) => `  ${url}`)
     .join('\n')}`
 )

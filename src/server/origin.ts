@@ -21,7 +21,8 @@ export interface OriginOptions {
  */
 function isOwnOrigin(request: FastifyRequest, origin: string): boolean {
   try {
-    return new URL(origin).host === request.headers.host
+    const { protocol, host } = new URL(origin)
+    return (protocol === 'http:' || protocol === 'https:') && host === request.headers.host
   } catch {
     return false
   }

@@ -57,6 +57,8 @@ const longPolling: FastifyPluginAsync = async (app) => {
 
   app.addHook('preClose', async () => {
     for (const answer of [...held]) answer()
+    // Let the answers reach their sockets before close cuts the connections.
+    await new Promise((resolve) => setImmediate(resolve))
   })
 }
 

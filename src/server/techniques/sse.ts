@@ -25,7 +25,9 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, { heartbeatMs = 15_000, 
         querystring: cursorQuerySchema,
         headers: { type: 'object', properties: { 'last-event-id': cursorSchema } }
       },
-      config: { wireRow: 'sse' }
+      config: { wireRow: 'sse' },
+      // A HEAD would get the head and then hang: Node drops a HEAD's body, and this response never ends.
+      exposeHeadRoute: false
     },
     (request, reply) => {
       // Fastify steps aside: from here on we write to the socket ourselves.

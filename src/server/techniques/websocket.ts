@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
 import { closeCodes } from '../../shared/websocket-messages.ts'
+import { refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
 import { type CursorQuery, cursorQuerySchema } from '../schemas.ts'
 
@@ -26,18 +27,18 @@ function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { co
  * pings on the same connection.
  */
 const websocket: FastifyPluginAsync = async (app) => {
-  app.get<{ Querystring: CursorQuery }>(
-    '/feed/websocket',
-    {
-      websocket: true,
-      schema: { querystring: cursorQuerySchema },
-      config: { wireRow: 'websocket' },
-      preValidation: app.checkOrigin
-    },
-    (socket, request) => {
+  app.route<{ Querystring: CursorQuery }>({
+    method: 'GET',
+    url: '/feed/websocket',
+    schema: { querystring: cursorQuerySchema },
+    config: { wireRow: 'websocket' },
+    preValidation: app.checkOrigin,
+    handler: refuseWithoutUpgrade,
+    wsHandler: (socket, request) => {
       const tcp = request.raw.socket
       const send = (message: FeedServerMessage) => socket.send(JSON.stringify(message))
       const sendEvent = (event: FeedEvent) => {
+        if (socket.readyState !== socket.OPEN) return // closing: the frame would be dropped, so not delivered
         send({ type: 'event', event })
         app.wire.countEvents(tcp, 1)
       }
@@ -59,7 +60,7 @@ const websocket: FastifyPluginAsync = async (app) => {
         }
       })
     }
-  )
+  })
 }
 
 export default websocket

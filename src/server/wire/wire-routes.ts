@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { WireLiveClientMessage, WireLiveServerMessage } from '../../shared/websocket-messages.ts'
 import { closeCodes } from '../../shared/websocket-messages.ts'
+import { refuseWithoutUpgrade } from '../errors.ts'
 import { clientIdSchema } from '../schemas.ts'
 
 const liveIntervalMs = 500
@@ -17,19 +18,23 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
     app.wire.report(request.query.client, app.feed.latest)
   )
 
-  app.get<{ Querystring: { client?: string } }>(
-    '/wire/live',
-    { websocket: true, schema: { querystring }, preValidation: app.checkOrigin },
-    (socket, request) => {
+  app.route<{ Querystring: { client?: string } }>({
+    method: 'GET',
+    url: '/wire/live',
+    schema: { querystring },
+    preValidation: app.checkOrigin,
+    handler: refuseWithoutUpgrade,
+    wsHandler: (socket, request) => {
       const send = (message: WireLiveServerMessage) => socket.send(JSON.stringify(message))
       const report = () => send({ type: 'report', report: app.wire.report(request.query.client, app.feed.latest) })
       report()
       const timer = setInterval(report, liveIntervalMs)
       socket.on('close', () => clearInterval(timer))
       socket.on('message', (data, isBinary) => {
+        if (isBinary) return socket.close(closeCodes.unsupportedData, 'binary messages are not supported')
         let message: WireLiveClientMessage
         try {
-          message = JSON.parse(isBinary ? '' : data.toString())
+          message = JSON.parse(data.toString())
         } catch {
           return socket.close(closeCodes.invalidPayload, 'expected JSON')
         }
@@ -39,7 +44,7 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
         else socket.close(closeCodes.policyViolation, 'expected {"type":"clock","t":<number>}')
       })
     }
-  )
+  })
 }
 
 export default wireRoutes

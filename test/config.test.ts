@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { readConfig } from '../src/server/config.ts'
+
+describe('readConfig', () => {
+  test('defaults to 127.0.0.1:3000, one tick a second, 1000 kept events, no extra origins', () => {
+    assert.deepEqual(readConfig({}), {
+      port: 3000,
+      host: '127.0.0.1',
+      feedRate: 1,
+      feedCapacity: 1000,
+      allowedOrigins: []
+    })
+  })
+
+  test('empty variables count as unset', () => {
+    assert.deepEqual(
+      readConfig({ PORT: '', HOST: '', FEED_RATE: '', FEED_CAPACITY: '', ALLOWED_ORIGINS: '' }),
+      readConfig({})
+    )
+  })
+
+  test('reads PORT, HOST, FEED_RATE and FEED_CAPACITY from the environment', () => {
+    const config = readConfig({ PORT: '8080', HOST: '0.0.0.0', FEED_RATE: '0.5', FEED_CAPACITY: '50' })
+    assert.equal(config.port, 8080)
+    assert.equal(config.host, '0.0.0.0')
+    assert.equal(config.feedRate, 0.5)
+    assert.equal(config.feedCapacity, 50)
+  })
+
+  test('splits ALLOWED_ORIGINS on commas, trimming spaces and dropping empty entries', () => {
+    const { allowedOrigins } = readConfig({ ALLOWED_ORIGINS: ' https://a.example, http://b.example:8080 ,,' })
+    assert.deepEqual(allowedOrigins, ['https://a.example', 'http://b.example:8080'])
+  })
+
+  test('throws, naming the variable, when a number is not a number or out of range', () => {
+    assert.throws(() => readConfig({ PORT: 'eighty' }), /PORT must be a whole number from 0 to 65535, got "eighty"/)
+    assert.throws(() => readConfig({ PORT: '1e3' }), /PORT/)
+    assert.throws(() => readConfig({ PORT: '70000' }), /PORT/)
+    assert.throws(() => readConfig({ FEED_RATE: '51' }), /FEED_RATE/)
+    assert.throws(() => readConfig({ FEED_RATE: 'fast' }), /FEED_RATE/)
+    assert.throws(() => readConfig({ FEED_CAPACITY: 'Infinity' }), /FEED_CAPACITY/)
+  })
+
+  test('reads process.env when given nothing', () => {
+    const saved = process.env.PORT
+    process.env.PORT = '4321'
+    try {
+      assert.equal(readConfig().port, 4321)
+    } finally {
+      if (saved === undefined) delete process.env.PORT
+      else process.env.PORT = saved
+    }
+  })
+})

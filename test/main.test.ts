@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import type { TestContext } from 'node:test'
+import { describe, test } from 'node:test'
+import { openSse } from './clients.ts'
+import { Inbox } from './helper.ts'
+
+/** A port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1')
+  await once(probe, 'listening')
+  const { port } = probe.address() as { port: number }
+  probe.close()
+  await once(probe, 'close')
+  return port
+}
+
+/** Runs `src/server/main.ts` as `npm start` does (without the client build) and waits for its banner. */
+async function startProcess(t: TestContext, env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    env: { ...process.env, HOST: '127.0.0.1', FEED_RATE: '0', LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  t.after(() => child.kill('SIGKILL'))
+  const output = new Inbox<string>()
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => output.push(text))
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => output.push(text))
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>
+  await output.waitUntil((items) => items.join('').includes('wirewatch is running'), 10_000, 'the banner')
+  return { child, exited, output: () => output.items.join('') }
+}
+
+describe('main (the process)', () => {
+  test('listens on PORT and HOST, prints the URL to open, and exits 0 on SIGTERM with a stream open', async (t) => {
+    const port = await freePort()
+    const server = await startProcess(t, { PORT: String(port) })
+    assert.match(server.output(), new RegExp(`http://127\\.0\\.0\\.1:${port}/`))
+    const response = await fetch(`http://127.0.0.1:${port}/feed/ajax`)
+    assert.deepEqual(await response.json(), { events: [], latest: 0 })
+    const stream = await openSse(t, `http://127.0.0.1:${port}/feed/sse`)
+    await stream.blocks.waitFor(1)
+
+    const started = performance.now()
+    server.child.kill('SIGTERM')
+    const [code] = await server.exited
+    assert.equal(code, 0)
+    assert.ok(performance.now() - started < 2000)
+    await stream.ended
+  })
+
+  test('with PORT=0 prints the port it really listens on', async (t) => {
+    const server = await startProcess(t, { PORT: '0' })
+    const url = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(server.output())
+    assert.ok(url, server.output())
+    assert.notEqual(url[1], '0', 'the printed URL can be opened')
+    server.child.kill('SIGTERM')
+    await server.exited
+  })
+})
