@@ -1,6 +1,6 @@
 import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test'
-import type { TickerSettings } from '../src/server/feed/ticker.ts'
 import type { TechniqueName } from '../src/shared/techniques.ts'
+import type { TickerSettings } from '../src/shared/ticker-settings.ts'
 import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
 
 export { techniqueNames } from '../src/shared/techniques.ts'

@@ -1,4 +1,4 @@
-import type { TickerSettings } from '../server/feed/ticker.ts'
+import type { TickerSettings } from '../shared/ticker-settings.ts'
 
 /**
  * The feed's rate and pause. They change the one feed every page shares, so

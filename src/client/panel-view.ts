@@ -1,4 +1,4 @@
-import type { FeedEvent } from '../shared/feed-event.ts'
+import { contentOf, type FeedEvent } from '../shared/feed-event.ts'
 import type { TechniqueName } from '../shared/techniques.ts'
 import type { WireCounters } from '../shared/wire-stats.ts'
 import { browserNow, h } from './dom.ts'
@@ -22,10 +22,6 @@ const figures = [
 ] as const
 
 type FigureKey = (typeof figures)[number][0]
-
-function contentOf(event: FeedEvent): string {
-  return event.kind === 'chat' ? String(event.data.text) : `value ${String(event.data.value)}`
-}
 
 /**
  * One technique's panel: its switch, state, latest events and figures. It is the

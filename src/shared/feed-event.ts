@@ -10,6 +10,11 @@ export interface FeedEvent {
   data: Record<string, unknown>
 }
 
+/** An event as one line of text for people: a chat's text, or a tick's value. Always shown as text, never as HTML. */
+export function contentOf(event: FeedEvent): string {
+  return event.kind === 'chat' ? String(event.data.text) : `value ${String(event.data.value)}`
+}
+
 /** Answer of every pull technique (ajax, polling, long-polling). */
 export interface FeedPage {
   events: FeedEvent[]

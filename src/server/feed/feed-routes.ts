@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { limits } from '../../shared/feed-event.ts'
+import type { TickerSettings } from '../../shared/ticker-settings.ts'
 import { clientIdSchema } from '../schemas.ts'
 import { publishChat } from './chat.ts'
-import type { TickerSettings } from './ticker.ts'
 
 const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
 

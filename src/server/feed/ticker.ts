@@ -1,12 +1,6 @@
 import { limits } from '../../shared/feed-event.ts'
+import type { TickerSettings } from '../../shared/ticker-settings.ts'
 import type { Feed } from './feed.ts'
-
-/** The ticker's settings, as `GET/PUT /feed/ticker` shows them. */
-export interface TickerSettings {
-  /** Tick events per second, 0 to `limits.feedRateMax`; 0 means no ticks. */
-  rate: number
-  paused: boolean
-}
 
 /**
  * Publishes `tick` events into the feed at a steady rate, so every technique has

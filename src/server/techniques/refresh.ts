@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { FeedEvent } from '../../shared/feed-event.ts'
+import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
 import { clientIdSchema } from '../schemas.ts'
 
 const shown = 20
@@ -7,10 +7,6 @@ const shown = 20
 /** Escapes text for HTML, so chat text is always shown as text, never run as markup. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
-function contentOf(event: FeedEvent): string {
-  return event.kind === 'chat' ? String(event.data.text) : `value ${String(event.data.value)}`
 }
 
 function row(event: FeedEvent): string {
