@@ -1,3 +1,4 @@
+import './views.css'
 import { techniqueNames } from '../shared/techniques.ts'
 import { FeedControls } from './feed-controls.ts'
 import { MessageForm } from './message-form.ts'
@@ -32,12 +33,15 @@ const summary = summaryTable ? new SummaryView(summaryTable, titles) : undefined
 const latestId = document.querySelector('#feed-latest')
 const clockOffset = document.querySelector('#clock-offset')
 
-const wireLive = new WireLive(clientId, clock, (report) => {
-  for (const panel of panels) panel.showWire(report.techniques[panel.name], report.latest)
-  summary?.update(panels)
-  if (latestId) latestId.textContent = String(report.latest)
-  if (clockOffset && clock.samples > 0)
-    clockOffset.textContent = `${clock.offset.toFixed(1)} ms ± ${clock.uncertainty.toFixed(1)} ms`
+const wireLive = new WireLive(clientId, clock)
+wireLive.listen({
+  report: (report) => {
+    for (const panel of panels) panel.showWire(report.techniques[panel.name], report.latest)
+    summary?.update(panels)
+    if (latestId) latestId.textContent = String(report.latest)
+    if (clockOffset && clock.samples > 0)
+      clockOffset.textContent = `${clock.offset.toFixed(1)} ms ± ${clock.uncertainty.toFixed(1)} ms`
+  }
 })
 wireLive.start()
 

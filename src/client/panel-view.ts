@@ -39,6 +39,8 @@ export class Panel implements ClientListener {
   eventsReceived = 0
   /** The last server counters for this panel, from `/wire/live`. */
   wire: WireCounters | undefined
+  /** Called for every timed event: when the browser got it and its latency before clock correction. */
+  onTimedEvent: ((receivedAt: number, uncorrectedLatency: number) => void) | undefined
 
   #clock: ServerClock
   #newest: number | undefined
@@ -88,7 +90,10 @@ export class Panel implements ClientListener {
       // Stored uncorrected; the clock offset is added when shown, as it improves with more samples.
       const uncorrected = receivedAt - event.at
       const timed = this.#clock.toBrowser(event.at) >= this.#switchedOnAt
-      if (timed) this.uncorrectedLatency.add(uncorrected)
+      if (timed) {
+        this.uncorrectedLatency.add(uncorrected)
+        this.onTimedEvent?.(receivedAt, uncorrected)
+      }
       this.#events.prepend(this.#item(event, timed ? uncorrected + this.#clock.offset : undefined))
     }
     while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()

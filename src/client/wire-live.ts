@@ -1,3 +1,4 @@
+import type { CaptureItem, NetworkConditions } from '../shared/capture.ts'
 import type { WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { browserNow } from './dom.ts'
@@ -8,25 +9,40 @@ const clockSampleDelaysMs = [0, 100, 200, 400, 800, 1_600, 3_200]
 const clockEveryMs = 5_000
 const reconnectAfterMs = 2_000
 
+/** What a part of the page wants to hear from `/wire/live`. */
+export interface WireLiveListener {
+  /** This page's counters, twice a second. */
+  report?: (report: WireReport) => void
+  /** Items newly captured on this page's technique sockets. */
+  capture?: (items: CaptureItem[]) => void
+  /** The simulated network conditions, on connect and on every change. */
+  network?: (network: NetworkConditions) => void
+}
+
 /**
  * The page's own line to the server's accounting: a WebSocket on `/wire/live`
  * that pushes this page's counters twice a second and answers clock samples.
  * It is a separate connection from every technique's, so watching the figures
  * never changes them (its traffic is counted in the "page" row).
+ * It also carries what the server captured on this page's sockets, and the
+ * simulated network conditions.
  */
 export class WireLive {
   /** The newest report received, if any. */
   latest: WireReport | undefined
   #url: string
   #clock: ServerClock
-  #onReport: (report: WireReport) => void
+  #listeners: WireLiveListener[] = []
   #waiting = new Set<(report: WireReport) => void>()
 
-  constructor(clientId: string, clock: ServerClock, onReport: (report: WireReport) => void) {
+  constructor(clientId: string, clock: ServerClock) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
     this.#url = `${scheme}://${location.host}/wire/live?client=${clientId}`
     this.#clock = clock
-    this.#onReport = onReport
+  }
+
+  listen(listener: WireLiveListener): void {
+    this.#listeners.push(listener)
   }
 
   start(): void {
@@ -41,8 +57,11 @@ export class WireLive {
     socket.addEventListener('message', (message) => {
       const data = JSON.parse(message.data) as WireLiveServerMessage
       if (data.type === 'clock') return this.#clock.sample(data.t, data.server, browserNow())
+      if (data.type === 'capture') for (const listener of this.#listeners) listener.capture?.(data.items)
+      if (data.type === 'network') for (const listener of this.#listeners) listener.network?.(data.network)
+      if (data.type !== 'report') return
       this.latest = data.report
-      this.#onReport(data.report)
+      for (const listener of this.#listeners) listener.report?.(data.report)
       for (const resolve of this.#waiting) resolve(data.report)
     })
     socket.addEventListener('close', () => {

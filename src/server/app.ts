@@ -3,6 +3,7 @@ import { techniqueNames } from '../shared/techniques.ts'
 import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
 import { Ticker } from './feed/ticker.ts'
+import { NetworkConditions } from './network/network-conditions.ts'
 import origin from './origin.ts'
 import pages from './pages.ts'
 import { type TechniqueOptions, techniques } from './techniques/index.ts'
@@ -17,6 +18,8 @@ declare module 'fastify' {
     feed: Feed
     /** Publishes `tick` events at the configured rate. */
     ticker: Ticker
+    /** The simulated network (round-trip time) applied to all six techniques. */
+    network: NetworkConditions
   }
 }
 
@@ -42,6 +45,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const ticker = new Ticker(feed, options.feedRate ?? 1)
   app.decorate('feed', feed)
   app.decorate('ticker', ticker)
+  app.decorate('network', new NetworkConditions())
   app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 

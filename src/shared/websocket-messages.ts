@@ -1,3 +1,4 @@
+import type { CaptureItem, NetworkConditions } from './capture.ts'
 import type { FeedEvent } from './feed-event.ts'
 import type { WireReport } from './wire-stats.ts'
 
@@ -11,6 +12,10 @@ export type FeedClientMessage = { type: 'chat'; text: string } | { type: 'ping';
 export type WireLiveServerMessage =
   | { type: 'report'; report: WireReport }
   | { type: 'clock'; t: number; server: number }
+  /** Items captured on this page's technique sockets since the last such message (see `CaptureItem`). */
+  | { type: 'capture'; items: CaptureItem[] }
+  /** The simulated network conditions: sent on open and whenever they change. */
+  | { type: 'network'; network: NetworkConditions }
 
 /** Messages a page sends on `/wire/live`. */
 export type WireLiveClientMessage = { type: 'clock'; t: number }

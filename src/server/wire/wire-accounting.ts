@@ -15,6 +15,8 @@ interface Owner {
 /** Per-socket bookkeeping: how much of the socket's byte counters has already been charged, and to whom. */
 interface SocketTally {
   owner: Owner | undefined
+  /** The socket whose counters are read: the TCP socket itself, or the one under a TLS socket. */
+  counted: Socket
   chargedRead: number
   chargedWritten: number
   /** True from a request's first byte until its response is done (or, for streams, until the socket closes). */
@@ -47,9 +49,13 @@ export class WireAccounting {
     this.#maxClients = maxClients
   }
 
-  /** Start counting a socket the server just accepted: call from the server's `connection` event. */
-  track(socket: Socket): void {
-    const tally: SocketTally = { owner: undefined, chargedRead: 0, chargedWritten: 0, busy: false }
+  /**
+   * Start counting a socket the server just accepted: call from the server's `connection` event
+   * (`secureConnection` over TLS, passing the TCP socket underneath as `counted`, so the bytes are
+   * the encrypted ones that really cross the wire, TLS handshake and record framing included).
+   */
+  track(socket: Socket, counted: Socket = socket): void {
+    const tally: SocketTally = { owner: undefined, counted, chargedRead: 0, chargedWritten: 0, busy: false }
     this.#sockets.set(socket, tally)
     socket.once('close', () => {
       // A connection that never carried a request (a preconnect, a malformed head) still cost a handshake.
@@ -59,7 +65,7 @@ export class WireAccounting {
       } else {
         this.#add(tally.owner, 'openConnections', -1)
       }
-      this.#chargeBytes(socket, tally)
+      this.#chargeBytes(tally)
       this.#sockets.delete(socket)
     })
   }
@@ -71,7 +77,7 @@ export class WireAccounting {
     const owner: Owner = { row, client }
     // Whatever moved before this request belongs to the previous one.
     if (tally.owner) {
-      this.#chargeWritten(socket, tally)
+      this.#chargeWritten(tally)
       this.#add(tally.owner, 'openConnections', -1)
     } else {
       this.#add(owner, 'connectionsOpened', 1)
@@ -80,7 +86,7 @@ export class WireAccounting {
     tally.busy = true
     this.#add(owner, 'openConnections', 1)
     this.#add(owner, 'requests', 1)
-    this.#chargeBytes(socket, tally)
+    this.#chargeBytes(tally)
     if (client) this.#touch(client)
   }
 
@@ -88,7 +94,7 @@ export class WireAccounting {
   endRequest(socket: Socket): void {
     const tally = this.#sockets.get(socket)
     if (!tally) return
-    this.#chargeBytes(socket, tally)
+    this.#chargeBytes(tally)
     tally.busy = false
   }
 
@@ -109,7 +115,7 @@ export class WireAccounting {
    * Open streams (SSE, WebSocket, held polls) are charged up to this instant first.
    */
   report(client: string | undefined, latest: number): WireReport {
-    for (const [socket, tally] of this.#sockets) if (tally.busy) this.#chargeBytes(socket, tally)
+    for (const tally of this.#sockets.values()) if (tally.busy) this.#chargeBytes(tally)
     const rows = client === undefined ? this.#totals : (this.#clients.get(client) ?? emptyRows())
     const copy = (name: RowName) => ({ ...rows[name] })
     const techniques = Object.fromEntries(techniqueNames.map((name) => [name, copy(name)])) as Record<
@@ -122,17 +128,17 @@ export class WireAccounting {
   }
 
   /** Charges the socket's bytes moved since the last charge to its owner; held until a first request names one. */
-  #chargeBytes(socket: Socket, tally: SocketTally): void {
+  #chargeBytes(tally: SocketTally): void {
     if (!tally.owner) return
-    this.#chargeWritten(socket, tally)
-    const read = socket.bytesRead
+    this.#chargeWritten(tally)
+    const read = tally.counted.bytesRead
     this.#add(tally.owner, 'bytesIn', read - tally.chargedRead)
     tally.chargedRead = read
   }
 
-  #chargeWritten(socket: Socket, tally: SocketTally): void {
+  #chargeWritten(tally: SocketTally): void {
     if (!tally.owner) return
-    const written = socket.bytesWritten
+    const written = tally.counted.bytesWritten
     this.#add(tally.owner, 'bytesOut', written - tally.chargedWritten)
     tally.chargedWritten = written
   }

@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net'
+import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { RowName } from '../../shared/techniques.ts'
@@ -22,6 +24,11 @@ function clientOf(query: unknown): string | undefined {
   return typeof client === 'string' && clientIdPattern.test(client) ? client : undefined
 }
 
+/** The TCP socket a server-side TLS socket wraps (Node keeps it as `_parent`; there is no public accessor). */
+function tcpUnder(socket: TLSSocket): Socket {
+  return (socket as TLSSocket & { _parent?: Socket })._parent ?? socket
+}
+
 /**
  * Hooks the accounting into the server: every accepted TCP socket is tracked,
  * every request tells whose bytes follow, every finished response closes the account.
@@ -29,7 +36,12 @@ function clientOf(query: unknown): string | undefined {
 const wirePlugin: FastifyPluginAsync = async (app) => {
   const wire = new WireAccounting()
   app.decorate('wire', wire)
-  app.server.on('connection', (socket) => wire.track(socket))
+  if (app.server instanceof TlsServer) {
+    // Requests see the TLS socket; the bytes that cross the wire are counted on the TCP socket under it.
+    app.server.on('secureConnection', (socket: TLSSocket) => wire.track(socket, tcpUnder(socket)))
+  } else {
+    app.server.on('connection', (socket: Socket) => wire.track(socket))
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     const socket = request.raw.socket
