@@ -1,7 +1,10 @@
 import './views.css'
 import { techniqueNames } from '../shared/techniques.ts'
+import { Charts } from './charts.ts'
+import { CostCalculator } from './cost-calculator.ts'
 import { FeedControls } from './feed-controls.ts'
 import { MessageForm } from './message-form.ts'
+import { NetworkControls } from './network-controls.ts'
 import { Panel } from './panel-view.ts'
 import { ServerClock } from './server-clock.ts'
 import { SummaryView } from './summary-view.ts'
@@ -48,3 +51,10 @@ wireLive.start()
 const websocketPanel = panels.find((panel) => panel.name === 'websocket')
 if (websocketPanel) new MessageForm(clientId, wireLive, websocketPanel.client)
 void new FeedControls(clientId).load()
+
+const networkControls = document.querySelector('#network-controls')
+if (networkControls) new NetworkControls(networkControls, clientId, wireLive)
+const chartsSection = document.querySelector('#charts')
+if (chartsSection) new Charts(chartsSection, panels, titles, clock, wireLive)
+const costSection = document.querySelector('#cost')
+if (costSection) void new CostCalculator(costSection, clientId, titles, wireLive).load()

@@ -9,6 +9,7 @@ import pages from './pages.ts'
 import { type TechniqueOptions, techniques } from './techniques/index.ts'
 import validation from './validation.ts'
 import websocketServer from './websocket-server.ts'
+import captureRoutes from './wire/capture-routes.ts'
 import wirePlugin from './wire/wire-plugin.ts'
 import wireRoutes from './wire/wire-routes.ts'
 
@@ -57,6 +58,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   for (const name of techniqueNames) await app.register(techniques[name], options)
   await app.register(feedRoutes)
   await app.register(wireRoutes)
+  await app.register(captureRoutes)
   await app.register(pages)
   return app
 }

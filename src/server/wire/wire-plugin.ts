@@ -3,12 +3,16 @@ import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { RowName } from '../../shared/techniques.ts'
+import { CaptureStore } from './capture-store.ts'
+import { tapSocket } from './socket-tap.ts'
 import { WireAccounting } from './wire-accounting.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Socket-level byte and request counters, per technique and per client. */
     wire: WireAccounting
+    /** Raw exchanges, stream chunks and frames captured at each technique's sockets, per client. */
+    capture: CaptureStore
   }
   interface FastifyContextConfig {
     /** The row this route's traffic is charged to; routes without one are the page's own traffic. */
@@ -36,11 +40,20 @@ function tcpUnder(socket: TLSSocket): Socket {
 const wirePlugin: FastifyPluginAsync = async (app) => {
   const wire = new WireAccounting()
   app.decorate('wire', wire)
+  const capture = new CaptureStore({ rttMs: () => app.network?.rttMs ?? 0 })
+  app.decorate('capture', capture)
   if (app.server instanceof TlsServer) {
     // Requests see the TLS socket; the bytes that cross the wire are counted on the TCP socket under it.
-    app.server.on('secureConnection', (socket: TLSSocket) => wire.track(socket, tcpUnder(socket)))
+    // The capture taps the TLS socket, where the bytes are plaintext HTTP.
+    app.server.on('secureConnection', (socket: TLSSocket) => {
+      wire.track(socket, tcpUnder(socket))
+      tapSocket(socket, capture, tcpUnder(socket))
+    })
   } else {
-    app.server.on('connection', (socket: Socket) => wire.track(socket))
+    app.server.on('connection', (socket: Socket) => {
+      wire.track(socket)
+      tapSocket(socket, capture)
+    })
   }
 
   app.addHook('onRequest', async (request, reply) => {

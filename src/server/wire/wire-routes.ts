@@ -5,6 +5,8 @@ import { refuseWithoutUpgrade } from '../errors.ts'
 import { clientIdSchema } from '../schemas.ts'
 
 const liveIntervalMs = 500
+/** Most capture items in one `/wire/live` message. */
+const captureBatchMax = 200
 
 /**
  * `GET /wire` reports the counters; `/wire/live` pushes this page's counters every
@@ -27,8 +29,23 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
     wsHandler: (socket, request) => {
       const send = (message: WireLiveServerMessage) => socket.send(JSON.stringify(message))
       const report = () => send({ type: 'report', report: app.wire.report(request.query.client, app.feed.latest) })
+      // The newest capture seq this socket has been sent.
+      let captured = 0
+      const pushCapture = () => {
+        const { client } = request.query
+        if (client === undefined) return
+        const items = app.capture.since(client, undefined, captured)
+        const last = items.at(-1)
+        if (!last) return
+        captured = last.seq
+        // A page that fell behind gets the newest items: it shows live traffic (GET /wire/capture keeps the rest).
+        send({ type: 'capture', items: items.slice(-captureBatchMax) })
+      }
       report()
-      const timer = setInterval(report, liveIntervalMs)
+      const timer = setInterval(() => {
+        report()
+        pushCapture()
+      }, liveIntervalMs)
       socket.on('close', () => clearInterval(timer))
       socket.on('message', (data, isBinary) => {
         if (isBinary) return socket.close(closeCodes.unsupportedData, 'binary messages are not supported')

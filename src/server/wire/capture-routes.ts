@@ -1,0 +1,54 @@
+import createError from '@fastify/error'
+import type { FastifyPluginAsync } from 'fastify'
+import type { CaptureReport, HandshakeExplained } from '../../shared/capture.ts'
+import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
+import { clientIdSchema, cursorSchema } from '../schemas.ts'
+import { explainHandshake } from './handshake.ts'
+
+export const NoHandshakeYet = createError(
+  'WW_ERR_NO_HANDSHAKE',
+  'no WebSocket on /feed/websocket has been captured for client %s yet',
+  404
+)
+
+interface CaptureQuery {
+  client: string
+  technique?: TechniqueName
+  since?: number
+}
+
+/**
+ * `GET /wire/capture`: the raw exchanges, stream chunks and frames captured for one
+ * page, newer than `since`. `GET /wire/handshake`: that page's newest WebSocket
+ * opening handshake, recomputed step by step.
+ */
+const captureRoutes: FastifyPluginAsync = async (app) => {
+  const captureQuery = {
+    type: 'object',
+    required: ['client'],
+    properties: { client: clientIdSchema, technique: { type: 'string', enum: techniqueNames }, since: cursorSchema }
+  } as const
+  const handshakeQuery = { type: 'object', required: ['client'], properties: { client: clientIdSchema } } as const
+
+  app.get<{ Querystring: CaptureQuery }>(
+    '/wire/capture',
+    { schema: { querystring: captureQuery } },
+    async (request): Promise<CaptureReport> => {
+      const { client, technique, since } = request.query
+      return { client, latest: app.capture.latest, items: app.capture.since(client, technique, since) }
+    }
+  )
+
+  app.get<{ Querystring: { client: string } }>(
+    '/wire/handshake',
+    { schema: { querystring: handshakeQuery } },
+    async (request): Promise<HandshakeExplained> => {
+      const { client } = request.query
+      const handshake = app.capture.handshake(client)
+      if (!handshake) throw new NoHandshakeYet(client)
+      return explainHandshake(client, handshake)
+    }
+  )
+}
+
+export default captureRoutes

@@ -1,0 +1,161 @@
+import type { CaptureItem } from '../../shared/capture.ts'
+import type { TechniqueName } from '../../shared/techniques.ts'
+
+/** An item as the tap builds it: the store numbers it and stamps the simulated RTT. */
+export type NewCaptureItem = CaptureItem extends infer Item
+  ? Item extends CaptureItem
+    ? Omit<Item, 'seq' | 'simulatedRttMs'>
+    : never
+  : never
+
+/** The heads of a client's newest WebSocket on /feed/websocket, for the handshake explanation. */
+export interface CapturedHandshake {
+  connection: number
+  requestHead: string
+  responseHead: string
+}
+
+export interface CaptureStoreOptions {
+  /** The simulated round-trip time right now, stamped on every item. */
+  rttMs?: () => number
+  /** Pages remembered; the one idle longest is forgotten first. */
+  maxClients?: number
+  /** Requests, responses and closes kept per client and technique. */
+  exchangesPerTechnique?: number
+  /** Stream chunks and frames kept per client and technique. */
+  trafficPerTechnique?: number
+}
+
+/** A fixed-size ring: pushing beyond its capacity drops the oldest item. */
+class Ring<T> {
+  #items: T[] = []
+  #next = 0
+  #capacity: number
+
+  constructor(capacity: number) {
+    this.#capacity = capacity
+  }
+
+  push(item: T): void {
+    if (this.#items.length < this.#capacity) this.#items.push(item)
+    else this.#items[this.#next] = item
+    this.#next = (this.#next + 1) % this.#capacity
+  }
+
+  /** Items in insertion order, oldest first. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    const start = this.#items.length < this.#capacity ? 0 : this.#next
+    for (let i = 0; i < this.#items.length; i++) yield this.#items[(start + i) % this.#items.length] as T
+  }
+}
+
+/** Two rings per technique, so a long run of frames never pushes the heads of the exchange out. */
+interface TechniqueCapture {
+  exchanges: Ring<CaptureItem>
+  traffic: Ring<CaptureItem>
+}
+
+interface ClientCapture {
+  techniques: Map<TechniqueName, TechniqueCapture>
+  handshake: CapturedHandshake | undefined
+}
+
+/**
+ * What the taps captured, in bounded memory: for each page (client id) and
+ * technique the last exchanges and the last stream chunks or frames, for at most
+ * `maxClients` pages. Every item gets the next `seq`, server-wide, so a reader can
+ * ask for only what is new.
+ */
+export class CaptureStore {
+  #clients = new Map<string, ClientCapture>()
+  #seq = 0
+  #connections = 0
+  #rttMs: () => number
+  #maxClients: number
+  #exchanges: number
+  #traffic: number
+
+  constructor({
+    rttMs = () => 0,
+    maxClients = 1000,
+    exchangesPerTechnique = 50,
+    trafficPerTechnique = 200
+  }: CaptureStoreOptions = {}) {
+    this.#rttMs = rttMs
+    this.#maxClients = maxClients
+    this.#exchanges = exchangesPerTechnique
+    this.#traffic = trafficPerTechnique
+  }
+
+  /** The newest `seq` handed out (0 before the first item). */
+  get latest(): number {
+    return this.#seq
+  }
+
+  /** Pages with something captured. */
+  get clientCount(): number {
+    return this.#clients.size
+  }
+
+  /** The number of the next accepted TCP connection (first = 1). */
+  nextConnection(): number {
+    return ++this.#connections
+  }
+
+  /** Numbers `item`, stamps the simulated RTT, and keeps it for `client`. */
+  add(client: string, item: NewCaptureItem): CaptureItem {
+    const stored = { seq: ++this.#seq, ...item, simulatedRttMs: this.#rttMs() } as CaptureItem
+    const technique = this.#technique(this.#client(client), item.technique)
+    const isTraffic = item.kind === 'stream' || item.kind === 'frame'
+    ;(isTraffic ? technique.traffic : technique.exchanges).push(stored)
+    return stored
+  }
+
+  /** Items of `client` (of one technique, or all) with `seq` greater than `since`, oldest first. */
+  since(client: string, technique?: TechniqueName, since = 0): CaptureItem[] {
+    const capture = this.#clients.get(client)
+    if (!capture) return []
+    const found: CaptureItem[] = []
+    for (const [name, rings] of capture.techniques) {
+      if (technique !== undefined && name !== technique) continue
+      for (const ring of [rings.exchanges, rings.traffic]) {
+        for (const item of ring) if (item.seq > since) found.push(item)
+      }
+    }
+    return found.sort((a, b) => a.seq - b.seq)
+  }
+
+  /** Keeps the heads of `client`'s newest WebSocket handshake, replacing the previous one. */
+  recordHandshake(client: string, handshake: CapturedHandshake): void {
+    this.#client(client).handshake = handshake
+  }
+
+  handshake(client: string): CapturedHandshake | undefined {
+    return this.#clients.get(client)?.handshake
+  }
+
+  /** The client's capture, moved to the most-recently-used end; the least recently used is dropped past the limit. */
+  #client(client: string): ClientCapture {
+    let capture = this.#clients.get(client)
+    if (capture) {
+      this.#clients.delete(client)
+    } else {
+      capture = { techniques: new Map(), handshake: undefined }
+      if (this.#clients.size >= this.#maxClients) {
+        const oldest = this.#clients.keys().next()
+        if (!oldest.done) this.#clients.delete(oldest.value)
+      }
+    }
+    this.#clients.set(client, capture)
+    return capture
+  }
+
+  #technique(capture: ClientCapture, name: TechniqueName): TechniqueCapture {
+    let rings = capture.techniques.get(name)
+    if (!rings) {
+      rings = { exchanges: new Ring(this.#exchanges), traffic: new Ring(this.#traffic) }
+      capture.techniques.set(name, rings)
+    }
+    return rings
+  }
+}

@@ -1,0 +1,276 @@
+import {
+  type Body,
+  bodyOf,
+  CaptureConfused,
+  type CapturedChunk,
+  ChunkedBody,
+  HeadReader,
+  httpLimits,
+  LengthBody,
+  parseHead
+} from './http-framing.ts'
+import { type DecodedFrame, FrameDecoder } from './websocket-frames.ts'
+
+export type { CapturedChunk } from './http-framing.ts'
+
+/** A request head as it arrived: the caller decides from it whose the exchange is. */
+export interface RequestHead {
+  method: string
+  target: string
+  /** Request line and headers, CRLFs kept, blank line included, as latin1 (one character per byte). */
+  head: string
+  at: number
+}
+
+export interface CapturedRequest {
+  at: number
+  head: string
+  bodyBytes: number
+}
+
+export interface CapturedResponse {
+  at: number
+  status: number
+  head: string
+  /** Body bytes as written, chunk framing included (for a stream: those written together with the head). */
+  bodyBytes: number
+  bodyStart: Buffer
+  /** When the body's last byte was written; undefined for a stream that goes on. */
+  endAt: number | undefined
+}
+
+/** What an `HttpStream` reports, for exchanges the caller claimed with a tag. */
+export interface HttpStreamHandlers<Tag> {
+  /** A request head arrived: return a tag to have the exchange reported, undefined to only keep in step. */
+  owner(request: RequestHead): Tag | undefined
+  request(tag: Tag, request: CapturedRequest): void
+  response(tag: Tag, response: CapturedResponse): void
+  stream(tag: Tag, chunk: CapturedChunk): void
+  /** `101 Switching Protocols` was sent: frames follow in both directions. */
+  upgraded(tag: Tag, requestHead: string, responseHead: string): void
+  frame(tag: Tag, direction: 'in' | 'out', frame: DecodedFrame): void
+}
+
+/** One request on the connection, from its head until its response's head. */
+interface Exchange<Tag> {
+  tag: Tag | undefined
+  method: string
+  head: string
+  at: number
+  bodyBytes: number
+  /** Asks to switch protocols (`Connection: upgrade` with an `Upgrade` header). */
+  upgrade: boolean
+  reported: boolean
+}
+
+type Side = 'head' | 'body' | 'upgrade-pending' | 'websocket' | 'ignore'
+
+const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]$/
+const statusLine = /^HTTP\/1\.[01] (\d{3})(?: |$)/
+
+/**
+ * Follows both directions of one HTTP/1.1 connection, byte for byte: request heads
+ * and bodies coming in, response heads and bodies going out (Content-Length,
+ * chunked, or until close), and after a `101` the WebSocket frames both ways.
+ * Requests wait in order for their responses, so pipelined requests and responses
+ * to HEAD (which have no body) stay in step.
+ */
+export class HttpStream<Tag> {
+  #handlers: HttpStreamHandlers<Tag>
+  #in: Side = 'head'
+  #out: Side = 'head'
+  #inHead = new HeadReader()
+  #outHead = new HeadReader()
+  #inBody: Body | undefined
+  #outBody: Body | undefined
+  /** Requests whose response has not started, oldest first. */
+  #awaiting: Exchange<Tag>[] = []
+  /** The request whose body is arriving. */
+  #reading: Exchange<Tag> | undefined
+  /** The response being written, and what is kept of its body. */
+  #writing: { tag: Tag | undefined; response: CapturedResponse; streaming: boolean } | undefined
+  /** Bytes that came after an Upgrade request, held until the server says whether it switches. */
+  #held: { chunk: Buffer; at: number }[] = []
+  #heldBytes = 0
+  #inFrames: FrameDecoder | undefined
+  #outFrames: FrameDecoder | undefined
+  #lastWriteAt = 0
+
+  constructor(handlers: HttpStreamHandlers<Tag>) {
+    this.#handlers = handlers
+  }
+
+  /** Bytes the server read from the client. */
+  read(chunk: Buffer, at: number): void {
+    let offset = 0
+    while (offset < chunk.length) {
+      if (this.#in === 'head') {
+        const found = this.#inHead.read(chunk, offset, at)
+        offset = found.next
+        if (found.head !== undefined) this.#requestHead(found.head, found.at)
+      } else if (this.#in === 'body') {
+        offset = (this.#inBody as Body).push(chunk, offset, at)
+        if ((this.#inBody as Body).done) this.#requestDone()
+      } else if (this.#in === 'upgrade-pending') {
+        this.#hold(chunk.subarray(offset), at)
+        return
+      } else {
+        if (this.#in === 'websocket') this.#inFrames?.push(offset ? chunk.subarray(offset) : chunk, at)
+        return
+      }
+    }
+  }
+
+  /** Bytes the server wrote to the client. */
+  wrote(chunk: Buffer, at: number): void {
+    this.#lastWriteAt = at
+    let offset = 0
+    while (offset < chunk.length) {
+      if (this.#out === 'head') {
+        const found = this.#outHead.read(chunk, offset, at)
+        offset = found.next
+        if (found.head !== undefined) this.#responseHead(found.head, found.at, chunk.subarray(offset))
+      } else if (this.#out === 'body') {
+        const body = this.#outBody as Body
+        const next = body.push(chunk, offset, at)
+        this.#keepBodyStart(chunk.subarray(offset, next))
+        offset = next
+        if (body.done) this.#responseDone(at)
+      } else {
+        if (this.#out === 'websocket') this.#outFrames?.push(offset ? chunk.subarray(offset) : chunk, at)
+        return
+      }
+    }
+  }
+
+  /** The socket closed: a response that ran until close (or was cut) ends here. */
+  closed(): void {
+    if (this.#out === 'body' && this.#writing) this.#responseDone(this.#lastWriteAt)
+    const reading = this.#reading
+    if (reading && !reading.reported && reading.tag !== undefined) this.#reportRequest(reading)
+  }
+
+  #requestHead(head: string, at: number): void {
+    const { startLine, headers } = parseHead(head)
+    const match = requestLine.exec(startLine)
+    if (!match) throw new CaptureConfused('not an HTTP/1.1 request line')
+    const method = match[1] as string
+    const target = match[2] as string
+    const upgrade = headers.has('upgrade') && /\bupgrade\b/i.test(headers.get('connection') ?? '')
+    const exchange: Exchange<Tag> = { method, head, at, bodyBytes: 0, upgrade, reported: false, tag: undefined }
+    exchange.tag = this.#handlers.owner({ method, target, head, at })
+    this.#awaiting.push(exchange)
+    this.#reading = exchange
+    this.#inBody = bodyOf(headers, false)
+    this.#in = 'body'
+    if (this.#inBody.done) this.#requestDone()
+  }
+
+  #requestDone(): void {
+    const exchange = this.#reading as Exchange<Tag>
+    exchange.bodyBytes = (this.#inBody as Body).bytes
+    this.#reading = undefined
+    if (!exchange.reported && exchange.tag !== undefined) this.#reportRequest(exchange)
+    this.#in = exchange.upgrade ? 'upgrade-pending' : 'head'
+  }
+
+  #reportRequest(exchange: Exchange<Tag>): void {
+    exchange.reported = true
+    const bodyBytes = exchange === this.#reading ? (this.#inBody?.bytes ?? 0) : exchange.bodyBytes
+    this.#handlers.request(exchange.tag as Tag, { at: exchange.at, head: exchange.head, bodyBytes })
+  }
+
+  #hold(chunk: Buffer, at: number): void {
+    this.#heldBytes += chunk.length
+    if (this.#heldBytes > httpLimits.maxHeadBytes) throw new CaptureConfused('too much data before the upgrade answer')
+    this.#held.push({ chunk: Buffer.from(chunk), at })
+  }
+
+  #responseHead(head: string, at: number, rest: Buffer): void {
+    const { startLine, headers } = parseHead(head)
+    const match = statusLine.exec(startLine)
+    if (!match) throw new CaptureConfused('not an HTTP/1.1 status line')
+    const status = Number(match[1])
+    // Node may answer a request (413, 400) before its body has arrived: show the request first.
+    const exchange = this.#awaiting[0]
+    if (exchange && !exchange.reported && exchange.tag !== undefined) this.#reportRequest(exchange)
+    const tag = exchange?.tag
+    const response: CapturedResponse = { at, status, head, bodyBytes: 0, bodyStart: Buffer.alloc(0), endAt: undefined }
+
+    if (status >= 100 && status < 200 && status !== 101) {
+      // An interim answer (100 Continue, 103 Early Hints): the final one follows for the same request.
+      response.endAt = at
+      if (tag !== undefined) this.#handlers.response(tag, response)
+      return
+    }
+    this.#awaiting.shift()
+    if (status === 101) {
+      this.#switchToWebSocket(tag, exchange?.head ?? '', response, at)
+      return
+    }
+    if (exchange?.upgrade && this.#in === 'upgrade-pending') this.#refeedHeld()
+
+    const noBody = exchange?.method === 'HEAD' || status === 204 || status === 304
+    this.#outBody = noBody ? new LengthBody(0) : bodyOf(headers, true)
+    const streaming = tag !== undefined && !noBody && /^text\/event-stream/i.test(headers.get('content-type') ?? '')
+    this.#writing = { tag, response, streaming }
+    this.#out = 'body'
+    if (streaming) {
+      // A stream never ends: show its head now, with the body bytes that were written together with it.
+      response.bodyBytes = rest.length
+      response.bodyStart = Buffer.from(rest.subarray(0, httpLimits.bodyStartBytes))
+      if (this.#outBody instanceof ChunkedBody) this.#outBody.onChunk = (chunk) => this.#handlers.stream(tag, chunk)
+      this.#handlers.response(tag, response)
+    }
+    if (this.#outBody.done) this.#responseDone(at)
+  }
+
+  #keepBodyStart(bytes: Buffer): void {
+    const writing = this.#writing
+    if (!writing || writing.tag === undefined || writing.streaming) return
+    const { response } = writing
+    response.bodyBytes += bytes.length
+    const room = httpLimits.bodyStartBytes - response.bodyStart.length
+    if (room > 0 && bytes.length > 0)
+      response.bodyStart = Buffer.concat([response.bodyStart, bytes.subarray(0, Math.min(room, bytes.length))])
+  }
+
+  #responseDone(at: number): void {
+    const writing = this.#writing
+    this.#writing = undefined
+    this.#outBody = undefined
+    this.#out = 'head'
+    if (!writing || writing.tag === undefined || writing.streaming) return
+    writing.response.endAt = at
+    this.#handlers.response(writing.tag, writing.response)
+  }
+
+  #switchToWebSocket(tag: Tag | undefined, requestHead: string, response: CapturedResponse, at: number): void {
+    response.endAt = at
+    const held = this.#held
+    this.#held = []
+    this.#heldBytes = 0
+    if (tag === undefined) {
+      // Not a technique's socket (the page's own stats channel): nothing more to follow on it.
+      this.#in = 'ignore'
+      this.#out = 'ignore'
+      return
+    }
+    this.#handlers.response(tag, response)
+    this.#handlers.upgraded(tag, requestHead, response.head)
+    this.#inFrames = new FrameDecoder((frame) => this.#handlers.frame(tag, 'in', frame))
+    this.#outFrames = new FrameDecoder((frame) => this.#handlers.frame(tag, 'out', frame))
+    this.#in = 'websocket'
+    this.#out = 'websocket'
+    for (const { chunk, at: heldAt } of held) this.#inFrames.push(chunk, heldAt)
+  }
+
+  /** The upgrade was refused: what the client sent after it is HTTP again. */
+  #refeedHeld(): void {
+    const held = this.#held
+    this.#held = []
+    this.#heldBytes = 0
+    this.#in = 'head'
+    for (const { chunk, at } of held) this.read(chunk, at)
+  }
+}

@@ -1,0 +1,179 @@
+import { isUtf8 } from 'node:buffer'
+import { type FrameItem, opcodeNames } from '../../shared/capture.ts'
+
+/** What one frame's own bytes tell; the capture adds whose it was, on which connection and the direction. */
+export type DecodedFrame = Omit<FrameItem, 'seq' | 'technique' | 'connection' | 'simulatedRttMs' | 'kind' | 'direction'>
+
+/** How much of a frame is kept: the rest of a big payload is only counted. */
+export const frameLimits = { payloadBytes: 1024, hexBytes: 32 } as const
+
+const opcodes = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const
+
+/** A frame whose header has been read and whose payload is arriving. */
+interface FrameInProgress {
+  frame: Omit<DecodedFrame, 'payload' | 'hex' | 'truncated'>
+  maskingKey: Buffer | undefined
+  /** The first `frameLimits.payloadBytes` of the payload, still masked as on the wire. */
+  kept: Buffer
+  keptLength: number
+  /** Payload bytes not arrived yet. */
+  remaining: number
+  /** The frame's first bytes exactly as on the wire (header, then masked payload). */
+  hex: Buffer
+  hexLength: number
+}
+
+/**
+ * Decodes RFC 6455 frames from one direction of a connection, fed in whatever
+ * pieces TCP delivered them (a header may be split across any byte boundary).
+ * It holds at most a header and the first KiB of a payload: a frame that declares
+ * gigabytes is counted as it passes, never buffered.
+ */
+export class FrameDecoder {
+  #onFrame: (frame: DecodedFrame) => void
+  /** Header bytes so far: 2 to 14 of them. */
+  #header = Buffer.alloc(14)
+  #headerLength = 0
+  #headerAt = 0
+  #current: FrameInProgress | undefined
+  /** Opcode of the fragmented message in progress, so its continuation frames are shown the same way. */
+  #messageOpcode: number = opcodes.continuation
+
+  constructor(onFrame: (frame: DecodedFrame) => void) {
+    this.#onFrame = onFrame
+  }
+
+  /** Bytes the decoder holds right now (a header and at most the first KiB of a payload). */
+  get heldBytes(): number {
+    return this.#headerLength + (this.#current ? this.#current.keptLength + this.#current.hexLength : 0)
+  }
+
+  /** Feeds the next bytes of this direction, read or written at `at` (epoch ms). */
+  push(chunk: Buffer, at: number): void {
+    let offset = 0
+    while (offset < chunk.length) {
+      offset = this.#current ? this.#readPayload(chunk, offset) : this.#readHeader(chunk, offset, at)
+    }
+  }
+
+  #readHeader(chunk: Buffer, offset: number, at: number): number {
+    if (this.#headerLength === 0) this.#headerAt = at
+    const header = this.#header
+    while (offset < chunk.length) {
+      header[this.#headerLength++] = chunk[offset++] as number
+      if (this.#headerLength < 2) continue
+      const needed = headerSize(header)
+      if (this.#headerLength < needed) continue
+      this.#startFrame(needed)
+      return offset
+    }
+    return offset
+  }
+
+  #startFrame(headerBytes: number): void {
+    const header = this.#header
+    const first = header[0] as number
+    const second = header[1] as number
+    const opcode = first & 0x0f
+    const masked = (second & 0x80) !== 0
+    const length7 = second & 0x7f
+    const lengthForm = length7 === 126 ? 16 : length7 === 127 ? 64 : 7
+    const payloadLength =
+      lengthForm === 16
+        ? header.readUInt16BE(2)
+        : lengthForm === 64
+          ? header.readUInt32BE(2) * 2 ** 32 + header.readUInt32BE(6)
+          : length7
+    const maskingKey = masked ? Buffer.from(header.subarray(headerBytes - 4, headerBytes)) : undefined
+    const hex = Buffer.alloc(frameLimits.hexBytes)
+    const hexLength = header.copy(hex, 0, 0, Math.min(headerBytes, frameLimits.hexBytes))
+    this.#current = {
+      frame: {
+        at: this.#headerAt,
+        fin: (first & 0x80) !== 0,
+        rsv1: (first & 0x40) !== 0,
+        rsv2: (first & 0x20) !== 0,
+        rsv3: (first & 0x10) !== 0,
+        opcode,
+        opcodeName: opcodeNames.get(opcode) ?? 'reserved',
+        masked,
+        ...(maskingKey ? { maskingKey: maskingKey.toString('hex') } : {}),
+        payloadLength,
+        lengthForm,
+        headerBytes
+      },
+      maskingKey,
+      kept: Buffer.alloc(Math.min(payloadLength, frameLimits.payloadBytes)),
+      keptLength: 0,
+      remaining: payloadLength,
+      hex,
+      hexLength
+    }
+    this.#headerLength = 0
+    if (payloadLength === 0) this.#finishFrame()
+  }
+
+  #readPayload(chunk: Buffer, offset: number): number {
+    const current = this.#current as FrameInProgress
+    const take = Math.min(current.remaining, chunk.length - offset)
+    const piece = chunk.subarray(offset, offset + take)
+    if (current.keptLength < current.kept.length) current.keptLength += piece.copy(current.kept, current.keptLength)
+    if (current.hexLength < frameLimits.hexBytes) current.hexLength += piece.copy(current.hex, current.hexLength)
+    current.remaining -= take
+    if (current.remaining === 0) this.#finishFrame()
+    return offset + take
+  }
+
+  #finishFrame(): void {
+    const current = this.#current as FrameInProgress
+    this.#current = undefined
+    const { frame } = current
+    const payload = current.kept.subarray(0, current.keptLength)
+    if (current.maskingKey) unmask(payload, current.maskingKey)
+
+    // Continuation frames carry the rest of a text or binary message: show them as that message's type.
+    let shownAs = frame.opcode
+    if (frame.opcode === opcodes.continuation) shownAs = this.#messageOpcode
+    else if (frame.opcode === opcodes.text || frame.opcode === opcodes.binary) this.#messageOpcode = frame.opcode
+    if (frame.fin && frame.opcode < opcodes.close) this.#messageOpcode = opcodes.continuation
+
+    this.#onFrame({
+      ...frame,
+      payload: frame.rsv1 ? payload.toString('hex') : showPayload(shownAs, payload),
+      hex: current.hex.subarray(0, current.hexLength).toString('hex'),
+      truncated: current.keptLength < frame.payloadLength
+    })
+  }
+}
+
+/** Header size once its first two bytes are known: 2, plus the extended length, plus the masking key. */
+function headerSize(header: Buffer): number {
+  const second = header[1] as number
+  const length7 = second & 0x7f
+  const extended = length7 === 126 ? 2 : length7 === 127 ? 8 : 0
+  return 2 + extended + (second & 0x80 ? 4 : 0)
+}
+
+/** XORs the payload with the 4-byte key in place (RFC 6455 section 5.3); at most 1 KiB per frame. */
+function unmask(payload: Buffer, key: Buffer): void {
+  for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] as number) ^ (key[i & 3] as number)
+}
+
+/** A payload as people read it: text as text, a close frame as `code reason`, anything else as hex. */
+function showPayload(opcode: number, payload: Buffer): string {
+  switch (opcode) {
+    case opcodes.text:
+      return payload.toString('utf8')
+    case opcodes.close: {
+      if (payload.length < 2) return payload.toString('hex')
+      const reason = payload.subarray(2).toString('utf8')
+      const code = payload.readUInt16BE(0)
+      return reason ? `${code} ${reason}` : String(code)
+    }
+    case opcodes.ping:
+    case opcodes.pong:
+      return isUtf8(payload) ? payload.toString('utf8') : payload.toString('hex')
+    default:
+      return payload.toString('hex')
+  }
+}
