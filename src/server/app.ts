@@ -4,6 +4,7 @@ import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
 import { Ticker } from './feed/ticker.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
+import networkPlugin from './network/network-plugin.ts'
 import origin from './origin.ts'
 import pages from './pages.ts'
 import { type TechniqueOptions, techniques } from './techniques/index.ts'
@@ -52,6 +53,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
 
   await app.register(validation)
   await app.register(wirePlugin)
+  await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
   await app.register(websocketServer, { maxPayload: options.websocketMaxPayload })
 

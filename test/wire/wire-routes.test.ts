@@ -26,7 +26,7 @@ describe('GET /wire', () => {
 })
 
 describe('/wire/live', () => {
-  test("pushes this client's report at once and every half second", async (t) => {
+  test("pushes this client's report and the network conditions at once, then the report every half second", async (t) => {
     const server = await startServer(t)
     const id = clientId('live')
     await fetch(`${server.url}/feed/ajax?client=${id}`)
@@ -37,8 +37,10 @@ describe('/wire/live', () => {
       assert.equal(first.report.client, id)
       assert.equal(first.report.techniques.ajax.requests, 1)
     }
+    const [, network] = await messages.waitFor(2)
+    assert.deepEqual(network, { type: 'network', network: { rttMs: 0 } })
     const started = Date.now()
-    await messages.waitFor(2, 1500)
+    await messages.waitUntil((items) => items.filter((item) => item.type === 'report').length >= 2, 1500)
     const gap = Date.now() - started
     assert.ok(gap > 300 && gap < 1000, `second report after ${gap} ms`)
     ws.close()

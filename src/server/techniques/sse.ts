@@ -41,21 +41,27 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, { heartbeatMs = 15_000, 
       })
       stream.write(`retry: ${retryMs}\n\n`)
 
+      // The simulated network (0 ms unless a teacher sets a round trip): each block arrives half an RTT later, in order.
+      const trip = app.network.oneWay()
+      const write = (block: string, events = 0) =>
+        trip.send(() => {
+          if (stream.writableEnded || stream.destroyed) return
+          stream.write(block)
+          app.wire.countEvents(request.raw.socket, events)
+        })
       // JSON never contains a raw line break, so one `data:` line carries the whole event.
-      const send = (event: FeedEvent) => {
-        stream.write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`)
-        app.wire.countEvents(request.raw.socket, 1)
-      }
+      const send = (event: FeedEvent) => write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`, 1)
 
       const cursor = request.headers['last-event-id'] ?? request.query.after
       const { events, reset } = app.feed.since(cursor)
-      if (reset) stream.write(`event: reset\ndata: {"latest":${app.feed.latest}}\n\n`)
+      if (reset) write(`event: reset\ndata: {"latest":${app.feed.latest}}\n\n`)
       for (const event of events) send(event)
 
       const unsubscribe = app.feed.subscribe(send)
       const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs)
       const stop = () => {
         unsubscribe()
+        trip.cancel()
         clearInterval(heartbeat)
         open.delete(end)
       }

@@ -36,20 +36,28 @@ const websocket: FastifyPluginAsync = async (app) => {
     handler: refuseWithoutUpgrade,
     wsHandler: (socket, request) => {
       const tcp = request.raw.socket
-      const send = (message: FeedServerMessage) => socket.send(JSON.stringify(message))
-      const sendEvent = (event: FeedEvent) => {
-        if (socket.readyState !== socket.OPEN) return // closing: the frame would be dropped, so not delivered
-        send({ type: 'event', event })
-        app.wire.countEvents(tcp, 1)
-      }
+      // The simulated network (0 ms unless a teacher sets a round trip): each frame travels half an RTT, in order.
+      const outbound = app.network.oneWay()
+      const inbound = app.network.oneWay()
+      const send = (message: FeedServerMessage, events = 0) =>
+        outbound.send(() => {
+          if (socket.readyState !== socket.OPEN) return // closing: the frame would be dropped, so not delivered
+          socket.send(JSON.stringify(message))
+          app.wire.countEvents(tcp, events)
+        })
+      const sendEvent = (event: FeedEvent) => send({ type: 'event', event }, 1)
 
       const { events, reset } = app.feed.since(request.query.after)
       if (reset) send({ type: 'reset' })
       for (const event of events) sendEvent(event)
       const unsubscribe = app.feed.subscribe(sendEvent)
-      socket.once('close', unsubscribe)
+      socket.once('close', () => {
+        unsubscribe()
+        outbound.cancel()
+        inbound.cancel()
+      })
 
-      socket.on('message', (data: Buffer, isBinary) => {
+      const receive = (data: Buffer, isBinary: boolean) => {
         const message = parseMessage(data, isBinary)
         if ('code' in message) return socket.close(message.code, message.reason)
         if (message.type === 'ping') return send({ type: 'pong', t: message.t })
@@ -58,7 +66,9 @@ const websocket: FastifyPluginAsync = async (app) => {
         } catch (error) {
           socket.close(closeCodes.policyViolation, (error as Error).message)
         }
-      })
+      }
+      // A message from the browser also travels half a simulated RTT before the server acts on it.
+      socket.on('message', (data: Buffer, isBinary) => inbound.send(() => receive(data, isBinary)))
     }
   })
 }

@@ -104,6 +104,13 @@ export class WireAccounting {
     if (owner && count > 0) this.#add(owner, 'events', count)
   }
 
+  /** The sockets whose latest request was of `row`, made by page `client`. */
+  socketsOf(client: string, row: RowName): Socket[] {
+    return [...this.#sockets]
+      .filter(([, { owner }]) => owner?.client === client && owner.row === row)
+      .map(([socket]) => socket)
+  }
+
   /** A poll or long poll on `socket` was answered with no event. */
   countEmptyResponse(socket: Socket): void {
     const owner = this.#sockets.get(socket)?.owner

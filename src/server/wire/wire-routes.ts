@@ -41,12 +41,18 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
         // A page that fell behind gets the newest items: it shows live traffic (GET /wire/capture keeps the rest).
         send({ type: 'capture', items: items.slice(-captureBatchMax) })
       }
+      const network = (rttMs: number) => send({ type: 'network', network: { rttMs } })
       report()
+      network(app.network.rttMs)
       const timer = setInterval(() => {
         report()
         pushCapture()
       }, liveIntervalMs)
-      socket.on('close', () => clearInterval(timer))
+      const stopNetwork = app.network.onChange(({ rttMs }) => network(rttMs))
+      socket.on('close', () => {
+        clearInterval(timer)
+        stopNetwork()
+      })
       socket.on('message', (data, isBinary) => {
         if (isBinary) return socket.close(closeCodes.unsupportedData, 'binary messages are not supported')
         let message: WireLiveClientMessage

@@ -1,0 +1,84 @@
+import type { Socket } from 'node:net'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { networkLimits } from '../../shared/capture.ts'
+import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
+import { clientIdSchema } from '../schemas.ts'
+
+/** The six techniques and chat messages cross the simulated network; the page's own traffic does not. */
+function crossesSimulatedNetwork(request: FastifyRequest): boolean {
+  const row = request.routeOptions.config.wireRow
+  return row !== undefined && row !== 'page'
+}
+
+/**
+ * Applies the simulated round trip to HTTP requests (pushed events and frames
+ * are delayed by the SSE and WebSocket plugins), and serves the controls:
+ * `GET/PUT /wire/network` and `POST /wire/drop`.
+ * The controls are open to every page until the presenter token (issue 4).
+ */
+const networkPlugin: FastifyPluginAsync = async (app) => {
+  const network = app.network
+  // Sockets that already carried a request: a request on any other socket paid a TCP handshake.
+  const used = new WeakSet<Socket>()
+
+  app.addHook('onRequest', async (request) => {
+    const socket = request.raw.socket
+    const newConnection = !used.has(socket)
+    used.add(socket)
+    if (!crossesSimulatedNetwork(request)) return
+    // The handshake (one RTT) on a new connection, then the request's trip to the server (half).
+    await network.wait((newConnection ? network.rttMs : 0) + network.rttMs / 2)
+  })
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    // The response's trip back to the browser (the other half).
+    if (crossesSimulatedNetwork(request)) await network.wait(network.rttMs / 2)
+    return payload
+  })
+
+  app.addHook('preClose', async () => network.release())
+
+  const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+
+  app.get('/wire/network', { schema: { querystring: clientQuery } }, async () => ({ rttMs: network.rttMs }))
+
+  app.put<{ Body: { rttMs: number } }>(
+    '/wire/network',
+    {
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          required: ['rttMs'],
+          additionalProperties: false,
+          properties: { rttMs: { type: 'integer', minimum: 0, maximum: networkLimits.rttMaxMs } }
+        }
+      }
+    },
+    async (request) => network.set(request.body.rttMs)
+  )
+
+  app.post<{ Body: { client: string; technique: TechniqueName } }>(
+    '/wire/drop',
+    {
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          required: ['client', 'technique'],
+          additionalProperties: false,
+          properties: { client: clientIdSchema, technique: { type: 'string', enum: techniqueNames } }
+        }
+      }
+    },
+    async (request) => {
+      const sockets = app.wire.socketsOf(request.body.client, request.body.technique)
+      // Cut, not closed politely: this is the network failing, so no FIN handshake, no close frame.
+      for (const socket of sockets) socket.destroy()
+      return { dropped: sockets.length }
+    }
+  )
+}
+
+export default fp(networkPlugin, { name: 'network', dependencies: ['wire'] })
