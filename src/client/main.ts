@@ -1,15 +1,19 @@
 import './views.css'
 import { techniqueNames } from '../shared/techniques.ts'
+import { CaptureFeed } from './capture-feed.ts'
 import { Charts } from './charts.ts'
 import { CostCalculator } from './cost-calculator.ts'
 import { FeedControls } from './feed-controls.ts'
 import { MessageForm } from './message-form.ts'
 import { NetworkControls } from './network-controls.ts'
 import { Panel } from './panel-view.ts'
+import { SequenceDiagrams } from './sequence-diagram.ts'
 import { ServerClock } from './server-clock.ts'
 import { SummaryView } from './summary-view.ts'
 import { techniques } from './techniques/index.ts'
 import { WireLive } from './wire-live.ts'
+import { addWireTools } from './wire-tools.ts'
+import { WireView } from './wire-view.ts'
 
 /** A random id for this page, so the server counts its traffic apart from every other page's. */
 function randomClientId(): string {
@@ -58,3 +62,11 @@ const chartsSection = document.querySelector('#charts')
 if (chartsSection) new Charts(chartsSection, panels, titles, clock, wireLive)
 const costSection = document.querySelector('#cost')
 if (costSection) void new CostCalculator(costSection, clientId, titles, wireLive).load()
+
+// What the server captured on this page's sockets: each panel's wire view and the sequence diagrams.
+const captured = new CaptureFeed()
+wireLive.listen({ capture: (items) => captured.add(items) })
+for (const panel of panels)
+  addWireTools(panel, new WireView(panel.name, titles[panel.name], captured, clock, clientId), clientId)
+const diagramsSection = document.querySelector('#diagrams')
+if (diagramsSection) new SequenceDiagrams(diagramsSection, titles, captured, clock)

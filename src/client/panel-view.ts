@@ -33,6 +33,8 @@ export class Panel implements ClientListener {
   readonly name: TechniqueName
   readonly element: HTMLElement
   readonly client: TechniqueClient
+  /** Where views of the wire put their buttons (open the capture, drop the connection). */
+  readonly tools = h('div', { class: 'tools' })
   /** Arrival minus server timestamp, before the clock correction (which improves as samples come in). */
   readonly uncorrectedLatency = new LatencyStats()
   /** New events received since the page opened. */
@@ -74,6 +76,7 @@ export class Panel implements ClientListener {
       h('p', { class: 'how' }, definition.how),
       h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
       controls,
+      this.tools,
       stats,
       this.#events
     )

@@ -14,7 +14,10 @@ export class DelayLine {
 
   run(delayMs: number, task: () => void): void {
     // Nothing waiting and no delay: no timer hop at all.
-    if (delayMs <= 0 && this.#queue.length === 0) return task()
+    if (delayMs <= 0 && this.#queue.length === 0) {
+      task()
+      return
+    }
     const dueAt = Math.max(Date.now() + delayMs, this.#queue.at(-1)?.dueAt ?? 0)
     this.#queue.push({ dueAt, task })
     if (!this.#timer) this.#schedule()

@@ -1,0 +1,62 @@
+import type { CaptureItem } from '../shared/capture.ts'
+import { type TechniqueName, techniqueNames } from '../shared/techniques.ts'
+
+/** Request, response and close items kept per technique: the heads of the latest exchanges. */
+const exchangesKept = 40
+/** Stream chunks and frames kept per technique. */
+const trafficKept = 300
+
+/** How far back handshakes are counted. */
+const handshakeWindowMs = 60_000
+
+interface Kept {
+  exchanges: CaptureItem[]
+  traffic: CaptureItem[]
+  /** Server times of the requests that came on a new TCP connection, last minute. */
+  handshakes: number[]
+}
+
+/**
+ * What the server captured on this page's technique sockets, as pushed over
+ * `/wire/live`, kept per technique in bounded memory. Heads are kept apart from
+ * frames and stream chunks, so a WebSocket's Upgrade survives a long run of frames.
+ */
+export class CaptureFeed {
+  #kept = new Map<TechniqueName, Kept>(
+    techniqueNames.map((name) => [name, { exchanges: [], traffic: [], handshakes: [] }])
+  )
+  #listeners = new Set<(changed: ReadonlySet<TechniqueName>) => void>()
+
+  add(items: CaptureItem[]): void {
+    const changed = new Set<TechniqueName>()
+    for (const item of items) {
+      const kept = this.#kept.get(item.technique)
+      if (!kept) continue
+      if (item.kind === 'request' && item.newConnection) kept.handshakes.push(item.at)
+      const list = item.kind === 'stream' || item.kind === 'frame' ? kept.traffic : kept.exchanges
+      list.push(item)
+      if (list.length > (list === kept.traffic ? trafficKept : exchangesKept)) list.shift()
+      changed.add(item.technique)
+    }
+    if (changed.size > 0) for (const listener of this.#listeners) listener(changed)
+  }
+
+  /** Every kept item of `technique`, oldest first. */
+  items(technique: TechniqueName): CaptureItem[] {
+    const kept = this.#kept.get(technique)
+    if (!kept) return []
+    return [...kept.exchanges, ...kept.traffic].sort((a, b) => a.seq - b.seq)
+  }
+
+  /** TCP handshakes (requests that came on a new connection) in the last minute before `now`, server time. */
+  handshakesLastMinute(technique: TechniqueName, now: number): number {
+    const kept = this.#kept.get(technique)
+    if (!kept) return 0
+    while (kept.handshakes.length > 0 && (kept.handshakes[0] ?? 0) < now - handshakeWindowMs) kept.handshakes.shift()
+    return kept.handshakes.length
+  }
+
+  onChange(listener: (changed: ReadonlySet<TechniqueName>) => void): void {
+    this.#listeners.add(listener)
+  }
+}
