@@ -1,14 +1,5 @@
-import { copyFile, mkdir } from 'node:fs/promises'
-import { expect, type Locator, type Page, type TestInfo, test } from '@playwright/test'
-import { openWirewatch, wireOf } from './support.ts'
-
-/** Saves a screenshot with the test's output, and a copy under e2e-output/screenshots/ to look at. */
-async function screenshot(target: Page | Locator, testInfo: TestInfo, name: string): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`)
-  await target.screenshot({ path })
-  await mkdir('e2e-output/screenshots', { recursive: true })
-  await copyFile(path, `e2e-output/screenshots/${name}.png`)
-}
+import { expect, type Locator, type Page, test } from '@playwright/test'
+import { openWirewatch, saveScreenshot, wireOf } from './support.ts'
 
 function chart(page: Page, key: string): Locator {
   return page.locator(`#charts figure[data-chart="${key}"]`)
@@ -42,7 +33,7 @@ test.describe('charts and cost calculator', () => {
     await expect(chart(page, 'latency').locator('.u-legend')).toContainText('WebSocket')
 
     await page.locator('#charts').scrollIntoViewIfNeeded()
-    await screenshot(page.locator('#charts'), testInfo, 'charts-desktop')
+    await saveScreenshot(page.locator('#charts'), testInfo, 'charts-desktop')
     await page.setViewportSize({ width: 375, height: 800 })
     // A resized chart keeps inside its figure on a phone.
     await expect
@@ -52,7 +43,7 @@ test.describe('charts and cost calculator', () => {
         return canvas && figure ? canvas.width <= figure.width : false
       })
       .toBe(true)
-    await screenshot(page.locator('#charts'), testInfo, 'charts-phone')
+    await saveScreenshot(page.locator('#charts'), testInfo, 'charts-phone')
     expect(errors).toEqual([])
   })
 
@@ -115,8 +106,8 @@ test.describe('charts and cost calculator', () => {
     await cost.locator('select[name=technique]').selectOption('polling')
 
     await cost.scrollIntoViewIfNeeded()
-    await screenshot(cost, testInfo, 'cost-calculator-desktop')
+    await saveScreenshot(cost, testInfo, 'cost-calculator-desktop')
     await page.setViewportSize({ width: 375, height: 800 })
-    await screenshot(cost, testInfo, 'cost-calculator-phone')
+    await saveScreenshot(cost, testInfo, 'cost-calculator-phone')
   })
 })

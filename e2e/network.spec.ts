@@ -1,7 +1,6 @@
-import { copyFile, mkdir } from 'node:fs/promises'
 import { expect, test } from '@playwright/test'
 import { limits } from '../src/shared/feed-event.ts'
-import { defaultTicker, openWirewatch, panel, setTicker, statOf } from './support.ts'
+import { defaultTicker, openWirewatch, panel, saveScreenshot, setTicker, statOf } from './support.ts'
 
 const rttMs = 150
 /**
@@ -65,10 +64,7 @@ test.describe('simulated network', () => {
     expect(pollingP50 - websocketP50).toBeGreaterThanOrEqual(2 * rttMs)
     expect(websocketP50).toBeGreaterThanOrEqual(rttMs / 2)
 
-    const path = testInfo.outputPath('network-simulated.png')
-    await page.locator('header.page-header').screenshot({ path })
-    await mkdir('e2e-output/screenshots', { recursive: true })
-    await copyFile(path, 'e2e-output/screenshots/network-simulated.png')
+    await saveScreenshot(page.locator('header.page-header'), testInfo, 'network-simulated')
   })
 
   test('a value out of range is refused, shown, and the control goes back to the server’s value', async ({ page }) => {

@@ -1,4 +1,5 @@
-import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test'
+import { copyFile, mkdir } from 'node:fs/promises'
+import { type APIRequestContext, expect, type Locator, type Page, type TestInfo } from '@playwright/test'
 import type { TechniqueName } from '../src/shared/techniques.ts'
 import type { TickerSettings } from '../src/shared/ticker-settings.ts'
 import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
@@ -55,3 +56,11 @@ export async function switchPanel(page: Page, name: TechniqueName, on: boolean):
 
 /** The ticker as the e2e server starts it; every spec that changes it restores it. */
 export const defaultTicker: TickerSettings = { rate: 2, paused: false }
+
+/** Saves a screenshot with the test's output, and a copy under e2e-output/screenshots/ to look at. */
+export async function saveScreenshot(target: Page | Locator, testInfo: TestInfo, name: string): Promise<void> {
+  const path = testInfo.outputPath(`${name}.png`)
+  await target.screenshot({ path })
+  await mkdir('e2e-output/screenshots', { recursive: true })
+  await copyFile(path, `e2e-output/screenshots/${name}.png`)
+}
