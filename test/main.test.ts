@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { get as httpsGet } from 'node:https'
 import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { TestContext } from 'node:test'
 import { describe, test } from 'node:test'
 import { openSse } from './clients.ts'
-import { Inbox } from './helper.ts'
+import { eventually, Inbox } from './helper.ts'
 
 /** A port that was free a moment ago. */
 async function freePort(): Promise<number> {
@@ -19,8 +20,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Runs `src/server/main.ts` as `npm start` does (without the client build) and waits for its banner. */
-async function startProcess(t: TestContext, env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+async function startProcess(t: TestContext, env: Record<string, string>, args: string[] = []) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...args], {
     env: { ...process.env, HOST: '127.0.0.1', FEED_RATE: '0', LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -58,5 +59,47 @@ describe('main (the process)', () => {
     assert.notEqual(url[1], '0', 'the printed URL can be opened')
     server.child.kill('SIGTERM')
     await server.exited
+  })
+
+  test('--tls serves HTTPS with a certificate made at start and prints its https URL and fingerprint', async (t) => {
+    const server = await startProcess(t, { PORT: '0' }, ['--tls'])
+    const url = /https:\/\/127\.0\.0\.1:(\d+)\//.exec(server.output())
+    assert.ok(url, server.output())
+    const fingerprint = /self-signed[\s\S]*([0-9A-F]{2}:){31}[0-9A-F]{2}/
+    await eventually(() => assert.match(server.output(), fingerprint))
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // The certificate is self-signed: this test checks the transport, not the trust.
+      httpsGet(url[0] + 'feed/ajax', { rejectUnauthorized: false }, (response) => {
+        let body = ''
+        response.setEncoding('utf8').on('data', (text: string) => (body += text))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+      }).on('error', reject)
+    })
+    assert.equal(answer.status, 200)
+    assert.deepEqual(JSON.parse(answer.body), { events: [], latest: 0 })
+    server.child.kill('SIGTERM')
+    await server.exited
+  })
+
+  test('refuses bad TLS arguments with exit code 2 and one clear line', async () => {
+    for (const [args, message] of [
+      [['--cert', 'missing.pem'], /--cert and --key go together/],
+      [
+        ['--cert', 'missing.pem', '--key', 'missing.key'],
+        /ENOENT: no such file or directory, open 'missing\.(pem|key)'/
+      ],
+      [['--tsl'], /Unknown option '--tsl'/]
+    ] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...args], {
+        env: { ...process.env, PORT: '0' },
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let stderr = ''
+      child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+      const [code] = (await once(child, 'exit')) as [number | null]
+      assert.equal(code, 2, args.join(' '))
+      assert.match(stderr, message)
+      assert.equal(stderr.trim().split('\n').length, 1, stderr)
+    }
   })
 })

@@ -35,13 +35,17 @@ export interface AppOptions extends TechniqueOptions {
   /** Largest WebSocket message accepted, bytes (default 4 KiB). */
   websocketMaxPayload?: number
   logger?: FastifyServerOptions['logger']
+  /** Serve HTTPS and WSS with this key and certificate (PEM) instead of plain HTTP and WS. */
+  https?: { key: string; cert: string }
 }
 
 /** Builds the app without listening, so tests and `main.ts` share it. */
 export async function buildApp(options: AppOptions = {}): Promise<FastifyInstance> {
   // forceCloseConnections: at close, cut every socket left once streams and held polls are answered,
   // including connections a browser opened ahead of time and never used (Node does not count those as idle).
-  const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true })
+  const settings = { logger: options.logger ?? false, forceCloseConnections: true }
+  // Same app either way; only the server under it differs (its requests' sockets are TLS sockets).
+  const app = (options.https ? Fastify({ ...settings, https: options.https }) : Fastify(settings)) as FastifyInstance
 
   const feed = new Feed({ capacity: options.feedCapacity ?? 1000 })
   const ticker = new Ticker(feed, options.feedRate ?? 1)

@@ -1,20 +1,54 @@
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
+import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { readConfig } from './config.ts'
+import { makeSelfSigned, readCredentials, type TlsCredentials } from './tls.ts'
 
-/** The URLs a person can open: localhost, plus every LAN address when listening on all interfaces. */
-function urlsFor(host: string, port: number): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`http://${host.includes(':') ? `[${host}]` : host}:${port}/`]
-  const lan = Object.values(networkInterfaces())
+/** The machine's LAN IPv4 addresses: what a classroom types when listening on all interfaces. */
+function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
     .flat()
     .filter((address) => address && address.family === 'IPv4' && !address.internal)
-    .map((address) => `http://${address?.address}:${port}/`)
-  return [`http://localhost:${port}/`, ...lan]
+    .map((address) => address?.address ?? '')
 }
 
-const config = readConfig()
-const app = await buildApp({ ...config, logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+/** The URLs a person can open: localhost, plus every LAN address when listening on all interfaces. */
+function urlsFor(scheme: 'http' | 'https', host: string, port: number): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/`]
+  return [`${scheme}://localhost:${port}/`, ...lanAddresses().map((address) => `${scheme}://${address}:${port}/`)]
+}
+
+/** `--tls` (a self-signed certificate made now) or `--cert <file> --key <file>`: serve HTTPS and WSS. */
+async function tlsFrom(argv: string[], host: string): Promise<TlsCredentials | undefined> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { tls: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' } },
+    strict: true
+  })
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together')
+  if (values.cert !== undefined && values.key !== undefined) return readCredentials(values.cert, values.key)
+  if (!values.tls) return undefined
+  const allInterfaces = host === '0.0.0.0' || host === '::'
+  const names = ['localhost', ...(allInterfaces || host === 'localhost' ? [] : [host])]
+  return makeSelfSigned(names, ['127.0.0.1', '::1', ...(allInterfaces ? lanAddresses() : [])])
+}
+
+let config: ReturnType<typeof readConfig>
+let tls: TlsCredentials | undefined
+try {
+  config = readConfig()
+  tls = await tlsFrom(process.argv.slice(2), config.host)
+} catch (error) {
+  console.error(`wirewatch: ${(error as Error).message}`)
+  process.exit(2)
+}
+
+const app = await buildApp({
+  ...config,
+  ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+  logger: { level: process.env.LOG_LEVEL ?? 'warn' }
+})
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
@@ -25,8 +59,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 await app.listen({ port: config.port, host: config.host })
 const { port } = app.server.address() as AddressInfo // the port really bound (PORT=0 picks a free one)
-console.log(
-  `wirewatch is running. Open:\n${urlsFor(config.host, port)
-    .map((url) => `  ${url}`)
-    .join('\n')}`
-)
+const urls = urlsFor(tls ? 'https' : 'http', config.host, port)
+console.log(`wirewatch is running. Open:\n${urls.map((url) => `  ${url}`).join('\n')}`)
+if (tls?.selfSigned)
+  console.log(
+    `The certificate is self-signed (made just now), so the browser warns once: check its SHA-256 fingerprint\n  ${tls.fingerprint}`
+  )
