@@ -69,7 +69,7 @@ describe('main (the process)', () => {
     await eventually(() => assert.match(server.output(), fingerprint))
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       // The certificate is self-signed: this test checks the transport, not the trust.
-      httpsGet(url[0] + 'feed/ajax', { rejectUnauthorized: false }, (response) => {
+      httpsGet(`${url[0]}feed/ajax`, { rejectUnauthorized: false }, (response) => {
         let body = ''
         response.setEncoding('utf8').on('data', (text: string) => (body += text))
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
