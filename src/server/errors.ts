@@ -22,6 +22,13 @@ export const NotAWebSocket = createError(
   426
 )
 
+/** `GET /wire/handshake` for a page that has not opened the WebSocket panel yet. */
+export const NoHandshakeYet = createError(
+  'WW_ERR_NO_HANDSHAKE',
+  'no WebSocket on /feed/websocket has been captured for client %s yet',
+  404
+)
+
 /** Handler for the plain-HTTP side of a WebSocket route: tell the client to upgrade. */
 export async function refuseWithoutUpgrade(request: { url: string }): Promise<never> {
   throw new NotAWebSocket(request.url)

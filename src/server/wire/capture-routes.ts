@@ -1,15 +1,9 @@
-import createError from '@fastify/error'
 import type { FastifyPluginAsync } from 'fastify'
 import type { CaptureReport, HandshakeExplained } from '../../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
+import { NoHandshakeYet } from '../errors.ts'
 import { clientIdSchema, cursorSchema } from '../schemas.ts'
 import { explainHandshake } from './handshake.ts'
-
-export const NoHandshakeYet = createError(
-  'WW_ERR_NO_HANDSHAKE',
-  'no WebSocket on /feed/websocket has been captured for client %s yet',
-  404
-)
 
 interface CaptureQuery {
   client: string
