@@ -3,6 +3,9 @@
 /** `client=<id>`: the random id a page puts on every request, so each page's traffic can be told apart. */
 export const clientIdSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' } as const
 
+/** The same rule for code that reads `client=` before (or apart from) validation. */
+export const clientIdPattern = new RegExp(clientIdSchema.pattern)
+
 /** `after=<id>`: the last event id the client has. */
 export const cursorSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
 

@@ -1,13 +1,11 @@
 import type { Socket } from 'node:net'
 import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientIdPattern } from '../schemas.ts'
 import type { CaptureStore } from './capture-store.ts'
 import { HttpStream } from './http-stream.ts'
 
 /** Heads longer than this are kept cut (and marked `truncated`). */
 export const headLimitBytes = 8 * 1024
-
-const clientIdPattern = new RegExp(clientIdSchema.pattern)
 
 /** Whose an exchange is: the page and technique named by its request line. */
 interface Owner {

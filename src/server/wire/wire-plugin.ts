@@ -3,6 +3,7 @@ import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { RowName } from '../../shared/techniques.ts'
+import { clientIdPattern } from '../schemas.ts'
 import { CaptureStore } from './capture-store.ts'
 import { tapSocket } from './socket-tap.ts'
 import { WireAccounting } from './wire-accounting.ts'
@@ -19,8 +20,6 @@ declare module 'fastify' {
     wireRow?: RowName
   }
 }
-
-const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/
 
 /** Reads `client=` from the query before validation runs; a malformed id is charged to nobody. */
 function clientOf(query: unknown): string | undefined {
