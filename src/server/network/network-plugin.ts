@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net'
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { networkLimits } from '../../shared/capture.ts'
@@ -19,16 +18,12 @@ function crossesSimulatedNetwork(request: FastifyRequest): boolean {
  */
 const networkPlugin: FastifyPluginAsync = async (app) => {
   const network = app.network
-  // Sockets that already carried a request: a request on any other socket paid a TCP handshake.
-  const used = new WeakSet<Socket>()
 
   app.addHook('onRequest', async (request) => {
-    const socket = request.raw.socket
-    const newConnection = !used.has(socket)
-    used.add(socket)
     if (!crossesSimulatedNetwork(request)) return
-    // The handshake (one RTT) on a new connection, then the request's trip to the server (half).
-    await network.wait((newConnection ? network.rttMs : 0) + network.rttMs / 2)
+    // The handshake (one RTT) on a new connection (the wire plugin, registered first, says which), then the
+    // request's trip to the server (half): the same connections the accounting counts as opened.
+    await network.wait((request.newConnection ? network.rttMs : 0) + network.rttMs / 2)
   })
 
   app.addHook('onSend', async (request, _reply, payload) => {

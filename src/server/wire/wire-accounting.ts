@@ -70,10 +70,14 @@ export class WireAccounting {
     })
   }
 
-  /** A request of `row` began on `socket`, made by page `client`. */
-  beginRequest(socket: Socket, row: RowName, client: string | undefined): void {
+  /**
+   * A request of `row` began on `socket`, made by page `client`. Returns true when it is the first
+   * request on its connection: the one charged the TCP handshake.
+   */
+  beginRequest(socket: Socket, row: RowName, client: string | undefined): boolean {
     const tally = this.#sockets.get(socket)
-    if (!tally) return
+    if (!tally) return false
+    const newConnection = !tally.owner
     const owner: Owner = { row, client }
     // Whatever moved before this request belongs to the previous one.
     if (tally.owner) {
@@ -88,6 +92,7 @@ export class WireAccounting {
     this.#add(owner, 'requests', 1)
     this.#chargeBytes(tally)
     if (client) this.#touch(client)
+    return newConnection
   }
 
   /** The response on `socket` is complete: charge what it wrote. */

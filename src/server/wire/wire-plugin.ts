@@ -15,6 +15,10 @@ declare module 'fastify' {
     /** Raw exchanges, stream chunks and frames captured at each technique's sockets, per client. */
     capture: CaptureStore
   }
+  interface FastifyRequest {
+    /** True for the first request on its TCP connection: the one that paid the handshake. */
+    newConnection: boolean
+  }
   interface FastifyContextConfig {
     /** The row this route's traffic is charged to; routes without one are the page's own traffic. */
     wireRow?: RowName
@@ -55,9 +59,14 @@ const wirePlugin: FastifyPluginAsync = async (app) => {
     })
   }
 
+  app.decorateRequest('newConnection', false)
   app.addHook('onRequest', async (request, reply) => {
     const socket = request.raw.socket
-    wire.beginRequest(socket, request.routeOptions.config.wireRow ?? 'page', clientOf(request.query))
+    request.newConnection = wire.beginRequest(
+      socket,
+      request.routeOptions.config.wireRow ?? 'page',
+      clientOf(request.query)
+    )
     const done = () => wire.endRequest(socket)
     reply.raw.once('finish', done)
     reply.raw.once('close', done)
