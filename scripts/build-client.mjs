@@ -1,4 +1,5 @@
-// Bundles the browser code (src/client) into public/app.js: one file, no CDN, works offline.
+// Bundles the browser code (src/client) into public/build/: one script (and its CSS) per kind
+// of page, no CDN, works offline.
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 
@@ -6,8 +7,15 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/client/main.ts'],
-  outfile: 'public/app.js',
+  entryPoints: {
+    app: 'src/client/main.ts',
+    lesson: 'src/client/lesson-page.ts',
+    presenter: 'src/client/presenter-page.ts',
+    chat: 'src/client/use-cases/chat-page.ts',
+    progress: 'src/client/use-cases/progress-page.ts',
+    game: 'src/client/use-cases/game-page.ts'
+  },
+  outdir: 'public/build',
   bundle: true,
   format: 'esm',
   target: 'es2022',

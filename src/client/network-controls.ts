@@ -1,6 +1,7 @@
 import './network-controls.css'
 import { type NetworkConditions, networkLimits } from '../shared/capture.ts'
 import { h } from './dom.ts'
+import { presenterOnly, presenterRequest, presenterToken } from './presenter-token.ts'
 import type { WireLive } from './wire-live.ts'
 
 // Dragging the slider sends one PUT when it rests, not one per pixel.
@@ -66,6 +67,12 @@ export class NetworkControls {
       this.#error
     )
     container.append(fieldset, this.#banner)
+    if (presenterToken() === undefined) {
+      // It acts on every page in the room, so only the presenter may change it; everyone sees it.
+      this.#range.disabled = true
+      this.#number.disabled = true
+      fieldset.title = presenterOnly
+    }
     this.#range.addEventListener('input', () => {
       this.#number.value = this.#range.value
       this.#schedule()
@@ -93,11 +100,7 @@ export class NetworkControls {
     this.#error.textContent = ''
     this.#sending = true
     try {
-      const response = await fetch(`/wire/network?client=${this.#clientId}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ rttMs })
-      })
+      const response = await presenterRequest(`/wire/network?client=${this.#clientId}`, 'PUT', { rttMs })
       const body = (await response.json().catch(() => ({}))) as Partial<NetworkConditions> & { message?: string }
       if (!response.ok) throw new Error(body.message ?? `the server answered ${response.status}`)
       this.#sending = false

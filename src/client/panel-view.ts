@@ -53,10 +53,13 @@ export class Panel implements ClientListener {
   #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
   #figures = new Map<FigureKey, HTMLElement>()
 
-  constructor(name: TechniqueName, definition: TechniqueDefinition, clientId: string, clock: ServerClock) {
+  #toggle = h('input', { type: 'checkbox', name: 'enabled' })
+
+  /** `on: false` leaves the panel switched off until the reader (or the teacher) switches it on. */
+  constructor(name: TechniqueName, definition: TechniqueDefinition, clientId: string, clock: ServerClock, on = true) {
     this.name = name
     this.#clock = clock
-    const toggle = h('input', { type: 'checkbox', name: 'enabled', checked: '' })
+    const toggle = this.#toggle
     const controls = h('div', { class: 'controls' })
     const stats = h('dl', { class: 'figures' })
     for (const [key, label, unit, hint] of figures) {
@@ -82,7 +85,28 @@ export class Panel implements ClientListener {
     )
     this.client = definition.create({ clientId, listener: this, controls })
     toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
-    this.#start()
+    if (on) this.switch(true)
+  }
+
+  get on(): boolean {
+    return this.#toggle.checked
+  }
+
+  /** Whether the teacher allows this technique in the room: when not, it is switched off and stays off. */
+  allow(allowed: boolean): void {
+    this.#toggle.disabled = !allowed
+    this.element.dataset.allowed = String(allowed)
+    if (allowed) return
+    this.switch(false)
+    this.state('closed', 'switched off by the teacher')
+  }
+
+  /** Switches the technique on or off, as its checkbox does. */
+  switch(on: boolean): void {
+    if (on === this.#toggle.checked) return
+    this.#toggle.checked = on
+    if (on) this.#start()
+    else this.client.stop()
   }
 
   received(events: FeedEvent[], receivedAt: number): void {

@@ -1,4 +1,5 @@
 import type { FeedEvent } from '../shared/feed-event.ts'
+import type { FeedClientMessage } from '../shared/websocket-messages.ts'
 
 /** What a panel says about its technique's connection right now. */
 export type ClientState = 'connecting' | 'open' | 'waiting' | 'idle' | 'closed' | 'error'
@@ -24,8 +25,8 @@ export interface ClientContext {
 export interface TechniqueClient {
   start(): void
   stop(): void
-  /** Techniques whose connection carries client → server messages too (full duplex). */
-  send?(text: string): boolean
+  /** Techniques whose connection carries client → server messages too (full duplex): chat, game moves. */
+  send?(message: FeedClientMessage): boolean
 }
 
 /** A technique as the page knows it: what to call it, one line on how it works, and its client. */

@@ -1,4 +1,6 @@
 import type { CaptureItem, NetworkConditions } from '../shared/capture.ts'
+import type { ClassroomState } from '../shared/classroom.ts'
+import type { TickerSettings } from '../shared/ticker-settings.ts'
 import type { WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { browserNow } from './dom.ts'
@@ -17,6 +19,10 @@ export interface WireLiveListener {
   capture?: (items: CaptureItem[]) => void
   /** The simulated network conditions, on connect and on every change. */
   network?: (network: NetworkConditions) => void
+  /** What the presenter has set for the room, on connect and on every change. */
+  classroom?: (state: ClassroomState) => void
+  /** The feed's rate and pause, on connect and on every change. */
+  ticker?: (settings: TickerSettings) => void
 }
 
 /**
@@ -59,6 +65,8 @@ export class WireLive {
       if (data.type === 'clock') return this.#clock.sample(data.t, data.server, browserNow())
       if (data.type === 'capture') for (const listener of this.#listeners) listener.capture?.(data.items)
       if (data.type === 'network') for (const listener of this.#listeners) listener.network?.(data.network)
+      if (data.type === 'classroom') for (const listener of this.#listeners) listener.classroom?.(data.classroom)
+      if (data.type === 'ticker') for (const listener of this.#listeners) listener.ticker?.(data.ticker)
       if (data.type !== 'report') return
       this.latest = data.report
       for (const listener of this.#listeners) listener.report?.(data.report)

@@ -1,13 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { techniqueNames } from '../shared/techniques.ts'
+import { AudienceCount } from './classroom/audience.ts'
+import { Classroom } from './classroom/classroom.ts'
+import classroomRoutes from './classroom/classroom-routes.ts'
+import presenterToken from './classroom/presenter-token.ts'
 import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
 import { Ticker } from './feed/ticker.ts'
+import lessons from './lessons/lessons-plugin.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
 import networkPlugin from './network/network-plugin.ts'
 import origin from './origin.ts'
 import pages from './pages.ts'
 import { type TechniqueOptions, techniques } from './techniques/index.ts'
+import useCasePages from './use-cases/use-case-pages.ts'
+import useCaseRoutes from './use-cases/use-case-routes.ts'
 import validation from './validation.ts'
 import websocketServer from './websocket-server.ts'
 import captureRoutes from './wire/capture-routes.ts'
@@ -22,6 +29,10 @@ declare module 'fastify' {
     ticker: Ticker
     /** The simulated network (round-trip time) applied to all six techniques. */
     network: NetworkConditions
+    /** What the presenter has set for every page in the room. */
+    classroom: Classroom
+    /** The pages connected right now, and the techniques they use. */
+    audience: AudienceCount
   }
 }
 
@@ -37,6 +48,12 @@ export interface AppOptions extends TechniqueOptions {
   logger?: FastifyServerOptions['logger']
   /** Serve HTTPS and WSS with this key and certificate (PEM) instead of plain HTTP and WS. */
   https?: { key: string; cert: string }
+  /** The token of the presenter's controls (PRESENTER_TOKEN); a random one when unset. */
+  presenterToken?: string
+  /** The address students open, shown and QR-coded on the presenter view (default: the address asked for). */
+  studentUrl?: string
+  /** Where the lessons' Markdown is (default `lessons/`). */
+  lessonsDir?: string
 }
 
 /** Builds the app without listening, so tests and `main.ts` share it. */
@@ -52,19 +69,26 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.decorate('feed', feed)
   app.decorate('ticker', ticker)
   app.decorate('network', new NetworkConditions())
+  app.decorate('classroom', new Classroom())
+  app.decorate('audience', new AudienceCount())
   app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 
   await app.register(validation)
+  await app.register(presenterToken, { presenterToken: options.presenterToken })
   await app.register(wirePlugin)
   await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
   await app.register(websocketServer, { maxPayload: options.websocketMaxPayload })
 
+  await app.register(useCaseRoutes)
   for (const name of techniqueNames) await app.register(techniques[name], options)
   await app.register(feedRoutes)
   await app.register(wireRoutes)
   await app.register(captureRoutes)
+  await app.register(lessons, { lessonsDir: options.lessonsDir })
+  await app.register(classroomRoutes, { studentUrl: options.studentUrl })
+  await app.register(useCasePages)
   await app.register(pages)
   return app
 }

@@ -35,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
-      .filter(Boolean)
+      .filter(Boolean),
+    presenterToken: env.PRESENTER_TOKEN?.trim() || undefined
   }
 }

@@ -10,6 +10,12 @@ export const ChatTextInvalid = createError(
   400
 )
 
+export const ChatNameInvalid = createError(
+  'WW_ERR_CHAT_NAME',
+  `a chat name must be at most ${limits.chatNameMax} characters after trimming`,
+  400
+)
+
 export const OriginRefused = createError(
   'WW_ERR_ORIGIN',
   "WebSocket refused: Origin %s is not this server's own nor in ALLOWED_ORIGINS",
@@ -33,3 +39,26 @@ export const NoHandshakeYet = createError(
 export async function refuseWithoutUpgrade(request: { url: string }): Promise<never> {
   throw new NotAWebSocket(request.url)
 }
+
+export const UnknownLesson = createError('WW_ERR_UNKNOWN_LESSON', 'there is no lesson "%s"', 404)
+
+/** A teacher's control used without `Authorization: Bearer <presenter token>`. */
+export const PresenterTokenMissing = createError(
+  'WW_ERR_PRESENTER_TOKEN_MISSING',
+  "only the presenter can do this: send the presenter URL's token as Authorization: Bearer <token>",
+  401
+)
+
+export const PresenterTokenWrong = createError(
+  'WW_ERR_PRESENTER_TOKEN_WRONG',
+  'the presenter token is wrong: open the presenter URL the server printed at start',
+  403
+)
+
+export const TooManyJobs = createError(
+  'WW_ERR_TOO_MANY_JOBS',
+  '%d progress jobs are running already: wait for one to finish',
+  429
+)
+
+export const BoardFull = createError('WW_ERR_BOARD_FULL', 'the game board is full (%d players): try again later', 409)

@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { readConfig } from './config.ts'
+import { makePresenterToken } from './classroom/presenter-token.ts'
 import { makeSelfSigned, readCredentials, type TlsCredentials } from './tls.ts'
 
 /** The machine's LAN IPv4 addresses: what a classroom types when listening on all interfaces. */
@@ -44,8 +45,13 @@ try {
   process.exit(2)
 }
 
+const presenterToken = config.presenterToken ?? makePresenterToken()
+const scheme = tls ? 'https' : 'http'
 const app = await buildApp({
   ...config,
+  presenterToken,
+  // What students type: the LAN address when listening on every interface (PORT=0: the address each request used).
+  studentUrl: config.port === 0 ? undefined : urlsFor(scheme, config.host, config.port).at(-1),
   ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
   logger: { level: process.env.LOG_LEVEL ?? 'warn' }
 })
@@ -59,8 +65,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 await app.listen({ port: config.port, host: config.host })
 const { port } = app.server.address() as AddressInfo // the port really bound (PORT=0 picks a free one)
-const urls = urlsFor(tls ? 'https' : 'http', config.host, port)
+const urls = urlsFor(scheme, config.host, port)
 console.log(`wirewatch is running. Open:\n${urls.map((url) => `  ${url}`).join('\n')}`)
+console.log(`Students open: ${urls.at(-1)}`)
+console.log(`Presenter (keep this one to yourself, it carries the token): ${urls[0]}presenter#token=${presenterToken}`)
 if (tls?.selfSigned)
   console.log(
     `The certificate is self-signed (made just now), so the browser warns once: check its SHA-256 fingerprint\n  ${tls.fingerprint}`

@@ -4,15 +4,33 @@ export interface FeedEvent {
   id: number
   /** Server clock when the event was published, epoch milliseconds. */
   at: number
-  /** `tick` events come from the server's generator; `chat` events from clients. */
-  kind: 'tick' | 'chat'
-  /** For `chat`: `{ text }`. For `tick`: `{ value }`, a random walk to have something to show. */
+  /**
+   * `tick` events come from the server's generator, `chat` from people, `progress` from a server
+   * job (the progress-bar use case), `board` from the shared game board (the game use case).
+   */
+  kind: FeedEventKind
+  /**
+   * `tick`: `{ value }`, a random walk to have something to show. `chat`: `{ text, name? }`.
+   * `progress`: `{ job, percent, done }`. `board`: `{ players: [{ id, name, x, y }] }`.
+   */
   data: Record<string, unknown>
 }
 
-/** An event as one line of text for people: a chat's text, or a tick's value. Always shown as text, never as HTML. */
+export type FeedEventKind = 'tick' | 'chat' | 'progress' | 'board'
+
+/** An event as one line of text for people. Always shown as text, never as HTML. */
 export function contentOf(event: FeedEvent): string {
-  return event.kind === 'chat' ? String(event.data.text) : `value ${String(event.data.value)}`
+  const { data } = event
+  switch (event.kind) {
+    case 'chat':
+      return data.name ? `${String(data.name)}: ${String(data.text)}` : String(data.text)
+    case 'progress':
+      return `job ${String(data.job)}: ${String(data.percent)} %${data.done ? ' (done)' : ''}`
+    case 'board':
+      return `game board: ${Array.isArray(data.players) ? data.players.length : 0} players`
+    default:
+      return `value ${String(data.value)}`
+  }
 }
 
 /** Answer of every pull technique (ajax, polling, long-polling). */
@@ -27,6 +45,7 @@ export interface FeedPage {
 /** Bounds every client and the server agree on. */
 export const limits = {
   chatTextMax: 280,
+  chatNameMax: 24,
   feedRateMax: 50,
   pollIntervalMinMs: 250,
   pollIntervalMaxMs: 10_000,

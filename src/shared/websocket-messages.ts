@@ -1,12 +1,18 @@
 import type { CaptureItem, NetworkConditions } from './capture.ts'
+import type { ClassroomState } from './classroom.ts'
 import type { FeedEvent } from './feed-event.ts'
+import type { TickerSettings } from './ticker-settings.ts'
 import type { WireReport } from './wire-stats.ts'
 
 /** Messages the server sends on `/feed/websocket`. */
 export type FeedServerMessage = { type: 'event'; event: FeedEvent } | { type: 'reset' } | { type: 'pong'; t: number }
 
 /** Messages a client may send on `/feed/websocket`. Anything else closes the socket with a code. */
-export type FeedClientMessage = { type: 'chat'; text: string } | { type: 'ping'; t: number }
+export type FeedClientMessage =
+  | { type: 'chat'; text: string; name?: string }
+  | { type: 'ping'; t: number }
+  /** A player's dot on the shared game board, 0–1 on each axis. */
+  | { type: 'move'; player: string; name?: string; x: number; y: number }
 
 /** Messages the server sends on `/wire/live`, the page's own stats channel. */
 export type WireLiveServerMessage =
@@ -16,6 +22,10 @@ export type WireLiveServerMessage =
   | { type: 'capture'; items: CaptureItem[] }
   /** The simulated network conditions: sent on open and whenever they change. */
   | { type: 'network'; network: NetworkConditions }
+  /** What the presenter has set for the room: sent on open and whenever it changes. */
+  | { type: 'classroom'; classroom: ClassroomState }
+  /** The feed's rate and pause: sent on open and whenever they change. */
+  | { type: 'ticker'; ticker: TickerSettings }
 
 /** Messages a page sends on `/wire/live`. */
 export type WireLiveClientMessage = { type: 'clock'; t: number }

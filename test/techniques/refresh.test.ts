@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { escapeHtml } from '../../src/server/techniques/refresh.ts'
+import { escapeHtml } from '../../src/server/page-layout.ts'
 import { publishTicks, range, startServer } from '../helper.ts'
 
 /** The ids of the table rows, in page order. */

@@ -2,15 +2,13 @@ import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
 import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
 
-/** Reads an event back from a row of the server-rendered page (`<tr data-id data-at data-kind>`). */
+/** Reads an event back from a row of the server-rendered page (`<tr data-id data-at data-kind data-data>`). */
 function eventOf(row: HTMLTableRowElement): FeedEvent {
-  const content = row.cells[row.cells.length - 1]?.textContent ?? ''
-  const kind = row.dataset.kind === 'chat' ? 'chat' : 'tick'
   return {
     id: Number(row.dataset.id),
     at: Number(row.dataset.at),
-    kind,
-    data: kind === 'chat' ? { text: content } : { value: Number(content.replace(/^value /, '')) }
+    kind: row.dataset.kind as FeedEvent['kind'],
+    data: JSON.parse(row.dataset.data ?? '{}') as FeedEvent['data']
   }
 }
 

@@ -49,8 +49,8 @@ class WebSocketClient implements TechniqueClient {
     this.#context.listener.state('closed')
   }
 
-  send(text: string): boolean {
-    return this.#sendMessage({ type: 'chat', text })
+  send(message: FeedClientMessage): boolean {
+    return this.#sendMessage(message)
   }
 
   #receive(message: FeedServerMessage): void {

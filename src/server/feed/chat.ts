@@ -1,16 +1,18 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { limits } from '../../shared/feed-event.ts'
-import { ChatTextInvalid } from '../errors.ts'
+import { ChatNameInvalid, ChatTextInvalid } from '../errors.ts'
 import type { Feed } from './feed.ts'
 
 /**
- * Checks a chat text and publishes it. Shared by `POST /feed/messages` and the
+ * Checks a chat text (and the optional name of who wrote it) and publishes it. Shared by `POST /feed/messages` and the
  * WebSocket, so both paths accept exactly the same texts.
  * Length is counted in code points, as a person counts characters.
  */
-export function publishChat(feed: Feed, text: string): FeedEvent {
+export function publishChat(feed: Feed, text: string, name?: string): FeedEvent {
   const trimmed = text.trim()
   const length = [...trimmed].length
   if (length < 1 || length > limits.chatTextMax) throw new ChatTextInvalid()
-  return feed.publish('chat', { text: trimmed })
+  const who = name?.trim() ?? ''
+  if ([...who].length > limits.chatNameMax) throw new ChatNameInvalid()
+  return feed.publish('chat', who ? { text: trimmed, name: who } : { text: trimmed })
 }

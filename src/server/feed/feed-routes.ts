@@ -8,10 +8,10 @@ const clientQuery = { type: 'object', properties: { client: clientIdSchema } } a
 
 /**
  * The feed's own endpoints: `POST /feed/messages` is how the five HTTP techniques
- * send client → server; `/feed/ticker` reads and changes the tick generator.
+ * send client → server; `/feed/ticker` reads and (with the presenter token) changes the tick generator.
  */
 const feedRoutes: FastifyPluginAsync = async (app) => {
-  app.post<{ Body: { text: string } }>(
+  app.post<{ Body: { text: string; name?: string } }>(
     '/feed/messages',
     {
       config: { wireRow: 'messages' },
@@ -22,12 +22,16 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
         body: {
           type: 'object',
           required: ['text'],
-          properties: { text: { type: 'string', maxLength: 4 * limits.chatTextMax } }
+          additionalProperties: false,
+          properties: {
+            text: { type: 'string', maxLength: 4 * limits.chatTextMax },
+            name: { type: 'string', maxLength: 4 * limits.chatNameMax }
+          }
         }
       }
     },
     async (request, reply) => {
-      const event = publishChat(app.feed, request.body.text)
+      const event = publishChat(app.feed, request.body.text, request.body.name)
       return reply.code(201).send({ event })
     }
   )
@@ -37,6 +41,7 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
   app.put<{ Body: Partial<TickerSettings> }>(
     '/feed/ticker',
     {
+      onRequest: app.requirePresenter,
       schema: {
         querystring: clientQuery,
         body: {

@@ -12,6 +12,7 @@ export class Ticker {
   #settings: TickerSettings
   #timer: NodeJS.Timeout | undefined
   #value = 100
+  #listeners = new Set<(settings: TickerSettings) => void>()
 
   constructor(feed: Feed, rate: number) {
     this.#feed = feed
@@ -34,7 +35,14 @@ export class Ticker {
     if (change.rate !== undefined) this.#settings.rate = Ticker.checkRate(change.rate)
     if (change.paused !== undefined) this.#settings.paused = change.paused
     this.#reschedule()
+    for (const listener of this.#listeners) listener(this.settings)
     return this.settings
+  }
+
+  /** Calls `listener` after every change; returns the function that stops it. */
+  onChange(listener: (settings: TickerSettings) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   start(): void {

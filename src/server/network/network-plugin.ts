@@ -13,14 +13,20 @@ function crossesSimulatedNetwork(request: FastifyRequest): boolean {
 /**
  * Applies the simulated round trip to HTTP requests (pushed events and frames
  * are delayed by the SSE and WebSocket plugins), and serves the controls:
- * `GET/PUT /wire/network` and `POST /wire/drop`.
- * The controls are open to every page until the presenter token (issue 4).
+ * `GET/PUT /wire/network` (changing it takes the presenter token: it acts on every page)
+ * and `POST /wire/drop` (a page cutting its own connections).
  */
 const networkPlugin: FastifyPluginAsync = async (app) => {
   const network = app.network
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!crossesSimulatedNetwork(request)) return
+    if (app.classroom.networkCut) {
+      // The teacher cut the network for everyone: this connection fails as a dead network would.
+      reply.hijack()
+      request.raw.socket.destroy()
+      return
+    }
     // The handshake (one RTT) on a new connection (the wire plugin, registered first, says which), then the
     // request's trip to the server (half): the same connections the accounting counts as opened.
     await network.wait((request.newConnection ? network.rttMs : 0) + network.rttMs / 2)
@@ -41,6 +47,7 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
   app.put<{ Body: { rttMs: number } }>(
     '/wire/network',
     {
+      onRequest: app.requirePresenter,
       schema: {
         querystring: clientQuery,
         body: {
@@ -76,4 +83,4 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
   )
 }
 
-export default fp(networkPlugin, { name: 'network', dependencies: ['wire'] })
+export default fp(networkPlugin, { name: 'network', dependencies: ['wire', 'presenter-token'] })

@@ -1,17 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
+import { escapeHtml } from '../page-layout.ts'
 import { clientIdSchema } from '../schemas.ts'
 
 const shown = 20
 
-/** Escapes text for HTML, so chat text is always shown as text, never run as markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 function row(event: FeedEvent): string {
   const time = new Date(event.at).toISOString().slice(11, 23)
-  return `<tr data-id="${event.id}" data-at="${event.at}" data-kind="${event.kind}"><td>${event.id}</td><td>${time}</td><td>${event.kind}</td><td>${escapeHtml(contentOf(event))}</td></tr>`
+  // data-data: the event's data as JSON (escaped), so the page's panel can read back exactly what was sent.
+  const data = escapeHtml(JSON.stringify(event.data))
+  return `<tr data-id="${event.id}" data-at="${event.at}" data-kind="${event.kind}" data-data="${data}"><td>${event.id}</td><td>${time}</td><td>${event.kind}</td><td>${escapeHtml(contentOf(event))}</td></tr>`
 }
 
 /**

@@ -4,7 +4,8 @@ import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocke
 import { closeCodes } from '../../shared/websocket-messages.ts'
 import { refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
-import { type CursorQuery, cursorQuerySchema } from '../schemas.ts'
+import { type CursorQuery, clientIdPattern, cursorQuerySchema } from '../schemas.ts'
+import { applyMove } from '../use-cases/use-case-routes.ts'
 
 /** Reads one client message, or says which close code it earns. */
 function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { code: number; reason: string } {
@@ -15,16 +16,28 @@ function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { co
   } catch {
     return { code: closeCodes.invalidPayload, reason: 'message is not JSON' }
   }
-  const { type, text, t } = (message ?? {}) as Record<string, unknown>
-  if (type === 'chat' && typeof text === 'string') return { type, text }
+  const { type, text, t, name, player, x, y } = (message ?? {}) as Record<string, unknown>
+  const optionalName = name === undefined || typeof name === 'string'
+  if (type === 'chat' && typeof text === 'string' && optionalName) return { type, text, name: name as string | undefined }
   if (type === 'ping' && typeof t === 'number' && Number.isFinite(t)) return { type, t }
-  return { code: closeCodes.policyViolation, reason: 'expected {"type":"chat","text"} or {"type":"ping","t"}' }
+  if (type === 'move' && isMove(player, x, y) && optionalName)
+    return { type, player: player as string, x: x as number, y: y as number, name: name as string | undefined }
+  return {
+    code: closeCodes.policyViolation,
+    reason: 'expected {"type":"chat","text"}, {"type":"ping","t"} or {"type":"move","player","x","y"}'
+  }
+}
+
+/** The same rule as `POST /game/moves`: a player id, and x and y within 0–1. */
+function isMove(player: unknown, x: unknown, y: unknown): boolean {
+  const within = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1
+  return typeof player === 'string' && clientIdPattern.test(player) && within(x) && within(y)
 }
 
 /**
  * WebSocket: one HTTP Upgrade, then a full-duplex channel of frames. The server
- * pushes each event the moment it is published, and the client can send chat and
- * pings on the same connection.
+ * pushes each event the moment it is published, and the client can send chat, game
+ * moves and pings on the same connection.
  */
 const websocket: FastifyPluginAsync = async (app) => {
   app.route<{ Querystring: CursorQuery }>({
@@ -62,7 +75,8 @@ const websocket: FastifyPluginAsync = async (app) => {
         if ('code' in message) return socket.close(message.code, message.reason)
         if (message.type === 'ping') return send({ type: 'pong', t: message.t })
         try {
-          publishChat(app.feed, message.text)
+          if (message.type === 'move') applyMove(app.game, message)
+          else publishChat(app.feed, message.text, message.name)
         } catch (error) {
           socket.close(closeCodes.policyViolation, (error as Error).message)
         }

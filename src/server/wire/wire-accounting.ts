@@ -42,6 +42,8 @@ function emptyRows(): Rows {
 export class WireAccounting {
   #totals = emptyRows()
   #clients = new Map<string, Rows>()
+  /** When each client last began a request of each row, epoch ms. */
+  #lastRequest = new Map<string, Partial<Record<RowName, number>>>()
   #sockets = new Map<Socket, SocketTally>()
   #maxClients: number
 
@@ -91,7 +93,10 @@ export class WireAccounting {
     this.#add(owner, 'openConnections', 1)
     this.#add(owner, 'requests', 1)
     this.#chargeBytes(tally)
-    if (client) this.#touch(client)
+    if (client) {
+      this.#touch(client)
+      this.#lastRequest.set(client, { ...this.#lastRequest.get(client), [row]: Date.now() })
+    }
     return newConnection
   }
 
@@ -109,11 +114,19 @@ export class WireAccounting {
     if (owner && count > 0) this.#add(owner, 'events', count)
   }
 
-  /** The sockets whose latest request was of `row`, made by page `client`. */
-  socketsOf(client: string, row: RowName): Socket[] {
+  /** The sockets whose latest request was of `row`, made by page `client` (by any page when undefined). */
+  socketsOf(client: string | undefined, row: RowName): Socket[] {
     return [...this.#sockets]
-      .filter(([, { owner }]) => owner?.client === client && owner.row === row)
+      .filter(([, { owner }]) => owner?.row === row && (client === undefined || owner.client === client))
       .map(([socket]) => socket)
+  }
+
+  /** The techniques `client` is using now: a connection of it open, or a request of it within the last `withinMs`. */
+  activeTechniques(client: string, withinMs: number): TechniqueName[] {
+    const rows = this.#clients.get(client)
+    const last = this.#lastRequest.get(client) ?? {}
+    const since = Date.now() - withinMs
+    return techniqueNames.filter((name) => (rows?.[name].openConnections ?? 0) > 0 || (last[name] ?? 0) >= since)
   }
 
   /** A poll or long poll on `socket` was answered with no event. */
@@ -182,7 +195,9 @@ export class WireAccounting {
     for (const [client, rows] of this.#clients) {
       if (this.#clients.size <= this.#maxClients) return
       const open = allRowNames.some((name) => rows[name].openConnections > 0)
-      if (!open) this.#clients.delete(client)
+      if (open) continue
+      this.#clients.delete(client)
+      this.#lastRequest.delete(client)
     }
   }
 }

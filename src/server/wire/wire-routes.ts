@@ -44,6 +44,12 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
       const network = (rttMs: number) => send({ type: 'network', network: { rttMs } })
       report()
       network(app.network.rttMs)
+      send({ type: 'classroom', classroom: app.classroom.state })
+      send({ type: 'ticker', ticker: app.ticker.settings })
+      const stopClassroom = app.classroom.onChange((classroom) => send({ type: 'classroom', classroom }))
+      const stopTicker = app.ticker.onChange((ticker) => send({ type: 'ticker', ticker }))
+      // Every page keeps this connection open: it is how the presenter counts the room.
+      const leave = request.query.client === undefined ? () => {} : app.audience.join(request.query.client)
       const timer = setInterval(() => {
         report()
         pushCapture()
@@ -52,6 +58,9 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
       socket.on('close', () => {
         clearInterval(timer)
         stopNetwork()
+        stopClassroom()
+        stopTicker()
+        leave()
       })
       socket.on('message', (data, isBinary) => {
         if (isBinary) return socket.close(closeCodes.unsupportedData, 'binary messages are not supported')

@@ -1,0 +1,117 @@
+import type { FeedEvent } from '../../shared/feed-event.ts'
+import { isTechniqueName, type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
+import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
+import { h } from '../dom.ts'
+import { LatencyStats } from '../latency-stats.ts'
+import type { PageSession } from '../page-session.ts'
+import type { ClientListener, ClientState, TechniqueClient } from '../technique-client.ts'
+import { techniqueTitles } from '../technique-panels.ts'
+import { techniques } from '../techniques/index.ts'
+
+/** Where each client → server message goes when the technique has no channel of its own for it. */
+const postRoutes: Record<Exclude<FeedClientMessage['type'], 'ping'>, string> = {
+  chat: '/feed/messages',
+  move: '/game/moves'
+}
+
+/**
+ * A use case's way of getting the feed: a choice of the six techniques (`?technique=` in the
+ * address picks one), the chosen technique's client and controls, its state, and two measured
+ * figures: events per second arriving and their latency (browser arrival minus the server's
+ * timestamp, clock corrected). What the use case sends goes over the WebSocket when that is the
+ * technique (full duplex), otherwise as a POST, the only way the other five can talk back.
+ */
+export class TechniqueChoice {
+  technique: TechniqueName
+  #session: PageSession
+  #client: TechniqueClient | undefined
+  #onEvents: (events: FeedEvent[]) => void
+  #controls = h('div', { class: 'controls' })
+  #state = h('span', { class: 'state-name' }, 'closed')
+  #detail = h('span', { class: 'state-detail' })
+  #rate = h('strong', { 'data-stat': 'events-per-second' }, '0')
+  #latency = h('strong', { 'data-stat': 'latency-p50' }, '–')
+  #newest = 0
+  #arrivals: number[] = []
+  #latencies = new LatencyStats()
+
+  /** `onEvents` gets each new event once, oldest first, whatever the technique re-delivers. */
+  constructor(container: Element, session: PageSession, onEvents: (events: FeedEvent[]) => void) {
+    this.#session = session
+    this.#onEvents = onEvents
+    const asked = new URLSearchParams(location.search).get('technique') ?? ''
+    this.technique = isTechniqueName(asked) ? asked : 'websocket'
+    const select = h('select', { id: 'technique', name: 'technique' })
+    for (const name of techniqueNames) select.append(new Option(techniqueTitles[name], name, false, name === this.technique))
+    select.addEventListener('change', () => this.#choose(select.value as TechniqueName))
+    container.append(
+      h('label', { for: 'technique' }, 'Technique '),
+      select,
+      h('p', { class: 'state', role: 'status' }, this.#state, ' ', this.#detail),
+      this.#controls,
+      h(
+        'p',
+        { class: 'how' },
+        'Measured in this browser: ',
+        this.#rate,
+        ' events/s arriving, latency p50 ',
+        this.#latency,
+        ' ms (arrival time minus the server timestamp, corrected by the measured clock offset).'
+      )
+    )
+    setInterval(() => this.#showFigures(), 1000)
+    this.#choose(this.technique)
+  }
+
+  /** Sends a message to the server by the chosen technique's way; the refusal's reason when it fails. */
+  async send(message: Exclude<FeedClientMessage, { type: 'ping' }>): Promise<string | undefined> {
+    if (this.technique === 'websocket') return this.#client?.send?.(message) ? undefined : 'the WebSocket is not open'
+    const { type, ...body } = message
+    const response = await fetch(`${postRoutes[type]}?client=${this.#session.clientId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
+    if (response.ok) return undefined
+    const reason = (await response.json().catch(() => ({}))) as { message?: string }
+    return `${response.status}: ${reason.message ?? 'refused'}`
+  }
+
+  #choose(name: TechniqueName): void {
+    this.#client?.stop()
+    this.#controls.replaceChildren()
+    this.technique = name
+    this.#latencies = new LatencyStats()
+    this.#arrivals = []
+    const listener: ClientListener = {
+      received: (events, receivedAt) => this.#received(events, receivedAt),
+      reset: () => (this.#detail.textContent = 'reset: some events were missed'),
+      state: (state: ClientState, detail = '') => {
+        this.#state.textContent = state
+        this.#detail.textContent = detail
+      }
+    }
+    this.#client = techniques[name].create({ clientId: this.#session.clientId, listener, controls: this.#controls })
+    this.#client.start()
+  }
+
+  #received(events: FeedEvent[], receivedAt: number): void {
+    const fresh = events.filter((event) => event.id > this.#newest)
+    const last = fresh.at(-1)
+    if (!last) return
+    this.#newest = last.id
+    for (const event of fresh) {
+      this.#arrivals.push(receivedAt)
+      this.#latencies.add(receivedAt - this.#session.clock.toBrowser(event.at))
+    }
+    this.#onEvents(fresh)
+  }
+
+  #showFigures(): void {
+    const since = performance.timeOrigin + performance.now() - 5_000
+    this.#arrivals = this.#arrivals.filter((at) => at >= since)
+    this.#rate.textContent = (this.#arrivals.length / 5).toFixed(1)
+    const p50 = this.#latencies.percentile(50)
+    this.#latency.textContent = p50 === undefined ? '–' : String(Math.round(p50))
+  }
+}

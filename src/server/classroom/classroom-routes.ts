@@ -1,0 +1,101 @@
+import type { FastifyPluginAsync } from 'fastify'
+import QRCode from 'qrcode'
+import { type ClassroomChange, classroomLimits } from '../../shared/classroom.ts'
+import { techniqueNames } from '../../shared/techniques.ts'
+import { UnknownLesson } from '../errors.ts'
+import { clientIdSchema } from '../schemas.ts'
+import { presenterPage } from './presenter-page.ts'
+
+export interface ClassroomRoutesOptions {
+  /** The address students type (the LAN one in a classroom); by default, the one this request came to. */
+  studentUrl?: string
+}
+
+const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+
+/**
+ * The room's controls. Reading is open to every page (`GET /classroom`, the student URL and its
+ * QR code); changing needs the presenter token: `PUT /classroom` (lesson, section, techniques,
+ * announcement), `POST /classroom/cut` (cut the network for everyone), `GET /classroom/audience`.
+ */
+const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, { studentUrl }) => {
+  const studentUrlOf = (request: { protocol: string; host: string }) =>
+    studentUrl ?? `${request.protocol}://${request.host}/`
+
+  const presenterHtml = presenterPage()
+  app.get('/presenter', (_request, reply) => reply.type('text/html; charset=utf-8').send(presenterHtml))
+
+  app.get('/classroom', { schema: { querystring: clientQuery } }, async () => app.classroom.state)
+
+  app.put<{ Body: ClassroomChange }>(
+    '/classroom',
+    {
+      onRequest: app.requirePresenter,
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          minProperties: 1,
+          additionalProperties: false,
+          properties: {
+            lesson: { type: ['string', 'null'], pattern: '^[a-z0-9-]{1,64}$' },
+            section: { type: 'string', pattern: '^[A-Za-z0-9_-]{0,128}$' },
+            techniques: { type: 'array', uniqueItems: true, items: { type: 'string', enum: techniqueNames } },
+            announcement: { type: 'string', maxLength: classroomLimits.announcementMax }
+          }
+        }
+      }
+    },
+    async (request) => {
+      const { lesson } = request.body
+      if (typeof lesson === 'string' && !app.lessons.some((known) => known.slug === lesson))
+        throw new UnknownLesson(lesson)
+      return app.classroom.update(request.body)
+    }
+  )
+
+  app.post<{ Body: { seconds: number } }>(
+    '/classroom/cut',
+    {
+      onRequest: app.requirePresenter,
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          required: ['seconds'],
+          additionalProperties: false,
+          properties: { seconds: { type: 'integer', minimum: 0, maximum: classroomLimits.cutSecondsMax } }
+        }
+      }
+    },
+    async (request) => {
+      const { seconds } = request.body
+      // The network fails for everyone: every technique's connection is cut (no FIN, no close frame),
+      // and until the time is up new ones are cut as they arrive. 0 ends a cut early.
+      const state = app.classroom.cutNetworkUntil(seconds > 0 ? Date.now() + seconds * 1000 : 0)
+      let dropped = 0
+      if (seconds > 0)
+        for (const row of [...techniqueNames, 'messages'] as const)
+          for (const socket of app.wire.socketsOf(undefined, row)) {
+            socket.destroy()
+            dropped++
+          }
+      return { ...state, dropped }
+    }
+  )
+
+  app.get<{ Querystring: { client?: string } }>(
+    '/classroom/audience',
+    { onRequest: app.requirePresenter, schema: { querystring: clientQuery } },
+    async (request) => app.audience.count(app.wire, request.query.client)
+  )
+
+  app.get('/classroom/student-url', async (request) => ({ url: studentUrlOf(request) }))
+
+  app.get('/classroom/qr.svg', async (request, reply) => {
+    const svg = await QRCode.toString(studentUrlOf(request), { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+    return reply.type('image/svg+xml').header('cache-control', 'no-cache').send(svg)
+  })
+}
+
+export default classroomRoutes

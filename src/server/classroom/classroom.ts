@@ -1,0 +1,55 @@
+import type { ClassroomChange, ClassroomState } from '../../shared/classroom.ts'
+import { techniqueNames } from '../../shared/techniques.ts'
+
+/**
+ * What the presenter has set for the room. Pages hear every change over `/wire/live`
+ * and apply it themselves (follow the lesson, switch techniques off, show the announcement).
+ */
+export class Classroom {
+  #state: ClassroomState = {
+    lesson: null,
+    section: '',
+    techniques: [...techniqueNames],
+    announcement: '',
+    networkCutUntil: 0
+  }
+  #listeners = new Set<(state: ClassroomState) => void>()
+
+  get state(): ClassroomState {
+    return { ...this.#state, techniques: [...this.#state.techniques] }
+  }
+
+  update(change: ClassroomChange): ClassroomState {
+    const next = { ...this.#state, ...change }
+    // Moving to another lesson starts at its title unless a section is given.
+    if (change.lesson !== undefined && change.lesson !== this.#state.lesson && change.section === undefined)
+      next.section = ''
+    if (change.techniques) next.techniques = techniqueNames.filter((name) => change.techniques?.includes(name))
+    if (change.announcement !== undefined) next.announcement = change.announcement.trim()
+    this.#state = next
+    this.#changed()
+    return this.state
+  }
+
+  /** The network is cut for every page until `until` (epoch ms). */
+  cutNetworkUntil(until: number): ClassroomState {
+    this.#state.networkCutUntil = until
+    this.#changed()
+    return this.state
+  }
+
+  get networkCut(): boolean {
+    return Date.now() < this.#state.networkCutUntil
+  }
+
+  /** Calls `listener` on every change; returns the function that stops it. */
+  onChange(listener: (state: ClassroomState) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  #changed(): void {
+    const state = this.state
+    for (const listener of this.#listeners) listener(state)
+  }
+}

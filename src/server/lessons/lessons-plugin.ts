@@ -1,0 +1,55 @@
+import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Lesson } from '../../shared/lesson.ts'
+import { UnknownLesson } from '../errors.ts'
+import { readLessons } from './lesson-files.ts'
+import { lessonIndexPage, lessonPage } from './lesson-pages.ts'
+import { renderLesson } from './markdown.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The lessons, in order, rendered. */
+    lessons: Lesson[]
+  }
+}
+
+export interface LessonsOptions {
+  /** Where the Markdown files are (default `lessons/` at the repository root). */
+  lessonsDir?: string
+}
+
+/**
+ * The lessons, built once when the server starts: Markdown from `lessons/`, the excerpts of
+ * server code they quote read from `src/` at that moment. A lesson that names code which is
+ * gone stops the server from starting, with the reason, instead of showing a stale excerpt.
+ * `GET /lessons/` (index), `GET /lessons/<slug>` (a page), `GET /lessons.json` (everything, for the presenter).
+ */
+const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsDir }) => {
+  const files = readLessons(lessonsDir)
+  const lessons: Lesson[] = files.map((file, i) => {
+    try {
+      const { intro, sections } = renderLesson(file.markdown)
+      const { slug, title, technique, summary } = file
+      return { slug, title, technique, summary, intro, sections, number: i + 1, of: files.length }
+    } catch (error) {
+      throw new Error(`lesson "${file.slug}": ${(error as Error).message}`)
+    }
+  })
+  app.decorate('lessons', lessons)
+  const pages = new Map(
+    lessons.map((lesson, i) => [lesson.slug, lessonPage(lesson, lessons[i - 1], lessons[i + 1])] as const)
+  )
+  const index = lessonIndexPage(lessons)
+  const htmlType = 'text/html; charset=utf-8'
+
+  app.get('/lessons', (_request, reply) => reply.redirect('/lessons/', 301))
+  app.get('/lessons/', (_request, reply) => reply.type(htmlType).send(index))
+  app.get<{ Params: { slug: string } }>('/lessons/:slug', (request, reply) => {
+    const page = pages.get(request.params.slug)
+    if (!page) throw new UnknownLesson(request.params.slug)
+    return reply.type(htmlType).send(page)
+  })
+  app.get('/lessons.json', async () => ({ lessons }))
+}
+
+export default fp(lessonsPlugin, { name: 'lessons' })

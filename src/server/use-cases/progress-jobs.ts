@@ -1,0 +1,44 @@
+import type { Feed } from '../feed/feed.ts'
+
+/**
+ * The progress-bar use case's server jobs. A job does nothing but wait (a stand-in for real
+ * work, and said so on the page); after each step it publishes a `progress` event into the
+ * feed, so the bar moves as smoothly as the chosen technique delivers.
+ */
+export class ProgressJobs {
+  /** Jobs running at once, at most: each one publishes into the feed every page reads. */
+  readonly max = 10
+  #feed: Feed
+  #next = 1
+  #running = new Map<number, NodeJS.Timeout>()
+
+  constructor(feed: Feed) {
+    this.#feed = feed
+  }
+
+  /** Starts a job of `steps` steps over `durationMs`; its number, or undefined when too many are running. */
+  start(steps: number, durationMs: number): number | undefined {
+    if (this.#running.size >= this.max) return undefined
+    const job = this.#next++
+    let step = 0
+    const timer = setInterval(() => {
+      step++
+      const done = step >= steps
+      this.#feed.publish('progress', { job, percent: Math.round((step / steps) * 100), done })
+      if (done) this.#stop(job)
+    }, durationMs / steps)
+    timer.unref()
+    this.#running.set(job, timer)
+    this.#feed.publish('progress', { job, percent: 0, done: false })
+    return job
+  }
+
+  stopAll(): void {
+    for (const job of [...this.#running.keys()]) this.#stop(job)
+  }
+
+  #stop(job: number): void {
+    clearInterval(this.#running.get(job))
+    this.#running.delete(job)
+  }
+}

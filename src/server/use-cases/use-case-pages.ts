@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { pageHtml } from '../page-layout.ts'
+
+const how = (what: string) =>
+  `<p class="lead">${what} Pick a technique: the events come through the same feed as everywhere else in wirewatch, and what you send goes over the WebSocket when that is the technique (full duplex), otherwise as a <code>POST</code>.</p>`
+
+const pages = {
+  chat: pageHtml({
+    title: 'Live chat',
+    description: 'A chat room over any of the six techniques.',
+    section: 'chat',
+    bundle: 'chat',
+    mainAttributes: { class: 'use-case' },
+    main: `<h1>Live chat</h1>
+${how('Everybody on this server talks in one room.')}
+<div id="chat-technique" class="technique-choice"></div>
+<ol id="chat-log" class="chat-log" aria-label="Messages" aria-live="polite"></ol>
+<form id="chat-form" class="chat-form">
+  <label for="chat-name">Your name</label>
+  <input id="chat-name" name="name" maxlength="24" autocomplete="nickname">
+  <label for="chat-text">Message</label>
+  <input id="chat-text" name="text" maxlength="280" required autocomplete="off">
+  <button type="submit">Send</button>
+  <output id="chat-error" for="chat-text" role="alert"></output>
+</form>`
+  }),
+  progress: pageHtml({
+    title: 'Progress bar',
+    description: 'A server job’s progress over any of the six techniques.',
+    section: 'progress',
+    bundle: 'progress',
+    mainAttributes: { class: 'use-case' },
+    main: `<h1>Progress bar</h1>
+${how('Start a job on the server: it takes 5 s in 50 steps (it only waits: a stand-in for real work) and publishes its progress after each step.')}
+<div id="job-technique" class="technique-choice"></div>
+<p><button type="button" id="job-start">Start a job</button> <output id="job-error" role="alert"></output></p>
+<p class="job"><label for="job-progress">Job progress</label>
+  <progress id="job-progress" max="100" value="0"></progress> <strong id="job-percent">0 %</strong></p>
+<p>Updates shown: <strong id="job-updates">–</strong>. Biggest jump of the bar: <strong id="job-jump">–</strong>
+  (1 step is 2 %: anything bigger is updates this technique delivered late, together, or never showed).</p>
+<h2>Finished jobs</h2>
+<ol id="job-history" reversed></ol>`
+  }),
+  game: pageHtml({
+    title: 'Shared board',
+    description: 'A small multiplayer board over any of the six techniques.',
+    section: 'game',
+    bundle: 'game',
+    mainAttributes: { class: 'use-case' },
+    main: `<h1>Shared board</h1>
+${how('Move your dot with the arrow keys (click the board first) or by dragging; the server publishes where everybody is up to 30 times a second.')}
+<div id="game-technique" class="technique-choice"></div>
+<p><label for="player-name">Your name</label> <input id="player-name" maxlength="24" autocomplete="nickname">
+  <output id="game-error" role="alert"></output></p>
+<canvas id="board" class="board" width="800" height="500" tabindex="0"
+  aria-label="The shared board: use the arrow keys to move your dot" aria-describedby="players-title"></canvas>
+<h2 id="players-title">On the board</h2>
+<ul id="players" aria-live="off"></ul>`
+  })
+}
+
+/** The three use cases' pages: `/use-cases/chat`, `/use-cases/progress`, `/use-cases/game`. */
+const useCasePages: FastifyPluginAsync = async (app) => {
+  for (const [name, html] of Object.entries(pages))
+    app.get(`/use-cases/${name}`, (_request, reply) => reply.type('text/html; charset=utf-8').send(html))
+}
+
+export default useCasePages

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync } from 'fastify'
+import fp from 'fastify-plugin'
+import { limits } from '../../shared/feed-event.ts'
+import { BoardFull, TooManyJobs } from '../errors.ts'
+import { clientIdSchema } from '../schemas.ts'
+import { GameBoard, gameLimits } from './game-board.ts'
+import { ProgressJobs } from './progress-jobs.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The game use case's shared board. */
+    game: GameBoard
+  }
+}
+
+const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+
+/** A move as JSON Schema: the same rule for `POST /game/moves` and the WebSocket's `{"type":"move"}`. */
+export const moveSchema = {
+  type: 'object',
+  required: ['player', 'x', 'y'],
+  properties: {
+    player: clientIdSchema,
+    name: { type: 'string', maxLength: limits.chatNameMax },
+    x: { type: 'number', minimum: 0, maximum: 1 },
+    y: { type: 'number', minimum: 0, maximum: 1 }
+  }
+} as const
+
+/** A move as sent: by `POST /game/moves`, or as `{"type":"move", …}` on the WebSocket. */
+export interface Move {
+  player: string
+  name?: string
+  x: number
+  y: number
+}
+
+/** Puts a checked move on the board, or says why not. */
+export function applyMove(game: GameBoard, { player, name = '', x, y }: Move): void {
+  if (!game.move({ id: player, name: name.trim().slice(0, limits.chatNameMax) || 'player', x, y }))
+    throw new BoardFull(gameLimits.maxPlayers)
+}
+
+/**
+ * What the use cases send client → server over HTTP (the WebSocket carries the same as frames):
+ * `POST /game/moves` moves a dot on the shared board; `POST /jobs` starts a server job whose
+ * progress comes back through the feed by whichever technique the page uses.
+ */
+const useCaseRoutes: FastifyPluginAsync = async (app) => {
+  const game = new GameBoard(app.feed)
+  app.decorate('game', game)
+  app.addHook('onReady', async () => game.start())
+  app.addHook('onClose', async () => game.stop())
+  const jobs = new ProgressJobs(app.feed)
+  app.addHook('onClose', async () => jobs.stopAll())
+
+  app.post<{ Body: Move }>(
+    '/game/moves',
+    {
+      config: { wireRow: 'messages' },
+      schema: { querystring: clientQuery, body: { ...moveSchema, additionalProperties: false } }
+    },
+    async (request, reply) => {
+      applyMove(game, request.body)
+      return reply.code(204).send()
+    }
+  )
+
+  app.post<{ Body: { steps?: number; durationMs?: number } }>(
+    '/jobs',
+    {
+      config: { wireRow: 'messages' },
+      schema: {
+        querystring: clientQuery,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            steps: { type: 'integer', minimum: 2, maximum: 100, default: 50 },
+            durationMs: { type: 'integer', minimum: 500, maximum: 60_000, default: 5_000 }
+          }
+        }
+      }
+    },
+    async (request, reply) => {
+      const { steps = 50, durationMs = 5_000 } = request.body ?? {}
+      const job = jobs.start(steps, durationMs)
+      if (job === undefined) throw new TooManyJobs(jobs.max)
+      return reply.code(202).send({ job, steps, durationMs })
+    }
+  )
+}
+
+export default fp(useCaseRoutes, { name: 'use-cases' })

@@ -1,0 +1,33 @@
+import type { TechniqueName } from './techniques.ts'
+
+/** What the presenter has set for every page in the room, as `GET /classroom` shows it. */
+export interface ClassroomState {
+  /** Slug of the lesson on the projector, or null before the presenter picks one. */
+  lesson: string | null
+  /** Id of the lesson's section on the projector ('' for its title slide). */
+  section: string
+  /** The techniques students' pages may run; the others are switched off. */
+  techniques: TechniqueName[]
+  /** A line the teacher shows on every page ('' for none). Always shown as text. */
+  announcement: string
+  /** Epoch ms until which the network is cut for every page (0 when it is not). */
+  networkCutUntil: number
+}
+
+/** What `PUT /classroom` may change. */
+export type ClassroomChange = Partial<Pick<ClassroomState, 'lesson' | 'section' | 'techniques' | 'announcement'>>
+
+/** `GET /classroom/audience`: pages open right now, and how many of them use each technique. */
+export interface Audience {
+  /** Pages with their live status connection open (the presenter's own page not counted). */
+  pages: number
+  /** Of those, pages with a connection of that technique open or a request of it in the last `activeWithinMs`. */
+  techniques: Record<TechniqueName, number>
+  activeWithinMs: number
+}
+
+export const classroomLimits = {
+  announcementMax: 280,
+  cutSecondsMax: 60,
+  audienceActiveWithinMs: 10_000
+} as const
