@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { limits } from '../src/shared/feed-event.ts'
 import { closeCodes } from '../src/shared/websocket-messages.ts'
 import { eventIds, openWebSocket } from './clients.ts'
-import { errorBody, publishTicks, range, startServer } from './helper.ts'
+import { asPresenter, errorBody, publishTicks, range, startServer } from './helper.ts'
 
 const tooLongId = 'x'.repeat(65)
 
@@ -122,7 +122,7 @@ describe('bad bodies', () => {
       const { app, url } = await startServer(t, { feedRate: 2 })
       const response = await fetch(`${url}/feed/ticker`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...asPresenter },
         body
       })
       assert.equal(response.status, 400)
@@ -137,7 +137,7 @@ describe('bad bodies', () => {
     const { url } = await startServer(t)
     const response = await fetch(`${url}/feed/ticker`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asPresenter },
       body: '{"speed":5}'
     })
     assert.equal(response.status, 400)

@@ -9,7 +9,8 @@ describe('readConfig', () => {
       host: '127.0.0.1',
       feedRate: 1,
       feedCapacity: 1000,
-      allowedOrigins: []
+      allowedOrigins: [],
+      presenterToken: undefined
     })
   })
 

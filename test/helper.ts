@@ -14,12 +14,16 @@ export interface TestServer {
   origin: string
 }
 
+/** The presenter token of every test server, and the header that carries it. */
+export const presenterToken = 'test-presenter-token'
+export const asPresenter = { authorization: `Bearer ${presenterToken}` } as const
+
 /**
  * Builds the app with the ticker off (tests publish what they need), listens on a
  * free port and closes the app when the test ends.
  */
 export async function startServer(t: TestContext, options: AppOptions = {}): Promise<TestServer> {
-  const app = await buildApp({ feedRate: 0, ...options })
+  const app = await buildApp({ feedRate: 0, presenterToken, ...options })
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.after(() => app.close())
   const { port } = app.server.address() as AddressInfo

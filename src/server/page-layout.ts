@@ -1,9 +1,6 @@
-/** Escapes text for HTML content and attribute values. */
+/** Escapes text for HTML content and (quoted) attribute values, so it is shown as text, never run as markup. */
 export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char
-  )
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 /** The site's sections, for the navigation bar. */

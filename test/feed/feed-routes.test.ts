@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { limits } from '../../src/shared/feed-event.ts'
-import { eventually, startServer } from '../helper.ts'
+import { asPresenter, eventually, startServer } from '../helper.ts'
 
 function post(url: string, body: unknown) {
   return fetch(`${url}/feed/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...asPresenter },
     body: JSON.stringify(body)
   })
 }
@@ -34,7 +34,7 @@ describe('POST /feed/messages', () => {
     const { url } = await startServer(t)
     const response = await fetch(`${url}/feed/messages?client=page-1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asPresenter },
       body: '{"text":"hi"}'
     })
     assert.equal(response.status, 201)
@@ -54,7 +54,7 @@ describe('/feed/ticker', () => {
     const put = (body: unknown) =>
       fetch(`${url}/feed/ticker`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...asPresenter },
         body: JSON.stringify(body)
       })
 

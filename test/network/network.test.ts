@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { EventSource } from 'eventsource'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { eventIds, openSse, openWebSocket } from '../clients.ts'
-import { clientId, delay, errorBody, eventually, publishTicks, range, startServer } from '../helper.ts'
+import { asPresenter, clientId, delay, errorBody, eventually, publishTicks, range, startServer } from '../helper.ts'
 import { RawClient } from '../raw-http.ts'
 
 const rttMs = 200
@@ -11,7 +11,7 @@ const rttMs = 200
 async function setRtt(url: string, rtt: unknown): Promise<Response> {
   return fetch(`${url}/wire/network`, {
     method: 'PUT',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...asPresenter },
     body: JSON.stringify({ rttMs: rtt })
   })
 }
@@ -39,13 +39,13 @@ describe('simulated round trip', () => {
     }
     const extra = await fetch(`${server.url}/wire/network`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asPresenter },
       body: JSON.stringify({ rttMs: 10, jitter: 5 })
     })
     assert.equal(extra.status, 400)
     const notJson = await fetch(`${server.url}/wire/network`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asPresenter },
       body: '{rttMs:'
     })
     assert.equal(notJson.status, 400)
@@ -156,7 +156,7 @@ describe('POST /wire/drop', () => {
     for (const technique of ['sse', 'websocket']) {
       const response = await fetch(`${server.url}/wire/drop`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...asPresenter },
         body: JSON.stringify({ client: id, technique })
       })
       assert.equal(response.status, 200)
@@ -186,7 +186,7 @@ describe('POST /wire/drop', () => {
     ]) {
       const response = await fetch(`${server.url}/wire/drop`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...asPresenter },
         body: JSON.stringify(body)
       })
       assert.equal(response.status, 400, JSON.stringify(body))

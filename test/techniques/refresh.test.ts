@@ -25,8 +25,10 @@ describe('refresh', () => {
     assert.ok(last)
     const time = new Date(last.at).toISOString().slice(11, 23)
     assert.ok(
-      html.includes(`<tr data-id="25" data-at="${last.at}" data-kind="tick"><td>25</td><td>${time}</td>`),
-      'row 25 shows its id and time'
+      html.includes(
+        `<tr data-id="25" data-at="${last.at}" data-kind="tick" data-data="{&#34;value&#34;:24}"><td>25</td><td>${time}</td>`
+      ),
+      'row 25 shows its id, data (as escaped JSON) and time'
     )
   })
 

@@ -1,7 +1,7 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { isTechniqueName, type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
-import { h } from '../dom.ts'
+import { browserNow, h } from '../dom.ts'
 import { LatencyStats } from '../latency-stats.ts'
 import type { PageSession } from '../page-session.ts'
 import type { ClientListener, ClientState, TechniqueClient } from '../technique-client.ts'
@@ -34,6 +34,7 @@ export class TechniqueChoice {
   #newest = 0
   #arrivals: number[] = []
   #latencies = new LatencyStats()
+  #chosenAt = 0
 
   /** `onEvents` gets each new event once, oldest first, whatever the technique re-delivers. */
   constructor(container: Element, session: PageSession, onEvents: (events: FeedEvent[]) => void) {
@@ -83,6 +84,7 @@ export class TechniqueChoice {
     this.technique = name
     this.#latencies = new LatencyStats()
     this.#arrivals = []
+    this.#chosenAt = browserNow()
     const listener: ClientListener = {
       received: (events, receivedAt) => this.#received(events, receivedAt),
       reset: () => (this.#detail.textContent = 'reset: some events were missed'),
@@ -101,14 +103,17 @@ export class TechniqueChoice {
     if (!last) return
     this.#newest = last.id
     for (const event of fresh) {
+      const publishedAt = this.#session.clock.toBrowser(event.at)
+      // Only events published since the technique was chosen say how fast it delivers (not the backlog).
+      if (publishedAt < this.#chosenAt) continue
       this.#arrivals.push(receivedAt)
-      this.#latencies.add(receivedAt - this.#session.clock.toBrowser(event.at))
+      this.#latencies.add(receivedAt - publishedAt)
     }
     this.#onEvents(fresh)
   }
 
   #showFigures(): void {
-    const since = performance.timeOrigin + performance.now() - 5_000
+    const since = browserNow() - 5_000
     this.#arrivals = this.#arrivals.filter((at) => at >= since)
     this.#rate.textContent = (this.#arrivals.length / 5).toFixed(1)
     const p50 = this.#latencies.percentile(50)
