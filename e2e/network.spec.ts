@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test'
 import { limits } from '../src/shared/feed-event.ts'
-import { defaultTicker, openWirewatch, panel, saveScreenshot, setTicker, statOf } from './support.ts'
+import { asPresenter, defaultTicker, openWirewatch, panel, saveScreenshot, setTicker, statOf } from './support.ts'
 
 const rttMs = 150
 /**
@@ -16,7 +16,7 @@ const timedAtLeast = 40
 test.describe('simulated network', () => {
   // All specs share one server: never leave a delay behind for the next one.
   test.afterEach(async ({ request }) => {
-    const response = await request.put('/wire/network', { data: { rttMs: 0 } })
+    const response = await request.put('/wire/network', { data: { rttMs: 0 }, headers: asPresenter })
     expect(response.status()).toBe(200)
     await setTicker(request, defaultTicker)
   })

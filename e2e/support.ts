@@ -9,9 +9,16 @@ export { techniqueNames } from '../src/shared/techniques.ts'
 /** The four techniques that fetch on their own once switched on. */
 export const automaticTechniques = ['polling', 'long-polling', 'sse', 'websocket'] as const satisfies TechniqueName[]
 
-/** Opens the side-by-side page and returns the page's client id. */
-export async function openWirewatch(page: Page): Promise<string> {
-  await page.goto('/')
+/** The e2e server's presenter token (PRESENTER_TOKEN in playwright.config.ts), and the header that carries it. */
+export const presenterToken = 'e2e-presenter-token'
+export const asPresenter = { authorization: `Bearer ${presenterToken}` }
+
+/**
+ * Opens the side-by-side page and returns the page's client id. `asTeacher` (the default: most
+ * specs change the feed or the network) opens it with the presenter token, as the teacher's tab.
+ */
+export async function openWirewatch(page: Page, { asTeacher = true } = {}): Promise<string> {
+  await page.goto(asTeacher ? `/#token=${presenterToken}` : '/')
   const body = page.locator('body')
   await expect(body).toHaveAttribute('data-client', /^[A-Za-z0-9_-]+$/)
   return (await body.getAttribute('data-client')) ?? ''
@@ -45,7 +52,7 @@ export async function rowOf(request: APIRequestContext, client: string, name: Te
 }
 
 export async function setTicker(request: APIRequestContext, change: Partial<TickerSettings>): Promise<void> {
-  const response = await request.put('/feed/ticker', { data: change })
+  const response = await request.put('/feed/ticker', { data: change, headers: asPresenter })
   expect(response.status()).toBe(200)
 }
 

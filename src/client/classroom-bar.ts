@@ -41,8 +41,12 @@ export class ClassroomBar {
     if (!this.#follow?.checked || state.lesson === null) return
     const path = `/lessons/${state.lesson}`
     if (location.pathname !== path) return location.assign(lessonPath(state))
-    const section = state.section ? document.getElementById(state.section) : document.querySelector('h1')
-    section?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+    // Same lesson: go to the section on the projector (the address says which, for a reload).
+    if (state.section) location.hash = state.section
+    else {
+      history.replaceState(null, '', path)
+      window.scrollTo({ top: 0 })
+    }
   }
 
   #showAnnouncement(state: ClassroomState): void {
@@ -51,7 +55,9 @@ export class ClassroomBar {
     const cutFor = Math.ceil((state.networkCutUntil - Date.now()) / 1000)
     const lines = [
       state.announcement,
-      cutFor > 0 ? `The teacher has cut the network for everyone: every technique's connection is down for ${cutFor} s.` : ''
+      cutFor > 0
+        ? `The teacher has cut the network for everyone: every technique's connection is down for ${cutFor} s.`
+        : ''
     ].filter(Boolean)
     // textContent: the teacher's text is shown as text, never parsed as HTML.
     this.#announcement.textContent = lines.join(' · ')

@@ -63,7 +63,8 @@ export class MessageForm {
   }
 
   async #sendByWebSocket(text: string, before: WireReport): Promise<void> {
-    if (!this.#websocket.send?.({ type: 'chat', text })) return this.#say('The WebSocket panel is not connected: switch it on first.')
+    if (!this.#websocket.send?.({ type: 'chat', text }))
+      return this.#say('The WebSocket panel is not connected: switch it on first.')
     this.#text.value = ''
     const was = before.techniques.websocket
     const after = await this.#wireLive.until((report) => report.techniques.websocket.bytesIn > was.bytesIn)

@@ -156,8 +156,12 @@ async function showStudentUrl(): Promise<void> {
 }
 
 if (presenterToken() === undefined) {
-  say('This page needs the presenter URL the server printed at start (it ends in #token=…). Without it, nothing here changes the room.')
-  for (const element of document.querySelectorAll<HTMLInputElement | HTMLButtonElement>('.room-controls :is(input, button)'))
+  say(
+    'This page needs the presenter URL the server printed at start (it ends in #token=…). Without it, nothing here changes the room.'
+  )
+  for (const element of document.querySelectorAll<HTMLInputElement | HTMLButtonElement>(
+    '.room-controls :is(input, button)'
+  ))
     element.disabled = true
 }
 new FeedControls(clientId, live)

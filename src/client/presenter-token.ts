@@ -23,4 +23,5 @@ export function presenterRequest(url: string, method: 'PUT' | 'POST' | 'GET', bo
 }
 
 /** Why a control is disabled on a page without the token. */
-export const presenterOnly = 'Only the presenter can change this for the room (open the presenter URL the server printed).'
+export const presenterOnly =
+  'Only the presenter can change this for the room (open the presenter URL the server printed).'

@@ -6,10 +6,9 @@ import { techniques } from './techniques/index.ts'
 import { addWireTools } from './wire-tools.ts'
 import { WireView } from './wire-view.ts'
 
-export const techniqueTitles = Object.fromEntries(techniqueNames.map((name) => [name, techniques[name].title])) as Record<
-  TechniqueName,
-  string
->
+export const techniqueTitles = Object.fromEntries(
+  techniqueNames.map((name) => [name, techniques[name].title])
+) as Record<TechniqueName, string>
 
 /**
  * Panels for `names` on this page: each shows the server's figures for it from `/wire/live`

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
-import { readConfig } from './config.ts'
 import { makePresenterToken } from './classroom/presenter-token.ts'
+import { readConfig } from './config.ts'
 import { makeSelfSigned, readCredentials, type TlsCredentials } from './tls.ts'
 
 /** The machine's LAN IPv4 addresses: what a classroom types when listening on all interfaces. */

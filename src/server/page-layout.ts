@@ -33,7 +33,15 @@ export interface PageParts {
  * teacher, announcements) and one script bundle. No inline script or style, so a strict
  * Content-Security-Policy can forbid them.
  */
-export function pageHtml({ title, description, section, main, mainAttributes = {}, bundle, bodyClass }: PageParts): string {
+export function pageHtml({
+  title,
+  description,
+  section,
+  main,
+  mainAttributes = {},
+  bundle,
+  bodyClass
+}: PageParts): string {
   const links = navigation
     .map(([name, href, label]) => {
       const current = name === section ? ' aria-current="page"' : ''

@@ -21,7 +21,7 @@ export type ClassroomChange = Partial<Pick<ClassroomState, 'lesson' | 'section' 
 export interface Audience {
   /** Pages with their live status connection open (the presenter's own page not counted). */
   pages: number
-  /** Of those, pages with a connection of that technique open or a request of it in the last `activeWithinMs`. */
+  /** Of those, pages with a request of that technique in progress (held poll, stream, WebSocket) or begun in the last `activeWithinMs`. */
   techniques: Record<TechniqueName, number>
   activeWithinMs: number
 }

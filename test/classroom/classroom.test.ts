@@ -3,7 +3,15 @@ import { describe, test } from 'node:test'
 import type { Audience, ClassroomState } from '../../src/shared/classroom.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { openSse, openWebSocket } from '../clients.ts'
-import { asPresenter, clientId, errorBody, eventually, presenterToken, startServer, type TestServer } from '../helper.ts'
+import {
+  asPresenter,
+  clientId,
+  errorBody,
+  eventually,
+  presenterToken,
+  startServer,
+  type TestServer
+} from '../helper.ts'
 
 /** Every control that changes what the whole room sees, with a valid body. */
 const controls = [
@@ -26,7 +34,11 @@ describe('the presenter token', () => {
   for (const [method, path, body] of controls)
     test(`${method} ${path} answers 401 without the token and 403 with a wrong one, and changes nothing`, async (t) => {
       const server = await startServer(t, { feedRate: 2 })
-      const before = { ticker: server.app.ticker.settings, rtt: server.app.network.rttMs, room: server.app.classroom.state }
+      const before = {
+        ticker: server.app.ticker.settings,
+        rtt: server.app.network.rttMs,
+        room: server.app.classroom.state
+      }
       const missing = await send(server, method, path, body)
       assert.equal(missing.status, 401)
       assert.match(missing.headers.get('www-authenticate') ?? '', /^Bearer/)
@@ -63,10 +75,21 @@ describe('the classroom', () => {
       page.messages.items.flatMap((message) => (message.type === 'classroom' ? [message.classroom] : []))
     await page.messages.waitUntil(() => heard().length === 1)
     const change = { lesson: 'long-polling', section: 'the-timeout-and-204', techniques: ['sse', 'polling'] }
-    const response = await send(server, 'PUT', '/classroom', { ...change, announcement: '  <b>look up</b> ' }, asPresenter)
+    const response = await send(
+      server,
+      'PUT',
+      '/classroom',
+      { ...change, announcement: '  <b>look up</b> ' },
+      asPresenter
+    )
     const state = (await response.json()) as ClassroomState
     // Techniques come back in the course's order; the announcement is trimmed and kept as text.
-    assert.deepEqual(state, { ...change, techniques: ['polling', 'sse'], announcement: '<b>look up</b>', networkCutUntil: 0 })
+    assert.deepEqual(state, {
+      ...change,
+      techniques: ['polling', 'sse'],
+      announcement: '<b>look up</b>',
+      networkCutUntil: 0
+    })
     await page.messages.waitUntil(() => heard().length === 2)
     assert.deepEqual(heard()[1], state)
   })
@@ -99,7 +122,9 @@ describe('the classroom', () => {
     await fetch(`${server.url}/feed/polling?client=${pollingPage}`)
     await openSse(t, `${server.url}/feed/sse?client=${ssePage}`)
     const audience = async () =>
-      (await (await send(server, 'GET', `/classroom/audience?client=${presenter}`, undefined, asPresenter)).json()) as Audience
+      (await (
+        await send(server, 'GET', `/classroom/audience?client=${presenter}`, undefined, asPresenter)
+      ).json()) as Audience
     const counted = await eventually(async () => {
       const now = await audience()
       assert.equal(now.pages, 2)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { FeedEvent } from '../../src/shared/feed-event.ts'
 import { gameLimits } from '../../src/server/use-cases/game-board.ts'
+import type { FeedEvent } from '../../src/shared/feed-event.ts'
 import { openWebSocket } from '../clients.ts'
 import { clientId, errorBody, Inbox, startServer } from '../helper.ts'
 
@@ -72,7 +72,9 @@ describe('progress jobs', () => {
     const { job } = (await response.json()) as { job: number }
     const progress = await events.waitUntil((items) => items.some((event) => event.data.done === true), 3000)
     assert.deepEqual(
-      progress.filter((event) => event.kind === 'progress' && event.data.job === job).map((event) => event.data.percent),
+      progress
+        .filter((event) => event.kind === 'progress' && event.data.job === job)
+        .map((event) => event.data.percent),
       [0, 25, 50, 75, 100]
     )
   })

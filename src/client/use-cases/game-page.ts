@@ -57,7 +57,11 @@ function draw(): void {
   // The same board as text, for screen readers and to read off exact positions.
   players?.replaceChildren(
     ...board.map((dot) =>
-      h('li', {}, `${dot.name}${dot.id === session.clientId ? ' (you)' : ''}: ${Math.round(dot.x * 100)}, ${Math.round(dot.y * 100)}`)
+      h(
+        'li',
+        {},
+        `${dot.name}${dot.id === session.clientId ? ' (you)' : ''}: ${Math.round(dot.x * 100)}, ${Math.round(dot.y * 100)}`
+      )
     )
   )
 }

@@ -32,7 +32,10 @@ new TechniqueChoice(document.querySelector('#job-technique') ?? document.body, s
     if (percent) percent.textContent = `${value} %`
     if (seen) seen.textContent = `${updates} of ${steps + 1}`
     if (jump) jump.textContent = `${biggestJump} %`
-    if (event.data.done) history?.prepend(h('li', {}, `job ${job}: ${updates} of ${steps + 1} updates shown, biggest jump ${biggestJump} %`))
+    if (event.data.done)
+      history?.prepend(
+        h('li', {}, `job ${job}: ${updates} of ${steps + 1} updates shown, biggest jump ${biggestJump} %`)
+      )
   }
 })
 

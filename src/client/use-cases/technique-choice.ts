@@ -43,7 +43,8 @@ export class TechniqueChoice {
     const asked = new URLSearchParams(location.search).get('technique') ?? ''
     this.technique = isTechniqueName(asked) ? asked : 'websocket'
     const select = h('select', { id: 'technique', name: 'technique' })
-    for (const name of techniqueNames) select.append(new Option(techniqueTitles[name], name, false, name === this.technique))
+    for (const name of techniqueNames)
+      select.append(new Option(techniqueTitles[name], name, false, name === this.technique))
     select.addEventListener('change', () => this.#choose(select.value as TechniqueName))
     container.append(
       h('label', { for: 'technique' }, 'Technique '),

@@ -46,8 +46,8 @@ export function presenterPage(): string {
       <thead><tr><th scope="col">technique</th><th scope="col">pages</th></tr></thead>
       <tbody>${audienceRows}</tbody>
     </table>
-    <p class="how">A page counts while its status connection (/wire/live) is open; it counts for a technique while it
-      holds a connection of it, or made a request of it in the last 10 s (the server's socket accounting).</p>
+    <p class="how">A page counts while its status connection (/wire/live) is open; it counts for a technique while a request of it
+      is in progress (a held poll, a stream, a WebSocket) or was made in the last 10 s (the server's socket accounting).</p>
   </section>
   <section aria-labelledby="controls-title" class="room-controls">
     <h2 id="controls-title">For every student page</h2>

@@ -1,5 +1,5 @@
-import { escapeHtml, pageHtml } from '../page-layout.ts'
 import type { Lesson } from '../../shared/lesson.ts'
+import { escapeHtml, pageHtml } from '../page-layout.ts'
 
 /** `/lessons/`: every lesson in order, with its one-line summary. */
 export function lessonIndexPage(lessons: Lesson[]): string {

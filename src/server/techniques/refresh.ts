@@ -5,7 +5,6 @@ import { clientIdSchema } from '../schemas.ts'
 
 const shown = 20
 
-
 function row(event: FeedEvent): string {
   const time = new Date(event.at).toISOString().slice(11, 23)
   // data-data: the event's data as JSON (escaped), so the page's panel can read back exactly what was sent.

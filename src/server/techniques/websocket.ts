@@ -18,7 +18,8 @@ function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { co
   }
   const { type, text, t, name, player, x, y } = (message ?? {}) as Record<string, unknown>
   const optionalName = name === undefined || typeof name === 'string'
-  if (type === 'chat' && typeof text === 'string' && optionalName) return { type, text, name: name as string | undefined }
+  if (type === 'chat' && typeof text === 'string' && optionalName)
+    return { type, text, name: name as string | undefined }
   if (type === 'ping' && typeof t === 'number' && Number.isFinite(t)) return { type, t }
   if (type === 'move' && isMove(player, x, y) && optionalName)
     return { type, player: player as string, x: x as number, y: y as number, name: name as string | undefined }

@@ -121,12 +121,17 @@ export class WireAccounting {
       .map(([socket]) => socket)
   }
 
-  /** The techniques `client` is using now: a connection of it open, or a request of it within the last `withinMs`. */
+  /**
+   * The techniques `client` is using now: a request of it in progress (a held poll, a stream, a
+   * WebSocket), or one begun within the last `withinMs`. An idle kept-alive connection does not count.
+   */
   activeTechniques(client: string, withinMs: number): TechniqueName[] {
-    const rows = this.#clients.get(client)
     const last = this.#lastRequest.get(client) ?? {}
     const since = Date.now() - withinMs
-    return techniqueNames.filter((name) => (rows?.[name].openConnections ?? 0) > 0 || (last[name] ?? 0) >= since)
+    const busy = new Set<RowName>()
+    for (const { owner, busy: inProgress } of this.#sockets.values())
+      if (inProgress && owner?.client === client) busy.add(owner.row)
+    return techniqueNames.filter((name) => busy.has(name) || (last[name] ?? 0) >= since)
   }
 
   /** A poll or long poll on `socket` was answered with no event. */
