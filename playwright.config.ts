@@ -33,7 +33,13 @@ export default defineConfig({
   webServer: {
     command: 'node --import tsx src/server/main.ts',
     url: `http://127.0.0.1:${port}/`,
-    env: { PORT: String(port), HOST: '127.0.0.1', FEED_RATE: '2', LOG_LEVEL: 'warn', PRESENTER_TOKEN: 'e2e-presenter-token' },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      FEED_RATE: '2',
+      LOG_LEVEL: 'warn',
+      PRESENTER_TOKEN: 'e2e-presenter-token'
+    },
     reuseExistingServer: !process.env.CI,
     stdout: 'pipe',
     stderr: 'pipe'

@@ -155,7 +155,8 @@ async function showStudentUrl(): Promise<void> {
   if (response.ok && where) where.textContent = ((await response.json()) as { url: string }).url
 }
 
-if (presenterToken() === undefined) {
+const isPresenter = presenterToken() !== undefined
+if (!isPresenter) {
   say(
     'This page needs the presenter URL the server printed at start (it ends in #token=…). Without it, nothing here changes the room.'
   )
@@ -170,6 +171,8 @@ if (networkControls) new NetworkControls(networkControls, clientId, live)
 roomControls()
 void showStudentUrl()
 void new Slides().load()
-void showAudience()
-setInterval(() => void showAudience(), audienceEveryMs)
+if (isPresenter) {
+  void showAudience()
+  setInterval(() => void showAudience(), audienceEveryMs)
+}
 live.start()

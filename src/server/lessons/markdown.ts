@@ -102,8 +102,12 @@ function lessonMarkdown(): MarkdownIt {
     )
   })
 
-  // Inside a quiz, the answers list becomes a group of radio buttons.
   const rules = md.renderer.rules
+  // A code block can scroll sideways on a phone: it must be reachable by keyboard to scroll.
+  const fence = rules.fence
+  rules.fence = (tokens, index, options, env, self) =>
+    (fence?.(tokens, index, options, env, self) ?? '').replace(/^<pre>/, '<pre tabindex="0">')
+  // Inside a quiz, the answers list becomes a group of radio buttons.
   const plain = (tokens: Token[], index: number, options: Required<MarkdownItOptions>, _env: unknown, self: Renderer) =>
     self.renderToken(tokens, index, options)
   rules.bullet_list_open = (tokens, index, options, env, self) =>

@@ -1,0 +1,95 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, type Page, test } from '@playwright/test'
+import { presenterToken, saveScreenshot } from './support.ts'
+
+interface LessonInfo {
+  slug: string
+  title: string
+}
+
+async function lessonList(page: Page): Promise<LessonInfo[]> {
+  const response = await page.request.get('/lessons.json')
+  return ((await response.json()) as { lessons: LessonInfo[] }).lessons
+}
+
+/** Collects console errors and page errors, to assert there are none. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text())
+  })
+  page.on('pageerror', (error) => errors.push(error.message))
+  return errors
+}
+
+test.describe('lessons', () => {
+  test('every lesson renders, and its first demo receives events once switched on', async ({ page }, testInfo) => {
+    const errors = watchErrors(page)
+    const lessons = await lessonList(page)
+    expect(lessons).toHaveLength(8)
+    for (const lesson of lessons) {
+      await page.goto(`/lessons/${lesson.slug}`)
+      await expect(page.locator('h1')).toHaveText(lesson.title)
+      const demo = page.locator('.demo .panel').first()
+      // Predict first: the demo starts switched off.
+      await expect(demo).toHaveAttribute('data-state', 'closed')
+      await demo.locator('input[name=enabled]').check()
+      const manual = await demo.locator('button[name=update], button[name=reload]').count()
+      if (manual > 0) await demo.locator('button[name=update], button[name=reload]').first().click()
+      await expect
+        .poll(async () => Number(await demo.locator('[data-stat="events"]').textContent()), { timeout: 10_000 })
+        .toBeGreaterThan(0)
+      if (lesson.slug === 'long-polling') await saveScreenshot(page, testInfo, 'lesson-long-polling')
+    }
+    expect(errors).toEqual([])
+  })
+
+  test('a quiz says wrong, then right, and shows the explanation', async ({ page }) => {
+    await page.goto('/lessons/websocket')
+    const quiz = page.locator('form.quiz').first()
+    await expect(quiz.locator('.explanation')).toBeHidden()
+    await quiz.locator('input[type=radio]:not([data-correct])').first().check()
+    await quiz.locator('button[type=submit]').click()
+    await expect(quiz.locator('output.verdict')).toHaveText('Not quite: the right answer is marked.')
+    await expect(quiz.locator('.explanation')).toBeVisible()
+    await quiz.locator('input[type=radio][data-correct]').check()
+    await quiz.locator('button[type=submit]').click()
+    await expect(quiz.locator('output.verdict')).toHaveText('Right.')
+    await expect(quiz).toHaveAttribute('data-answered', 'right')
+  })
+
+  test('the presenter steps through slides by keyboard', async ({ page }) => {
+    await page.goto(`/presenter#token=${presenterToken}`)
+    await expect(page.locator('#slide-position')).toHaveText(/^slide 1 of \d+$/)
+    await page.locator('#slide').click()
+    await page.keyboard.press('ArrowRight')
+    await expect(page.locator('#slide-position')).toHaveText(/^slide 2 of \d+$/)
+    await expect(page.locator('#slide h2')).toBeVisible()
+  })
+})
+
+test.describe('accessibility and small screens', () => {
+  const pages = [
+    '/',
+    '/lessons/',
+    '/lessons/server-sent-events',
+    '/presenter',
+    '/use-cases/chat',
+    '/use-cases/progress',
+    '/use-cases/game'
+  ]
+
+  for (const path of pages)
+    test(`${path}: axe finds no violations; at 375 px nothing overflows; no console errors`, async ({ browser }) => {
+      const page = await (await browser.newContext({ viewport: { width: 375, height: 800 } })).newPage()
+      const errors = watchErrors(page)
+      await page.goto(path)
+      await expect(page.locator('body')).toHaveAttribute('data-client', /.+/)
+      await page.waitForTimeout(1500)
+      const results = await new AxeBuilder({ page }).analyze()
+      expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes[0]?.target}`)).toEqual([])
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+      expect(overflow).toBeLessThanOrEqual(1)
+      expect(errors).toEqual([])
+    })
+})

@@ -1,0 +1,57 @@
+import { type Browser, expect, type Page, test } from '@playwright/test'
+
+const techniques = ['polling', 'sse', 'websocket'] as const
+
+async function open(browser: Browser, path: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage()
+  await page.goto(path)
+  await expect(page.locator('body')).toHaveAttribute('data-client', /.+/)
+  return page
+}
+
+test.describe('use cases', () => {
+  for (const technique of techniques) {
+    test(`chat over ${technique}: a message reaches another reader, as text`, async ({ browser }) => {
+      const writer = await open(browser, `/use-cases/chat?technique=${technique}`)
+      const reader = await open(browser, `/use-cases/chat?technique=${technique}`)
+      await expect(writer.locator('#chat-technique .state-name')).toHaveText(/open|waiting|idle/)
+      const text = `<b>hi</b> over ${technique} ${Date.now()}`
+      await writer.locator('#chat-name').fill('Ann')
+      await writer.locator('#chat-text').fill(text)
+      await writer.locator('#chat-form button[type=submit]').click()
+      for (const page of [writer, reader]) {
+        const line = page.locator('#chat-log li').filter({ hasText: text })
+        await expect(line.locator('.who')).toHaveText('Ann')
+        await expect(line.locator('.text')).toHaveText(text)
+        await expect(line.locator('b')).toHaveCount(0)
+      }
+    })
+
+    test(`progress bar over ${technique}: the bar reaches 100 %`, async ({ browser }) => {
+      const page = await open(browser, `/use-cases/progress?technique=${technique}`)
+      await expect(page.locator('#job-technique .state-name')).toHaveText(/open|waiting|idle/)
+      await page.locator('#job-start').click()
+      await expect(page.locator('#job-percent')).toHaveText('100 %', { timeout: 15_000 })
+      await expect(page.locator('#job-history li')).toHaveCount(1)
+      const shown = Number((await page.locator('#job-updates').textContent())?.split(' ')[0])
+      // Pushing shows every step after the start (the 0 % event can beat the POST's answer); polling once a
+      // second shows about one update in ten.
+      if (technique === 'polling') expect(shown).toBeGreaterThan(2)
+      else expect(shown).toBeGreaterThanOrEqual(50)
+    })
+
+    test(`shared board over ${technique}: two players see each other move`, async ({ browser }) => {
+      const [ann, bob] = [
+        await open(browser, `/use-cases/game?technique=${technique}`),
+        await open(browser, `/use-cases/game?technique=${technique}`)
+      ]
+      const name = `Ann-${technique}`
+      await ann.locator('#player-name').fill(name)
+      await ann.locator('#player-name').press('Tab')
+      await ann.locator('#board').focus()
+      for (let i = 0; i < 5; i++) await ann.keyboard.press('ArrowRight')
+      await expect(bob.locator('#players li').filter({ hasText: name })).toHaveCount(1, { timeout: 10_000 })
+      await expect(ann.locator('#players li').filter({ hasText: '(you)' })).toHaveCount(1)
+    })
+  }
+})
