@@ -40,7 +40,10 @@ export class ClassroomBar {
   #goToLesson(state: ClassroomState): void {
     if (!this.#follow?.checked || state.lesson === null) return
     const path = `/lessons/${state.lesson}`
-    if (location.pathname !== path) return location.assign(lessonPath(state))
+    if (location.pathname !== path) {
+      location.assign(lessonPath(state))
+      return
+    }
     // Same lesson: go to the section on the projector (the address says which, for a reload).
     if (state.section) location.hash = state.section
     else {

@@ -67,12 +67,10 @@ class Slides {
     const lesson = this.#lessons[this.#lesson]
     if (!lesson) return
     const slide = this.#slide + by
-    if (slide < 0 && this.#lesson > 0) {
-      const previous = this.#lessons[this.#lesson - 1]
-      return this.go(this.#lesson - 1, previous?.sections.length ?? 0)
-    }
-    if (slide > lesson.sections.length && this.#lesson < this.#lessons.length - 1) return this.go(this.#lesson + 1, 0)
-    this.go(this.#lesson, Math.max(0, Math.min(lesson.sections.length, slide)))
+    // Past either end of a lesson: the previous lesson's last slide, or the next lesson's first.
+    if (slide < 0 && this.#lesson > 0) this.go(this.#lesson - 1, this.#lessons[this.#lesson - 1]?.sections.length ?? 0)
+    else if (slide > lesson.sections.length && this.#lesson < this.#lessons.length - 1) this.go(this.#lesson + 1, 0)
+    else this.go(this.#lesson, Math.max(0, Math.min(lesson.sections.length, slide)))
   }
 
   go(lessonIndex: number, slide: number): void {

@@ -28,11 +28,11 @@ interface RenderEnv extends Env {
   demos: string[]
 }
 
-const escape = (text: string) => markdownIt().utils.escapeHtml(text)
+const escapeHtml = (text: string) => markdownIt().utils.escapeHtml(text)
 
 function highlight(code: string, language: string): string {
   const known = language && hljs.getLanguage(language) ? language : 'plaintext'
-  return known === 'plaintext' ? escape(code) : hljs.highlight(code, { language: known }).value
+  return known === 'plaintext' ? escapeHtml(code) : hljs.highlight(code, { language: known }).value
 }
 
 /** `path "start" "end"` → its three parts; the quotes let the strings hold spaces. */
@@ -81,7 +81,7 @@ function lessonMarkdown(): MarkdownIt {
       const excerpt = sourceExcerpt(path, start, end)
       const lastLine = excerpt.firstLine + excerpt.code.split('\n').length - 1
       return (
-        `<figure class="source">\n<figcaption><code>${escape(path)}</code>, lines ${excerpt.firstLine}–${lastLine}: ` +
+        `<figure class="source">\n<figcaption><code>${escapeHtml(path)}</code>, lines ${excerpt.firstLine}–${lastLine}: ` +
         'the code this server is running, read from its source when the lesson was built</figcaption>\n' +
         `<pre tabindex="0"><code class="hljs language-typescript">${highlight(excerpt.code, 'typescript')}</code></pre>\n</figure>\n`
       )
