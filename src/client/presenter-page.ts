@@ -16,6 +16,7 @@ const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>
 const session = new PageSession()
 const { clientId, live } = session
 const status = $('#presenter-status')
+const isPresenter = presenterToken() !== undefined
 
 function say(message: string): void {
   if (!status) return
@@ -25,6 +26,7 @@ function say(message: string): void {
 
 /** Sends a control and says so on screen when the server refuses it. */
 async function control(url: string, method: 'PUT' | 'POST', body: unknown): Promise<void> {
+  if (!isPresenter) return // the slides still work; the room is not told
   const response = await presenterRequest(`${url}?client=${clientId}`, method, body)
   if (response.ok) return say('')
   const reason = ((await response.json().catch(() => ({}))) as { message?: string }).message
@@ -153,7 +155,6 @@ async function showStudentUrl(): Promise<void> {
   if (response.ok && where) where.textContent = ((await response.json()) as { url: string }).url
 }
 
-const isPresenter = presenterToken() !== undefined
 if (!isPresenter) {
   say(
     'This page needs the presenter URL the server printed at start (it ends in #token=…). Without it, nothing here changes the room.'
