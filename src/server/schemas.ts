@@ -6,6 +6,9 @@ export const clientIdSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$'
 /** The same rule for code that reads `client=` before (or apart from) validation. */
 export const clientIdPattern = new RegExp(clientIdSchema.pattern)
 
+/** Query of a route that takes nothing but the page's id. */
+export const clientQuerySchema = { type: 'object', properties: { client: clientIdSchema } } as const
+
 /** `after=<id>`: the last event id the client has. */
 export const cursorSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const
 

@@ -3,7 +3,7 @@ import QRCode from 'qrcode'
 import { type ClassroomChange, classroomLimits } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
 import { UnknownLesson } from '../errors.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientQuerySchema } from '../schemas.ts'
 import { presenterPage } from './presenter-page.ts'
 
 export interface ClassroomRoutesOptions {
@@ -11,7 +11,7 @@ export interface ClassroomRoutesOptions {
   studentUrl?: string
 }
 
-const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+const clientQuery = clientQuerySchema
 
 /**
  * The room's controls. Reading is open to every page (`GET /classroom`, the student URL and its

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { limits } from '../../shared/feed-event.ts'
 import type { TickerSettings } from '../../shared/ticker-settings.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientQuerySchema } from '../schemas.ts'
 import { publishChat } from './chat.ts'
 
-const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+const clientQuery = clientQuerySchema
 
 /**
  * The feed's own endpoints: `POST /feed/messages` is how the five HTTP techniques

@@ -7,6 +7,7 @@ import markdownIt, { type Env, type MarkdownIt, type MarkdownItOptions, type Ren
 import container from 'markdown-it-container'
 import type { LessonSection } from '../../shared/lesson.ts'
 import { isTechniqueName } from '../../shared/techniques.ts'
+import { escapeHtml } from '../page-layout.ts'
 import { sourceExcerpt } from './source-excerpt.ts'
 
 for (const [name, language] of Object.entries({ bash, http, json, typescript })) hljs.registerLanguage(name, language)
@@ -27,8 +28,6 @@ interface RenderEnv extends Env {
   quizzes: number
   demos: string[]
 }
-
-const escapeHtml = (text: string) => markdownIt().utils.escapeHtml(text)
 
 function highlight(code: string, language: string): string {
   const known = language && hljs.getLanguage(language) ? language : 'plaintext'

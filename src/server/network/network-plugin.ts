@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { networkLimits } from '../../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientIdSchema, clientQuerySchema } from '../schemas.ts'
 
 /** The six techniques and chat messages cross the simulated network; the page's own traffic does not. */
 function crossesSimulatedNetwork(request: FastifyRequest): boolean {
@@ -40,7 +40,7 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
 
   app.addHook('preClose', async () => network.release())
 
-  const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+  const clientQuery = clientQuerySchema
 
   app.get('/wire/network', { schema: { querystring: clientQuery } }, async () => ({ rttMs: network.rttMs }))
 

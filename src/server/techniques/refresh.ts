@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
 import { escapeHtml } from '../page-layout.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientQuerySchema } from '../schemas.ts'
 
 const shown = 20
 
@@ -20,7 +20,7 @@ const refresh: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { client?: string } }>(
     '/feed/refresh',
     {
-      schema: { querystring: { type: 'object', properties: { client: clientIdSchema } } },
+      schema: { querystring: clientQuerySchema },
       config: { wireRow: 'refresh' }
     },
     async (request, reply) => {

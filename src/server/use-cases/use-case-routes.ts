@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { limits } from '../../shared/feed-event.ts'
 import { BoardFull, TooManyJobs } from '../errors.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientIdSchema, clientQuerySchema } from '../schemas.ts'
 import { GameBoard, gameLimits } from './game-board.ts'
 import { ProgressJobs } from './progress-jobs.ts'
 
@@ -13,7 +13,7 @@ declare module 'fastify' {
   }
 }
 
-const clientQuery = { type: 'object', properties: { client: clientIdSchema } } as const
+const clientQuery = clientQuerySchema
 
 /** A move as JSON Schema: the same rule for `POST /game/moves` and the WebSocket's `{"type":"move"}`. */
 export const moveSchema = {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { WireLiveClientMessage, WireLiveServerMessage } from '../../shared/websocket-messages.ts'
 import { closeCodes } from '../../shared/websocket-messages.ts'
 import { refuseWithoutUpgrade } from '../errors.ts'
-import { clientIdSchema } from '../schemas.ts'
+import { clientQuerySchema } from '../schemas.ts'
 
 const liveIntervalMs = 500
 /** Most capture items in one `/wire/live` message. */
@@ -14,7 +14,7 @@ const captureBatchMax = 200
  * HTTP connection from the pool the techniques are measured on.
  */
 const wireRoutes: FastifyPluginAsync = async (app) => {
-  const querystring = { type: 'object', properties: { client: clientIdSchema } } as const
+  const querystring = clientQuerySchema
 
   app.get<{ Querystring: { client?: string } }>('/wire', { schema: { querystring } }, async (request) =>
     app.wire.report(request.query.client, app.feed.latest)
