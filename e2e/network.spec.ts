@@ -64,7 +64,7 @@ test.describe('simulated network', () => {
     expect(pollingP50 - websocketP50).toBeGreaterThanOrEqual(2 * rttMs)
     expect(websocketP50).toBeGreaterThanOrEqual(rttMs / 2)
 
-    await saveScreenshot(page.locator('header.page-header'), testInfo, 'network-simulated')
+    await saveScreenshot(page.locator('section.page-header'), testInfo, 'network-simulated')
   })
 
   test('a value out of range is refused, shown, and the control goes back to the server’s value', async ({ page }) => {
