@@ -1,3 +1,4 @@
+import underPressure from '@fastify/under-pressure'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { techniqueNames } from '../shared/techniques.ts'
 import { AudienceCount } from './classroom/audience.ts'
@@ -10,8 +11,11 @@ import { Ticker } from './feed/ticker.ts'
 import lessons from './lessons/lessons-plugin.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
 import networkPlugin from './network/network-plugin.ts'
+import { ServerOverloaded } from './errors.ts'
 import origin from './origin.ts'
 import pages from './pages.ts'
+import rateLimits, { type RateLimitOptions } from './rate-limits.ts'
+import securityHeaders from './security-headers.ts'
 import { type TechniqueOptions, techniques } from './techniques/index.ts'
 import useCasePages from './use-cases/use-case-pages.ts'
 import useCaseRoutes from './use-cases/use-case-routes.ts'
@@ -36,7 +40,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AppOptions extends TechniqueOptions {
+export interface AppOptions extends TechniqueOptions, RateLimitOptions {
   /** Events kept for resuming clients (default 1000). */
   feedCapacity?: number
   /** Tick events per second at start, 0–50 (default 1; 0 = off). */
@@ -45,6 +49,10 @@ export interface AppOptions extends TechniqueOptions {
   allowedOrigins?: string[]
   /** Largest WebSocket message accepted, bytes (default 4 KiB). */
   websocketMaxPayload?: number
+  /** How often every WebSocket peer is pinged, ms (default 30 s). */
+  websocketPingIntervalMs?: number
+  /** How long a pinged peer has to pong before it is cut, ms (default 10 s). */
+  websocketPongTimeoutMs?: number
   logger?: FastifyServerOptions['logger']
   /** Serve HTTPS and WSS with this key and certificate (PEM) instead of plain HTTP and WS. */
   https?: { key: string; cert: string }
@@ -54,6 +62,8 @@ export interface AppOptions extends TechniqueOptions {
   studentUrl?: string
   /** Where the lessons' Markdown is (default `lessons/`). */
   lessonsDir?: string
+  /** Mean event-loop delay, ms, past which new requests get 503 + Retry-After (default 1000). */
+  maxEventLoopDelayMs?: number
 }
 
 /** Builds the app without listening, so tests and `main.ts` share it. */
@@ -74,12 +84,25 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 
+  // A stalled event loop (a blocking bug, a machine swapping) answers new requests 503 with
+  // Retry-After instead of queueing them; open streams and sockets carry on.
+  await app.register(underPressure, {
+    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1000,
+    retryAfter: 5,
+    customError: ServerOverloaded
+  })
   await app.register(validation)
+  await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
+  await app.register(rateLimits, { rateLimits: options.rateLimits })
   await app.register(wirePlugin)
   await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
-  await app.register(websocketServer, { maxPayload: options.websocketMaxPayload })
+  await app.register(websocketServer, {
+    maxPayload: options.websocketMaxPayload,
+    pingIntervalMs: options.websocketPingIntervalMs,
+    pongTimeoutMs: options.websocketPongTimeoutMs
+  })
 
   await app.register(useCaseRoutes)
   for (const name of techniqueNames) await app.register(techniques[name], options)

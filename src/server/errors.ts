@@ -22,6 +22,12 @@ export const OriginRefused = createError(
   403
 )
 
+export const SubprotocolRefused = createError(
+  'WW_ERR_SUBPROTOCOL',
+  'WebSocket refused: this server speaks no subprotocol, so send no Sec-WebSocket-Protocol header',
+  400
+)
+
 export const NotAWebSocket = createError(
   'WW_ERR_NOT_WEBSOCKET',
   '%s only speaks WebSocket: send an Upgrade request',
@@ -62,3 +68,13 @@ export const TooManyJobs = createError(
 )
 
 export const BoardFull = createError('WW_ERR_BOARD_FULL', 'the game board is full (%d players): try again later', 409)
+
+/** A page sending more than its share (chat, moves, jobs): see `sendLimits`. */
+export const RateLimited = createError('WW_ERR_RATE_LIMITED', '%s', 429)
+
+/** New requests while the event loop is stalled (see `maxEventLoopDelayMs`); open streams carry on. */
+export const ServerOverloaded = createError(
+  'WW_ERR_OVERLOADED',
+  'the server is overloaded (its event loop is delayed): retry after the seconds in Retry-After',
+  503
+)

@@ -81,8 +81,10 @@ describe('progress jobs', () => {
 
   test('at most 10 jobs run at once: the 11th gets 429 with a reason', async (t) => {
     const server = await startServer(t)
-    for (let i = 0; i < 10; i++) assert.equal((await post(`${server.url}/jobs`, { durationMs: 60_000 })).status, 202)
-    const refused = await post(`${server.url}/jobs`, {})
+    // Ten pages (one page alone would meet its own send limit first).
+    for (let i = 0; i < 10; i++)
+      assert.equal((await post(`${server.url}/jobs?client=page-${i}`, { durationMs: 60_000 })).status, 202)
+    const refused = await post(`${server.url}/jobs?client=page-10`, {})
     assert.equal(refused.status, 429)
     assert.equal((await errorBody(refused)).code, 'WW_ERR_TOO_MANY_JOBS')
   })

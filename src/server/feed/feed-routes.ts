@@ -15,6 +15,7 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
     '/feed/messages',
     {
       config: { wireRow: 'messages' },
+      onRequest: app.limitSends('chat'),
       // A generous raw bound; the real 1–280 rule is checked after trimming.
       bodyLimit: 16 * 1024,
       schema: {

@@ -64,6 +64,7 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { client: string; technique: TechniqueName } }>(
     '/wire/drop',
     {
+      onRequest: app.limitSends('drop'),
       schema: {
         querystring: clientQuery,
         body: {

@@ -35,11 +35,7 @@ const refresh: FastifyPluginAsync = async (app) => {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Latest events: manual refresh</title>
-<style>
-  body { font: 14px/1.4 system-ui, sans-serif; margin: 0.5rem; color-scheme: light dark; }
-  table { border-collapse: collapse; width: 100%; }
-  td, th { text-align: left; padding: 0.1rem 0.4rem; border-bottom: 1px solid #8884; }
-</style>
+<link rel="stylesheet" href="/refresh.css">
 </head>
 <body data-latest="${app.feed.latest}">
 <p>Rendered by the server at <time>${renderedAt}</time> UTC. Nothing changes until you <a href="${self}">reload</a>.</p>

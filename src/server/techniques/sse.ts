@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { type CursorQuery, cursorQuerySchema, cursorSchema } from '../schemas.ts'
+import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
 
-export interface SseOptions {
-  /** How often a comment line is sent so proxies and browsers see the stream is alive. */
+export interface SseOptions extends PushOptions {
+  /** How often a comment line is sent so proxies and browsers see the stream is alive (default 15 s). */
   heartbeatMs?: number
   /** How long the browser waits before reconnecting, sent as `retry:`. */
   retryMs?: number
@@ -14,7 +15,8 @@ export interface SseOptions {
  * made of small text blocks separated by a blank line. The browser's EventSource
  * reads them, and on reconnect sends back the last `id:` it saw as `Last-Event-ID`.
  */
-const sse: FastifyPluginAsync<SseOptions> = async (app, { heartbeatMs = 15_000, retryMs = 2_000 }) => {
+const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
+  const { heartbeatMs = 15_000, retryMs = 2_000, sendBufferMaxBytes = defaultSendBufferMaxBytes } = options
   // Each open stream's "end it" function, so shutdown can end them all.
   const open = new Set<() => void>()
 
@@ -43,9 +45,17 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, { heartbeatMs = 15_000, 
 
       // The simulated network (0 ms unless a teacher sets a round trip): each block arrives half an RTT later, in order.
       const trip = app.network.oneWay()
+      // A reader that stops reading lets blocks pile up here: past the bound the stream is cut,
+      // and EventSource, reconnecting with Last-Event-ID, misses nothing.
+      const dropIfSlow = () => {
+        if (stream.writableLength <= sendBufferMaxBytes) return false
+        request.log.warn({ client: request.query.client, buffered: stream.writableLength }, 'slow SSE reader dropped')
+        stream.destroy()
+        return true
+      }
       const write = (block: string, events = 0) =>
         trip.send(() => {
-          if (stream.writableEnded || stream.destroyed) return
+          if (stream.writableEnded || stream.destroyed || dropIfSlow()) return
           stream.write(block)
           app.wire.countEvents(request.raw.socket, events)
         })
@@ -58,7 +68,7 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, { heartbeatMs = 15_000, 
       for (const event of events) send(event)
 
       const unsubscribe = app.feed.subscribe(send)
-      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), heartbeatMs)
+      const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs)
       const stop = () => {
         unsubscribe()
         trip.cancel()

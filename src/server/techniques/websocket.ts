@@ -6,6 +6,7 @@ import { refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
 import { type CursorQuery, clientIdPattern, cursorQuerySchema } from '../schemas.ts'
 import { applyMove } from '../use-cases/use-case-routes.ts'
+import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
 
 /** Reads one client message, or says which close code it earns. */
 function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { code: number; reason: string } {
@@ -40,7 +41,8 @@ function isMove(player: unknown, x: unknown, y: unknown): boolean {
  * pushes each event the moment it is published, and the client can send chat, game
  * moves and pings on the same connection.
  */
-const websocket: FastifyPluginAsync = async (app) => {
+const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
+  const bufferMax = options.sendBufferMaxBytes ?? defaultSendBufferMaxBytes
   app.route<{ Querystring: CursorQuery }>({
     method: 'GET',
     url: '/feed/websocket',
@@ -53,9 +55,18 @@ const websocket: FastifyPluginAsync = async (app) => {
       // The simulated network (0 ms unless a teacher sets a round trip): each frame travels half an RTT, in order.
       const outbound = app.network.oneWay()
       const inbound = app.network.oneWay()
+      // A peer that stops reading lets frames pile up here: past the bound it is cut (no close
+      // frame could reach it anyway) and, reconnecting with its cursor, misses nothing.
+      const dropIfSlow = () => {
+        if (socket.bufferedAmount <= bufferMax) return false
+        request.log.warn({ client: request.query.client, buffered: socket.bufferedAmount }, 'slow WebSocket reader dropped')
+        socket.terminate()
+        return true
+      }
       const send = (message: FeedServerMessage, events = 0) =>
         outbound.send(() => {
           if (socket.readyState !== socket.OPEN) return // closing: the frame would be dropped, so not delivered
+          if (dropIfSlow()) return
           socket.send(JSON.stringify(message))
           app.wire.countEvents(tcp, events)
         })
@@ -71,9 +82,15 @@ const websocket: FastifyPluginAsync = async (app) => {
         inbound.cancel()
       })
 
-      const receive = (data: Buffer, isBinary: boolean) => {
+      // ws answers every ping frame with a pong: a flood of pings from a peer that reads nothing piles up pongs.
+      socket.on('ping', dropIfSlow)
+
+      const receive = async (data: Buffer, isBinary: boolean) => {
         const message = parseMessage(data, isBinary)
         if ('code' in message) return socket.close(message.code, message.reason)
+        const overLimit = await app.countSend(message.type, request)
+        if (overLimit) return socket.close(closeCodes.policyViolation, overLimit.message)
+        if (socket.readyState !== socket.OPEN) return
         if (message.type === 'ping') return send({ type: 'pong', t: message.t })
         try {
           if (message.type === 'move') applyMove(app.game, message)
@@ -83,7 +100,7 @@ const websocket: FastifyPluginAsync = async (app) => {
         }
       }
       // A message from the browser also travels half a simulated RTT before the server acts on it.
-      socket.on('message', (data: Buffer, isBinary) => inbound.send(() => receive(data, isBinary)))
+      socket.on('message', (data: Buffer, isBinary) => inbound.send(() => void receive(data, isBinary)))
     }
   })
 }

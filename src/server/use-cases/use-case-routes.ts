@@ -58,6 +58,7 @@ const useCaseRoutes: FastifyPluginAsync = async (app) => {
     '/game/moves',
     {
       config: { wireRow: 'messages' },
+      onRequest: app.limitSends('move'),
       schema: { querystring: clientQuery, body: { ...moveSchema, additionalProperties: false } }
     },
     async (request, reply) => {
@@ -70,6 +71,7 @@ const useCaseRoutes: FastifyPluginAsync = async (app) => {
     '/jobs',
     {
       config: { wireRow: 'messages' },
+      onRequest: app.limitSends('job'),
       schema: {
         querystring: clientQuery,
         body: {
