@@ -11,6 +11,13 @@ const listed = 10
 /** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
 const figures = [
   ['events', 'events received', '', 'New events this panel received, counted in the browser.'],
+  ['gaps', 'gaps', '', 'Events never received: ids skipped between two that arrived (the feed numbers every event).'],
+  [
+    'duplicates',
+    'duplicates',
+    '',
+    'Events that arrived again with an id already shown. Manual refresh re-sends the whole page, so it repeats by design.'
+  ],
   ['latency-p50', 'latency p50', 'ms', 'Browser arrival time minus the server timestamp, clock offset corrected.'],
   ['latency-p95', 'latency p95', 'ms', '95 % of the measured latencies were at most this.'],
   ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
@@ -39,6 +46,10 @@ export class Panel implements ClientListener {
   readonly uncorrectedLatency = new LatencyStats()
   /** New events received since the page opened. */
   eventsReceived = 0
+  /** Events skipped: ids missing between two received ones. */
+  gaps = 0
+  /** Events received again (an id not newer than the newest shown). */
+  duplicates = 0
   /** The last server counters for this panel, from `/wire/live`. */
   wire: WireCounters | undefined
   /** Called for every timed event: when the browser got it and its latency before clock correction. */
@@ -111,7 +122,11 @@ export class Panel implements ClientListener {
 
   received(events: FeedEvent[], receivedAt: number): void {
     for (const event of events) {
-      if (this.#newest !== undefined && event.id <= this.#newest) continue
+      if (this.#newest !== undefined && event.id <= this.#newest) {
+        this.duplicates++
+        continue
+      }
+      if (this.#newest !== undefined) this.gaps += event.id - this.#newest - 1
       this.#newest = event.id
       this.eventsReceived++
       // Stored uncorrected; the clock offset is added when shown, as it improves with more samples.
@@ -125,6 +140,8 @@ export class Panel implements ClientListener {
     }
     while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()
     this.#show('events', this.eventsReceived)
+    this.#show('gaps', this.gaps)
+    this.#show('duplicates', this.duplicates)
     this.#showLatency()
   }
 

@@ -1,4 +1,3 @@
-import underPressure from '@fastify/under-pressure'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { techniqueNames } from '../shared/techniques.ts'
 import { AudienceCount } from './classroom/audience.ts'
@@ -11,8 +10,8 @@ import { Ticker } from './feed/ticker.ts'
 import lessons from './lessons/lessons-plugin.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
 import networkPlugin from './network/network-plugin.ts'
-import { ServerOverloaded } from './errors.ts'
 import origin from './origin.ts'
+import overload, { type OverloadOptions } from './overload.ts'
 import pages from './pages.ts'
 import rateLimits, { type RateLimitOptions } from './rate-limits.ts'
 import securityHeaders from './security-headers.ts'
@@ -40,7 +39,7 @@ declare module 'fastify' {
   }
 }
 
-export interface AppOptions extends TechniqueOptions, RateLimitOptions {
+export interface AppOptions extends TechniqueOptions, RateLimitOptions, OverloadOptions {
   /** Events kept for resuming clients (default 1000). */
   feedCapacity?: number
   /** Tick events per second at start, 0–50 (default 1; 0 = off). */
@@ -62,8 +61,6 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions {
   studentUrl?: string
   /** Where the lessons' Markdown is (default `lessons/`). */
   lessonsDir?: string
-  /** Mean event-loop delay, ms, past which new requests get 503 + Retry-After (default 1000). */
-  maxEventLoopDelayMs?: number
 }
 
 /** Builds the app without listening, so tests and `main.ts` share it. */
@@ -84,13 +81,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 
-  // A stalled event loop (a blocking bug, a machine swapping) answers new requests 503 with
-  // Retry-After instead of queueing them; open streams and sockets carry on.
-  await app.register(underPressure, {
-    maxEventLoopDelay: options.maxEventLoopDelayMs ?? 1000,
-    retryAfter: 5,
-    customError: ServerOverloaded
-  })
+  await app.register(overload, { maxEventLoopDelayMs: options.maxEventLoopDelayMs })
   await app.register(validation)
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })

@@ -9,7 +9,7 @@ export const sendLimits = {
   chat: { max: 20, timeWindow: 10_000, what: 'chat messages' },
   move: { max: 60, timeWindow: 1_000, what: 'game moves' },
   ping: { max: 50, timeWindow: 10_000, what: 'pings' },
-  job: { max: 10, timeWindow: 60_000, what: 'progress jobs' },
+  job: { max: 5, timeWindow: 60_000, what: 'progress jobs' },
   drop: { max: 30, timeWindow: 60_000, what: 'connection drops' }
 } as const
 

@@ -36,5 +36,6 @@ export const closeCodes = {
   unsupportedData: 1003,
   invalidPayload: 1007,
   policyViolation: 1008,
-  messageTooBig: 1009
+  messageTooBig: 1009,
+  internalError: 1011
 } as const

@@ -169,4 +169,57 @@ describe('sse', () => {
     assert.equal(String(requests[1]?.headers['last-event-id']), '3')
     es.close()
   })
+
+  test('chat text that looks like SSE framing stays inside one data line: EventSource sees exactly what was sent', async (t) => {
+    const { url } = await startServer(t)
+    const hostile = [
+      'one\rtwo',
+      'one\ntwo',
+      'a\r\n\r\nid: 999\r\n\r\nb',
+      'x\n\nevent: reset\ndata: {"latest":0}\n\ny',
+      'nul\u0000inside',
+      ': not a comment\n\nretry: 1',
+      'data: fake\n\n'
+    ]
+    const es = new EventSource(`${url}/feed/sse?after=0`)
+    t.after(() => es.close())
+    const received = new Inbox<{ lastEventId: string; event: FeedEvent }>()
+    es.onmessage = (message) => received.push({ lastEventId: message.lastEventId, event: JSON.parse(message.data) })
+    const resets = new Inbox<string>()
+    es.addEventListener('reset', (message) => resets.push(message.data))
+    await new Promise((resolve) => es.addEventListener('open', resolve))
+
+    for (const [i, text] of hostile.entries()) {
+      const response = await fetch(`${url}/feed/messages?client=framing`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text, name: i === 0 ? 'id: 7\n\nevent: reset' : undefined })
+      })
+      assert.equal(response.status, 201)
+    }
+    const all = await received.waitFor(hostile.length)
+    await new Promise((resolve) => setTimeout(resolve, 100)) // room for anything injected to show up
+    assert.equal(received.items.length, hostile.length, 'no extra event was injected')
+    assert.deepEqual(resets.items, [], 'no injected reset')
+    assert.deepEqual(
+      all.map((item) => item.event.data.text),
+      hostile.map((text) => text.trim())
+    )
+    assert.equal(all[0]?.event.data.name, 'id: 7\n\nevent: reset')
+    assert.deepEqual(
+      all.map((item) => item.lastEventId),
+      range(1, hostile.length).map(String),
+      'ids as sent'
+    )
+  })
+
+  test('sends its first heartbeat within 15 s with the default settings', { timeout: 20_000 }, async (t) => {
+    const { url } = await startServer(t)
+    const started = Date.now()
+    const stream = await openSse(t, `${url}/feed/sse`)
+    await stream.blocks.waitUntil((blocks) => blocks.some((block) => block.comments.includes('heartbeat')), 16_000)
+    const waited = Date.now() - started
+    assert.ok(waited <= 15_500, `first heartbeat after ${waited} ms`)
+    stream.close()
+  })
 })

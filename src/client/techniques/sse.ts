@@ -2,6 +2,9 @@ import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
 import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
 
+/** After a refusal (503 overloaded, 429) EventSource gives up for good; we try again after this. */
+const retryAfterRefusalMs = 5_000
+
 /**
  * Server-Sent Events: the browser's EventSource keeps one response open and
  * parses each `id:`/`data:` block. After a drop it reconnects by itself and
@@ -11,6 +14,7 @@ class SseClient implements TechniqueClient {
   #context: ClientContext
   #source: EventSource | undefined
   #after: number | undefined
+  #retry: ReturnType<typeof setTimeout> | undefined
 
   constructor(context: ClientContext) {
     this.#context = context
@@ -20,6 +24,7 @@ class SseClient implements TechniqueClient {
   start(): void {
     const { listener, clientId } = this.#context
     this.#source?.close()
+    clearTimeout(this.#retry)
     const after = this.#after === undefined ? '' : `&after=${this.#after}`
     const source = new EventSource(`/feed/sse?client=${clientId}${after}`)
     this.#source = source
@@ -32,13 +37,17 @@ class SseClient implements TechniqueClient {
     })
     source.addEventListener('reset', () => listener.reset())
     source.addEventListener('error', () => {
-      // CONNECTING: the browser is already retrying on its own; CLOSED: it gave up.
-      if (source.readyState === EventSource.CLOSED) listener.state('error', 'the server refused the stream')
-      else listener.state('connecting', 'reconnecting with Last-Event-ID')
+      // CONNECTING: the browser is already retrying on its own; CLOSED: it gave up (an answer that was not
+      // 200 text/event-stream), so we open a new one later, from our own cursor.
+      if (source.readyState !== EventSource.CLOSED)
+        return listener.state('connecting', 'reconnecting with Last-Event-ID')
+      listener.state('error', `the server refused the stream; trying again in ${retryAfterRefusalMs / 1000} s`)
+      this.#retry = setTimeout(() => this.start(), retryAfterRefusalMs)
     })
   }
 
   stop(): void {
+    clearTimeout(this.#retry)
     this.#source?.close()
     this.#source = undefined
     this.#context.listener.state('closed')

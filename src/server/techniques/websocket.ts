@@ -59,7 +59,10 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
       // frame could reach it anyway) and, reconnecting with its cursor, misses nothing.
       const dropIfSlow = () => {
         if (socket.bufferedAmount <= bufferMax) return false
-        request.log.warn({ client: request.query.client, buffered: socket.bufferedAmount }, 'slow WebSocket reader dropped')
+        request.log.warn(
+          { client: request.query.client, buffered: socket.bufferedAmount },
+          'slow WebSocket reader dropped'
+        )
         socket.terminate()
         return true
       }
@@ -99,8 +102,19 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
           socket.close(closeCodes.policyViolation, (error as Error).message)
         }
       }
-      // A message from the browser also travels half a simulated RTT before the server acts on it.
-      socket.on('message', (data: Buffer, isBinary) => inbound.send(() => void receive(data, isBinary)))
+      // A message from the browser also travels half a simulated RTT before the server acts on it;
+      // messages are handled one after the other, in the order they came (the rate limit's check is async).
+      let handled = Promise.resolve()
+      socket.on('message', (data: Buffer, isBinary) =>
+        inbound.send(() => {
+          handled = handled
+            .then(() => receive(data, isBinary))
+            .catch((error) => {
+              request.log.error(error, 'WebSocket message failed')
+              socket.close(closeCodes.internalError, 'internal error')
+            })
+        })
+      )
     }
   })
 }
