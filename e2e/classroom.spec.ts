@@ -1,5 +1,13 @@
 import { type Browser, expect, type Page, test } from '@playwright/test'
-import { defaultTicker, panel, presenterToken, saveScreenshot, setTicker } from './support.ts'
+import {
+  automaticTechniques,
+  defaultTicker,
+  panel,
+  presenterToken,
+  saveScreenshot,
+  setTicker,
+  statOf
+} from './support.ts'
 
 async function openStudent(browser: Browser): Promise<Page> {
   const page = await (await browser.newContext()).newPage()
@@ -90,13 +98,19 @@ test.describe('classroom', () => {
     // Back after the cut: the panels resume from their cursors.
     await expect(panel(student, 'websocket')).toHaveAttribute('data-state', 'open', { timeout: 15_000 })
     const latest = Number(await student.locator('#feed-latest').textContent())
-    for (const name of ['polling', 'long-polling', 'sse', 'websocket'] as const)
+    for (const name of automaticTechniques)
       await expect
         .poll(async () => Number(await panel(student, name).locator('[data-stat="unseen"]').textContent()), {
           timeout: 15_000
         })
         .toBeLessThanOrEqual(2)
     expect(latest).toBeGreaterThan(0)
+    // Through the cut, every event arrived once: nothing skipped, nothing repeated.
+    for (const name of automaticTechniques) {
+      expect(await statOf(student, name, 'events'), `${name} received events`).toBeGreaterThan(0)
+      expect(await statOf(student, name, 'gaps'), `${name} gaps`).toBe(0)
+      expect(await statOf(student, name, 'duplicates'), `${name} duplicates`).toBe(0)
+    }
     const state = await (await request.get('/classroom')).json()
     expect(state.networkCutUntil).toBeLessThan(Date.now())
   })

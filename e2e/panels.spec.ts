@@ -27,13 +27,15 @@ test.describe('six panels, one feed', () => {
     }
     await panel(page, 'ajax').locator('button[name=update]').click()
     await panel(page, 'refresh').locator('button[name=reload]').click()
-    await expect.poll(() => shownIds(page, 'ajax').then((ids) => ids[0])).toBe(event.id)
-    await expect.poll(() => shownIds(page, 'refresh').then((ids) => ids[0])).toBe(event.id)
+    await expect.poll(() => shownIds(page, 'ajax')).toContain(event.id)
+    await expect.poll(() => shownIds(page, 'refresh')).toContain(event.id)
 
-    const websocketIds = await shownIds(page, 'websocket')
+    // The five events up to the chat (a use-case page left open elsewhere may publish board events after it).
+    const upToChat = (ids: number[]) => ids.filter((id) => id <= event.id).slice(0, 5)
+    const websocketIds = upToChat(await shownIds(page, 'websocket'))
     expect(websocketIds.length).toBeGreaterThan(1)
     for (const name of techniqueNames) {
-      expect(await shownIds(page, name), `${name} lists the same events as websocket`).toEqual(websocketIds)
+      expect(upToChat(await shownIds(page, name)), `${name} lists the same events as websocket`).toEqual(websocketIds)
       await expect(panel(page, name).locator(`ol.events > li[data-id="${event.id}"]`)).toContainText(
         'the same everywhere'
       )
