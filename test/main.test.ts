@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { get } from 'node:http'
 import { get as httpsGet } from 'node:https'
 import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { TestContext } from 'node:test'
 import { describe, test } from 'node:test'
+import WebSocket from 'ws'
 import { openSse } from './clients.ts'
-import { eventually, Inbox } from './helper.ts'
+import { delay, eventually, Inbox } from './helper.ts'
 
 /** A port that was free a moment ago. */
 async function freePort(): Promise<number> {
@@ -101,5 +103,52 @@ describe('main (the process)', () => {
       assert.match(stderr, message)
       assert.equal(stderr.trim().split('\n').length, 1, stderr)
     }
+  })
+
+  test('exits within 2 s of SIGTERM with 100 SSE, 100 WebSocket and 100 long-poll clients open; WebSockets hear 1001', async (t) => {
+    const server = await startProcess(t, { PORT: '0' })
+    const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\//.exec(server.output())?.[1])
+    const origin = `http://127.0.0.1:${port}`
+    const clients = 100
+
+    const streams = await Promise.all(Array.from({ length: clients }, () => openSse(t, `${origin}/feed/sse?after=0`)))
+    const sockets = await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/feed/websocket?after=0`, { headers: { origin } })
+        t.after(() => ws.terminate())
+        const closed = new Promise<number>((resolve) => ws.once('close', resolve))
+        await once(ws, 'open')
+        return { closed } // wrapped: returning the promise itself would wait for the close
+      })
+    )
+    // Each long poll is held: the feed is empty, so there is nothing after its cursor yet.
+    const polls = Array.from(
+      { length: clients },
+      () =>
+        new Promise<number>((resolve) => {
+          const request = get(`${origin}/feed/long-polling?after=0&timeout=60000`, { agent: false }, (response) => {
+            response.resume()
+            resolve(response.statusCode ?? 0)
+          })
+          request.on('error', () => resolve(0))
+          t.after(() => request.destroy())
+        })
+    )
+    await delay(500) // let every poll reach the server and be held
+
+    const started = performance.now()
+    server.child.kill('SIGTERM')
+    const [code] = await server.exited
+    const took = performance.now() - started
+    t.diagnostic(`exit ${code} after ${took.toFixed(0)} ms with ${3 * clients} clients open`)
+    assert.equal(code, 0)
+    assert.ok(took < 2000, `exit took ${took.toFixed(0)} ms`)
+    assert.deepEqual(
+      new Set(await Promise.all(sockets.map((socket) => socket.closed))),
+      new Set([1001]),
+      'every WebSocket closed with 1001'
+    )
+    await Promise.all(streams.map((stream) => stream.ended))
+    assert.deepEqual(new Set(await Promise.all(polls)), new Set([204]), 'every held poll answered')
   })
 })

@@ -81,7 +81,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 
-  await app.register(overload, { maxEventLoopDelayMs: options.maxEventLoopDelayMs })
   await app.register(validation)
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
@@ -94,6 +93,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
     pingIntervalMs: options.websocketPingIntervalMs,
     pongTimeoutMs: options.websocketPongTimeoutMs
   })
+  // After the WebSocket server: its onRequest hook must see a handshake first, or a 503 would leave the socket open.
+  await app.register(overload, { maxEventLoopDelayMs: options.maxEventLoopDelayMs })
 
   await app.register(useCaseRoutes)
   for (const name of techniqueNames) await app.register(techniques[name], options)

@@ -78,3 +78,6 @@ export const ServerOverloaded = createError(
   'the server is overloaded (its event loop is delayed): retry after the seconds in Retry-After',
   503
 )
+
+/** The student URL is made from the Host header; one longer than any DNS name is refused. */
+export const HostTooLong = createError('WW_ERR_HOST', 'the Host header is longer than any host name', 400)

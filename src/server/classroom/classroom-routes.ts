@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import QRCode from 'qrcode'
 import { type ClassroomChange, classroomLimits } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
-import { UnknownLesson } from '../errors.ts'
+import { HostTooLong, UnknownLesson } from '../errors.ts'
 import { clientQuerySchema } from '../schemas.ts'
 import { presenterPage } from './presenter-page.ts'
 
@@ -19,8 +19,12 @@ const clientQuery = clientQuerySchema
  * announcement), `POST /classroom/cut` (cut the network for everyone), `GET /classroom/audience`.
  */
 const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, { studentUrl }) => {
-  const studentUrlOf = (request: { protocol: string; host: string }) =>
-    studentUrl ?? `${request.protocol}://${request.host}/`
+  const studentUrlOf = (request: { protocol: string; host: string }) => {
+    if (studentUrl) return studentUrl
+    // A DNS name is at most 253 characters: a longer Host is no address a student could type (nor fits a QR code).
+    if (request.host.length > 253 + ':65535'.length) throw new HostTooLong()
+    return `${request.protocol}://${request.host}/`
+  }
 
   const presenterHtml = presenterPage()
   app.get('/presenter', (_request, reply) => reply.type('text/html; charset=utf-8').send(presenterHtml))

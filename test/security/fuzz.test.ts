@@ -1,0 +1,565 @@
+// Property-based fuzzing of the five ways a stranger's bytes reach the server: a POST body, a
+// WebSocket message, `Last-Event-ID`, the `after` cursor and any query parameter. Whatever is
+// sent, the answer is never a 5xx, the process never crashes and the feed stays intact.
+// Each run draws a new seed and prints it; FUZZ_SEED=<seed> replays that run.
+import assert from 'node:assert/strict'
+import { type TestContext, test } from 'node:test'
+import fc from 'fast-check'
+import type { FastifyInstance } from 'fastify'
+import { type FeedEvent, type FeedPage, limits } from '../../src/shared/feed-event.ts'
+import { techniqueNames } from '../../src/shared/techniques.ts'
+import { closeCodes, type FeedServerMessage } from '../../src/shared/websocket-messages.ts'
+import { type OpenWebSocket, openWebSocket } from '../clients.ts'
+import { asPresenter, publishTicks, range, startServer, type TestServer } from '../helper.ts'
+
+const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
+const runs = { bodies: 3000, frames: 1500, lastEventIds: 1500, cursors: 2000, upgrades: 300, queries: 3000 }
+const minimumInputs = 10_000
+const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+/** `fc.oneof` with weights, as `[weight, arbitrary]` pairs. */
+function weighted<T>(...choices: [number, fc.Arbitrary<T>][]): fc.Arbitrary<T> {
+  return fc.oneof(...choices.map(([weight, arbitrary]) => ({ weight, arbitrary })))
+}
+
+/** Text that is, or nearly is, a number: the edges of JSON, JavaScript and Ajv's coercion. */
+const numberLike = fc.oneof(
+  fc.constantFrom(
+    ...'0 -0 +0 00 1 -1 1.0 1.5 .5 5. 0.1e1 1e3 1e400 -1e400 0x10 0b1 0o7 1_000 1,2 NaN Infinity -Infinity'.split(' '),
+    ...['', ' 1', '1 ', '9007199254740991', '9007199254740992', '99999999999999999999', 'null', '[]', '٣', '１']
+  ),
+  fc.integer().map(String),
+  fc.nat({ max: 80 }).map(String),
+  fc.bigInt().map(String),
+  fc.double().map(String)
+)
+
+/** Hostile text: every plane, raw code units, lone surrogates, NUL, CR/LF, line separators, long runs. */
+const anyText = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: fc.constantFrom('\0', '\r', '\n', '\t', ' ', '\ud800', '\udfff', '🙂', '\u2028', '\u200b', 'a') }),
+  fc.tuple(fc.string({ minLength: 1, maxLength: 3 }), fc.integer({ min: 90, max: 1500 })).map(([s, n]) => s.repeat(n)),
+  numberLike
+)
+
+/** A page id as the schemas want it, or nearly. */
+const clientIdLike = fc.oneof(fc.stringMatching(clientIdPattern), fc.stringMatching(/^[A-Za-z0-9_.!~ -]{0,66}$/))
+
+/** Percent-encodes every byte but the unreserved ones; a lone surrogate goes out as U+FFFD, as from a browser. */
+function encode(text: string): string {
+  const unreserved = (byte: number) => /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
+  return [...Buffer.from(text)].map((b) => (unreserved(b) ? String.fromCharCode(b) : `%${b.toString(16)}`)).join('')
+}
+
+/** Only what may stand unencoded in a request target. */
+const urlSafe = (text: string) => text.replace(/[^!$'()*+,\-./0-9:;=?@A-Z[\]_a-z~]/g, '')
+
+/** Percent sequences that decode to nothing valid, or to something surprising. */
+const badPercent = fc.constantFrom(...'% %% %zz %0 %00 %FF %C0%AF %ED%A0%80 %F0%9F %E2%80%A8 +'.split(' '))
+
+const queryName = fc.oneof(
+  fc.constantFrom('after', 'client', 'timeout', 'keepalive', 'since', 'technique', '__proto__', 'constructor'),
+  fc.constantFrom('prototype', 'toString', 'after[]', 'after[0]', '__proto__[after]', 'constructor[prototype]', ''),
+  anyText.map(encode)
+)
+
+const queryValue = fc.oneof(
+  fc.oneof(numberLike, clientIdLike, anyText, fc.constantFrom(...techniqueNames)).map(encode),
+  fc.oneof(numberLike, anyText).map(urlSafe),
+  badPercent
+)
+
+/** A whole query string: any names, repeated keys, bare keys and broken encodings. */
+const queryString = fc
+  .oneof(
+    fc.array(
+      fc.oneof(
+        fc.tuple(queryName, queryValue).map((pair) => pair.join('=')),
+        queryName,
+        badPercent
+      ),
+      {
+        maxLength: 8
+      }
+    ),
+    fc
+      .tuple(queryName, fc.array(queryValue, { minLength: 2, maxLength: 5 }))
+      .map(([name, values]) => values.map((value) => `${name}=${value}`))
+  )
+  .map((pairs) => pairs.join('&'))
+
+/** A value for `after=` or `Last-Event-ID`, mostly number-like. */
+const cursorText = weighted([3, numberLike], [1, anyText])
+
+/** What an HTTP client can put in a header value: tab, printable ASCII, obs-text, no edge whitespace. */
+const headerLegal = (text: string) => text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '').replace(/^[\t ]+|[\t ]+$/g, '')
+
+// ---------------------------------------------------------------------------------------------
+// Checks
+
+interface Answer {
+  statusCode: number
+  headers: Record<string, unknown>
+  body: string
+}
+
+/** Below 500, and a JSON `{ statusCode, error, message }` when 4xx: every route, pages included, errs in JSON. */
+function assertAnswered({ statusCode, headers, body }: Answer, what: string) {
+  assert.ok(statusCode < 500, `${what} answered ${statusCode}: ${body.slice(0, 300)}`)
+  if (statusCode < 400) return
+  assert.match(String(headers['content-type']), /^application\/json/, `${what}: ${statusCode} is not JSON`)
+  const error = JSON.parse(body) as Record<string, unknown>
+  assert.equal(error.statusCode, statusCode, `${what}: ${body}`)
+  assert.ok(typeof error.error === 'string' && typeof error.message === 'string', `${what}: ${body}`)
+}
+
+/** A catch-up is a run of consecutive ids that ends at the newest event. */
+function assertCatchUp(ids: number[], latest: number, what: string) {
+  const [first] = ids
+  if (first === undefined) return
+  assert.deepEqual(ids, range(first, first + ids.length - 1), `${what}: ids ${ids}`)
+  assert.equal(ids.at(-1), latest, `${what}: ends at ${ids.at(-1)}, latest is ${latest}`)
+}
+
+/** What a 200 from a cursor route must hold: for SSE the blocks' ids, for a pull the page's. */
+function assertCursorAnswer(app: FastifyInstance, url: string, { statusCode, body }: Answer) {
+  if (statusCode !== 200) return
+  const path = url.split('?')[0]
+  if (path === '/feed/sse') {
+    assertCatchUp(
+      [...body.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1])),
+      app.feed.latest,
+      url
+    )
+  } else if (path === '/feed/polling' || path === '/feed/long-polling' || path === '/feed/ajax') {
+    const page = JSON.parse(body) as FeedPage
+    assertCatchUp(
+      page.events.map((event) => event.id),
+      page.latest,
+      url
+    )
+  }
+}
+
+/** Ids 1…latest with no gap (or the newest `capacity` of them), every chat well formed, and a plain poll works. */
+async function assertFeedIntact(app: FastifyInstance) {
+  const { latest, capacity } = app.feed
+  const { events } = app.feed.since(0)
+  assert.deepEqual(
+    events.map((event) => event.id),
+    range(Math.max(1, latest - capacity + 1), latest)
+  )
+  for (const { id, kind, data } of events) {
+    if (kind !== 'chat') continue
+    const text = data.text as string
+    const name = (data.name ?? '') as string
+    assert.ok(typeof text === 'string' && chatVerdict(text, name) !== 'refused', `chat ${id}`)
+    assert.ok(text === text.trim() && typeof name === 'string' && name === name.trim(), `chat ${id}`)
+  }
+  const poll = await app.inject('/feed/polling?after=0')
+  assert.equal(poll.statusCode, 200)
+  assert.equal((poll.json() as FeedPage).latest, app.feed.latest)
+}
+
+/** The process still serves real sockets: a fetch over TCP, not an inject. */
+async function assertStillServing(server: TestServer) {
+  const response = await fetch(`${server.url}/feed/polling?after=0`)
+  assert.equal(response.status, 200)
+  await response.arrayBuffer()
+}
+
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * A GET by inject, with this server's own Host and Origin (so WebSocket routes get past the
+ * Origin check to validation and the 426). Of the never-ending SSE stream, only the head and
+ * first writes are read; then the stream is cut, as a closed tab would.
+ */
+async function get(server: TestServer, url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const own = { host: `127.0.0.1:${server.port}`, origin: server.origin }
+  const request = server.app.inject({ url, headers: { ...own, ...headers }, payloadAsStream: true })
+  const response = await within(request, 5000, `GET ${url}`)
+  const chunks: Buffer[] = []
+  const stream = response.stream()
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk))
+  if (String(response.headers['content-type']).startsWith('text/event-stream')) {
+    await new Promise((resolve) => setImmediate(resolve))
+    response.raw.res.destroy()
+  } else {
+    await within(new Promise((resolve) => stream.once('end', resolve)), 5000, `GET ${url} body`)
+  }
+  const answer = { statusCode: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString() }
+  assertAnswered(answer, `GET ${url} ${JSON.stringify(headers)}`)
+  return answer
+}
+
+/** How many inputs each property sent, for the total and the report. */
+const sent: Record<string, number> = {}
+function count(entry: string): number {
+  const n = (sent[entry] ?? 0) + 1
+  sent[entry] = n
+  return n
+}
+
+/** Starts a server with the limits lifted (fuzzing is meant to reach the handlers) and 50 events in its feed. */
+async function fuzzedServer(t: TestContext, feedCapacity?: number): Promise<TestServer> {
+  const server = await startServer(t, { rateLimits: false, feedCapacity })
+  publishTicks(server.app, 50)
+  return server
+}
+
+// ---------------------------------------------------------------------------------------------
+// The five entry points
+
+test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact', async (t) => {
+  t.diagnostic(`fast-check seed ${seed} (replay with FUZZ_SEED=${seed})`)
+  const settings = { seed, endOnFailure: true }
+
+  await t.test('any POST body on /feed/messages, /game/moves or /jobs gets its 2xx or a JSON 4xx', async (t) => {
+    const server = await fuzzedServer(t)
+    const { app } = server
+    const anyValue = fc.oneof(anyText, fc.jsonValue())
+    const chat = fc.record(
+      { text: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }), name: fc.string({ maxLength: 30 }) },
+      { requiredKeys: ['text'] }
+    )
+    const shaped = fc.oneof(
+      fc.record({ text: anyValue, name: anyValue }, { requiredKeys: [] }),
+      fc.record({ text: anyText, name: fc.option(anyText, { nil: undefined }) }, { requiredKeys: ['text'] }),
+      fc.record({ player: fc.oneof(clientIdLike, anyValue), x: anyValue, y: anyValue, name: anyValue }),
+      fc.record({ player: clientIdLike, x: fc.double(), y: fc.double() }),
+      fc.record({ steps: fc.oneof(fc.integer(), fc.double(), anyValue), durationMs: fc.oneof(fc.integer(), anyValue) })
+    )
+    const body = weighted<string | Buffer>(
+      [3, chat.map((value) => JSON.stringify(value))],
+      [5, fc.oneof(shaped, fc.jsonValue(), fc.object()).map((value) => JSON.stringify(value) ?? '')],
+      [1, fc.tuple(anyText, anyValue).map(([a, b]) => `{"text":${JSON.stringify(a)},"text":${JSON.stringify(b)}}`)],
+      [1, numberLike.map((n) => `{"text":"hi","steps":${n},"x":${n}}`)],
+      [1, fc.constantFrom('{"__proto__":{"text":"x"}}', '{"constructor":{"prototype":{"text":"x"}}}')],
+      [2, anyText],
+      [1, fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes))],
+      [1, fc.integer({ min: 16 * 1024 - 8, max: 40_000 }).map((n) => `{"text":"${'x'.repeat(n)}"}`)]
+    )
+    const contentType = weighted<string | undefined>(
+      [8, fc.constant('application/json')],
+      [2, fc.constantFrom('application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json;;')],
+      [2, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data')],
+      [1, fc.constantFrom(undefined, '', 'application/jsonx', 'application/json; charset=utf-16')],
+      [1, fc.string({ unit: 'binary-ascii' }).map(headerLegal)]
+    )
+    const route = fc.constantFrom('/feed/messages', '/feed/messages', '/game/moves', '/jobs')
+    // Every answer each route may give; anything else (a 404, a 401, a 5xx) is a finding.
+    const statuses: Record<string, number[]> = {
+      '/feed/messages': [201, 400, 413, 415],
+      '/game/moves': [204, 400, 409, 413, 415],
+      '/jobs': [202, 400, 413, 415, 429]
+    }
+
+    await fc.assert(
+      fc.asyncProperty(route, body, contentType, clientIdLike, async (url, payload, type, client) => {
+        const n = count('POST body')
+        const headers = type === undefined ? {} : { 'content-type': type }
+        const what = `POST ${url}?client=${client} ${type} ${JSON.stringify(String(payload).slice(0, 200))}`
+        const request = app.inject({ method: 'POST', url: `${url}?client=${encode(client)}`, headers, payload })
+        const response = await within(request, 5000, what)
+        assertAnswered(response, what)
+        assert.ok(statuses[url]?.includes(response.statusCode), `${what} answered ${response.statusCode}`)
+        const ours = url === '/feed/messages' && clientIdPattern.test(client)
+        const expected = ours ? expectedChat(payload, type) : undefined
+        if (expected === 'refused') assert.equal(response.statusCode, 400, `${what} is refused`)
+        else if (expected !== undefined) {
+          // A good chat is published as sent, trimmed, and is in the feed.
+          assert.equal(response.statusCode, 201, `${what} publishes`)
+          const { event } = response.json() as { event: FeedEvent }
+          assert.deepEqual(event.data, expected, what)
+          assert.deepEqual(app.feed.since(event.id - 1).events[0], event)
+        }
+        if (n % 250 === 0) await assertFeedIntact(app)
+      }),
+      { ...settings, numRuns: runs.bodies }
+    )
+    await assertFeedIntact(app)
+    await assertStillServing(server)
+    const chats = app.feed.since(0).events.filter((event) => event.kind === 'chat').length
+    t.diagnostic(`${sent['POST body']} bodies; ${chats} chats published; feed at ${app.feed.latest}`)
+  })
+
+  await t.test('any WebSocket message is acted on, or closes the socket with its own code', async (t) => {
+    const server = await fuzzedServer(t)
+    const { app } = server
+    const json = fc.jsonValue()
+    const unit = fc.double({ min: -0.5, max: 1.5 })
+    const value = weighted(
+      [4, fc.record({ type: fc.constant('chat'), text: anyText, name: fc.option(anyText, { nil: undefined }) })],
+      [
+        3,
+        fc.record(
+          {
+            type: fc.oneof(fc.constantFrom('chat', 'ping', 'move', 'CHAT', 'pong', 'event'), json),
+            text: fc.oneof(anyText, json),
+            name: fc.oneof(anyText, json),
+            t: fc.oneof(fc.double(), json),
+            player: fc.oneof(clientIdLike, json),
+            x: fc.oneof(unit, json),
+            y: fc.oneof(unit, json)
+          },
+          { requiredKeys: ['type'] }
+        )
+      ],
+      [2, json]
+    )
+    const text = (data: string | Uint8Array) => ({ data: Buffer.from(data), binary: false })
+    const frame = weighted(
+      [9, value.map((v) => text(JSON.stringify(v) ?? ''))],
+      [1, numberLike.map((n) => text(`{"type":"ping","t":${n}}`))],
+      [2, anyText.map(text)],
+      [1, fc.uint8Array({ maxLength: 300 }).map(text)],
+      [1, fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ data: Buffer.from(bytes), binary: true }))],
+      [1, fc.integer({ min: 4090, max: 9000 }).map((n) => text('x'.repeat(n)))]
+    )
+
+    let socket: OpenWebSocket | undefined
+    const closes = new Map<number, number>()
+    const errors: Error[] = []
+    await fc.assert(
+      fc.asyncProperty(frame, async ({ data, binary }) => {
+        const n = count('WebSocket message')
+        if (socket === undefined || socket.ws.readyState !== socket.ws.OPEN) {
+          socket = await within(openWebSocket(t, server), 5000, 'opening a WebSocket')
+          socket.ws.on('error', (error) => errors.push(error))
+        }
+        const expected = expectedOutcome(data, binary)
+        const what = `${binary ? 'binary' : 'text'} frame ${JSON.stringify(data.toString().slice(0, 200))}`
+        // A ping right behind the fuzzed frame: its pong proves the frame was handled without a close.
+        const sentinel = -(n + 0.5)
+        const outcome = exchange(socket, sentinel)
+        socket.ws.send(data, { binary })
+        socket.ws.send(JSON.stringify({ type: 'ping', t: sentinel }))
+        const { messages, close } = await within(outcome, 5000, what)
+        if (close !== undefined) closes.set(close, (closes.get(close) ?? 0) + 1)
+        assert.deepEqual(errors, [], what)
+        if ('close' in expected) assert.equal(close, expected.close, `${what} closes with ${expected.close}`)
+        // A good move may still find the board full.
+        else if ('move' in expected) assert.ok(close === undefined || close === closeCodes.policyViolation, what)
+        else assert.equal(close, undefined, `${what} keeps the socket open`)
+        if ('pong' in expected)
+          assert.ok(
+            messages.some((m) => m.type === 'pong' && m.t === expected.pong),
+            what
+          )
+        if ('chat' in expected) {
+          const chat = messages.find((m) => m.type === 'event' && m.event.kind === 'chat')
+          assert.deepEqual(chat?.type === 'event' && chat.event.data, expected.chat, `${what} publishes`)
+        }
+        if (n % 250 === 0) await assertFeedIntact(app)
+      }),
+      { ...settings, numRuns: runs.frames }
+    )
+    socket?.ws.close()
+    await assertFeedIntact(app)
+    await assertStillServing(server)
+    const codes = [...closes].map(([code, times]) => `${code}×${times}`).join(', ')
+    t.diagnostic(`${sent['WebSocket message']} messages; closes ${codes}; feed at ${app.feed.latest}`)
+  })
+
+  await t.test('any Last-Event-ID resumes the SSE stream without a gap, or is refused', async (t) => {
+    // A ring smaller than the feed: cursors below its oldest event take the reset path.
+    const server = await fuzzedServer(t, 40)
+    const { app } = server
+    const subscribers = app.feed.subscriberCount
+    await fc.assert(
+      fc.asyncProperty(cursorText.map(headerLegal), fc.option(cursorText.map(encode)), async (id, after) => {
+        const n = count('Last-Event-ID')
+        const url = after === null ? '/feed/sse' : `/feed/sse?after=${after}`
+        assertCursorAnswer(app, url, await get(server, url, { 'last-event-id': id }))
+        if (n % 250 === 0) await assertFeedIntact(app)
+      }),
+      { ...settings, numRuns: runs.lastEventIds }
+    )
+    // Every stream cut from the client side let go of its subscription.
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(app.feed.subscriberCount, subscribers)
+    await assertFeedIntact(app)
+    await assertStillServing(server)
+    t.diagnostic(`${sent['Last-Event-ID']} Last-Event-ID values`)
+  })
+
+  await t.test('any after cursor on the cursor techniques resumes without a gap, or is refused', async (t) => {
+    const server = await fuzzedServer(t, 40)
+    const { app } = server
+    const cursor = fc.oneof(
+      cursorText.map(encode),
+      cursorText.map(urlSafe),
+      badPercent,
+      fc.array(cursorText.map(encode), { minLength: 2, maxLength: 3 }).map((values) => values.join('&after='))
+    )
+    const path = fc.constantFrom('/feed/polling', '/feed/long-polling', '/feed/ajax', '/feed/sse', '/feed/websocket')
+    await fc.assert(
+      fc.asyncProperty(path, cursor, async (path, after) => {
+        const n = count('after (HTTP)')
+        // timeout=0: a cursor at the newest event must not hold the request for 25 s.
+        const url = `${path}?after=${after}${path === '/feed/long-polling' ? '&timeout=0' : ''}`
+        const answer = await get(server, url)
+        // Without an Upgrade, the WebSocket route answers 426 (or 400 to a bad cursor).
+        if (path === '/feed/websocket')
+          assert.ok([400, 426].includes(answer.statusCode), `${url}: ${answer.statusCode}`)
+        assertCursorAnswer(app, url, answer)
+        if (n % 250 === 0) await assertFeedIntact(app)
+      }),
+      { ...settings, numRuns: runs.cursors }
+    )
+
+    // The WebSocket reads its cursor in the upgrade itself, so these go over real sockets.
+    await fc.assert(
+      fc.asyncProperty(cursor, async (after) => {
+        count('after (WebSocket upgrade)')
+        const what = `upgrade /feed/websocket?after=${after}`
+        let socket: OpenWebSocket
+        try {
+          socket = await within(openWebSocket(t, server, `/feed/websocket?after=${after}`), 5000, what)
+        } catch (error) {
+          const { statusCode } = error as { statusCode?: number }
+          return assert.ok(statusCode !== undefined && statusCode < 500, `${what}: ${(error as Error).message}`)
+        }
+        const outcome = exchange(socket, -1)
+        socket.ws.send(JSON.stringify({ type: 'ping', t: -1 }))
+        const { messages, close } = await within(outcome, 5000, what)
+        assert.equal(close, undefined, what)
+        assertCatchUp(
+          messages.flatMap((m) => (m.type === 'event' ? [m.event.id] : [])),
+          app.feed.latest,
+          what
+        )
+        socket.ws.close()
+        await socket.closed
+      }),
+      { ...settings, numRuns: runs.upgrades }
+    )
+    await assertFeedIntact(app)
+    await assertStillServing(server)
+    t.diagnostic(`${sent['after (HTTP)']} cursors by HTTP, ${sent['after (WebSocket upgrade)']} by WebSocket upgrade`)
+  })
+
+  await t.test('any query parameters on any GET route get an answer below 500', async (t) => {
+    const server = await fuzzedServer(t)
+    const { app } = server
+    const { lessons } = (await app.inject('/lessons.json')).json() as { lessons: { slug: string }[] }
+    const routes = [
+      ...['/feed/polling', '/feed/long-polling', '/feed/ajax', '/feed/refresh', '/feed/sse', '/feed/websocket'],
+      ...['/feed/ticker', '/wire', '/wire/network', '/wire/live', '/wire/capture', '/wire/handshake', '/'],
+      ...['/lessons', '/lessons/', '/lessons.json', `/lessons/${lessons[0]?.slug}`, '/lessons/no-such-lesson'],
+      ...['/presenter', '/classroom', '/classroom/audience', '/classroom/student-url', '/classroom/qr.svg'],
+      ...['/use-cases/chat', '/use-cases/progress', '/use-cases/game', '/index.html', '/no-such-page']
+    ]
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), queryString, fc.boolean(), async (path, query, presenter) => {
+        const n = count('query')
+        // A trailing timeout=0 (or, repeated, a 400): no fuzzed cursor may hold a long poll for 25 s.
+        const url = `${path}?${query}${path === '/feed/long-polling' ? '&timeout=0' : ''}`
+        assertCursorAnswer(app, url, await get(server, url, presenter ? asPresenter : {}))
+        if (n % 250 === 0) await assertFeedIntact(app)
+      }),
+      { ...settings, numRuns: runs.queries }
+    )
+    await assertFeedIntact(app)
+    await assertStillServing(server)
+    t.diagnostic(`${sent.query} query strings`)
+  })
+
+  const total = Object.values(sent).reduce((sum, n) => sum + n, 0)
+  const perEntry = Object.entries(sent).map(([entry, n]) => `${entry} ${n}`)
+  t.diagnostic(`${total} inputs: ${perEntry.join(', ')}`)
+  assert.ok(total >= minimumInputs, `only ${total} inputs, want ${minimumInputs}`)
+})
+
+// ---------------------------------------------------------------------------------------------
+// The contract, written from the documented rules rather than from the server's code
+
+type Chat = { text: string; name?: string }
+
+/** The chat the feed must publish for this text and name, or 'refused' when either is out of bounds. */
+function chatVerdict(text: string, name: string | undefined): Chat | 'refused' {
+  const trimmed = text.trim()
+  const who = name?.trim() ?? ''
+  const length = [...trimmed].length
+  if (length < 1 || length > limits.chatTextMax || [...who].length > limits.chatNameMax) return 'refused'
+  return who ? { text: trimmed, name: who } : { text: trimmed }
+}
+
+/**
+ * What `POST /feed/messages` must do with a plain JSON `{ text, name? }` body within the raw
+ * bounds of its schema (four times the real ones); undefined for any other body.
+ */
+function expectedChat(payload: string | Buffer, type: string | undefined): Chat | 'refused' | undefined {
+  if (type !== 'application/json' || typeof payload !== 'string' || payload.length > 8 * 1024) return undefined
+  let body: unknown
+  try {
+    body = JSON.parse(payload)
+  } catch {
+    return undefined
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
+  const { text, name, ...rest } = body as Record<string, unknown>
+  if (Object.keys(rest).length > 0 || typeof text !== 'string') return undefined
+  if (name !== undefined && (typeof name !== 'string' || [...name].length > 4 * limits.chatNameMax)) return undefined
+  return [...text].length > 4 * limits.chatTextMax ? undefined : chatVerdict(text, name)
+}
+
+type Expected = { close: number } | { chat: Chat } | { pong: number } | { move: true }
+
+// Fatal: invalid UTF-8 in a text frame is the socket's error (1007), not U+FFFD as Buffer#toString would make it.
+// ignoreBOM: a leading BOM is kept, as the server's toString keeps it (and JSON.parse then refuses it).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** What the server must do with one frame, from the message types and close codes of websocket-messages.ts. */
+function expectedOutcome(data: Buffer, binary: boolean): Expected {
+  if (data.length > limits.websocketMaxPayload) return { close: closeCodes.messageTooBig }
+  if (binary) return { close: closeCodes.unsupportedData }
+  let message: unknown
+  try {
+    message = JSON.parse(utf8.decode(data))
+  } catch {
+    return { close: closeCodes.invalidPayload }
+  }
+  const { type, text, name, t, player, x, y } = (message ?? {}) as Record<string, unknown>
+  const nameOk = name === undefined || typeof name === 'string'
+  const unit = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1
+  if (type === 'ping' && typeof t === 'number' && Number.isFinite(t)) return { pong: t }
+  if (type === 'move' && typeof player === 'string' && clientIdPattern.test(player) && unit(x) && unit(y) && nameOk)
+    return { move: true }
+  if (type !== 'chat' || typeof text !== 'string' || !nameOk) return { close: closeCodes.policyViolation }
+  const chat = chatVerdict(text, name as string | undefined)
+  return chat === 'refused' ? { close: closeCodes.policyViolation } : { chat }
+}
+
+/** Everything the server sends until it pongs `sentinel` or closes (1006 when it closed without a close frame). */
+function exchange(socket: OpenWebSocket, sentinel: number): Promise<{ messages: FeedServerMessage[]; close?: number }> {
+  const { ws } = socket
+  const messages: FeedServerMessage[] = []
+  return new Promise((resolve) => {
+    const finish = (close?: number) => {
+      ws.off('message', onMessage)
+      ws.off('close', onClose)
+      resolve(close === undefined ? { messages } : { messages, close })
+    }
+    const onMessage = (data: Buffer) => {
+      const message = JSON.parse(String(data)) as FeedServerMessage
+      messages.push(message)
+      if (message.type === 'pong' && message.t === sentinel) finish()
+    }
+    const onClose = (code: number) => finish(code)
+    ws.on('message', onMessage)
+    ws.on('close', onClose)
+  })
+}
