@@ -1,6 +1,7 @@
 import { type Browser, expect, type Page, test } from '@playwright/test'
 import {
   automaticTechniques,
+  closeOpenedContexts,
   defaultTicker,
   panel,
   presenterToken,
@@ -17,7 +18,8 @@ async function openStudent(browser: Browser): Promise<Page> {
 }
 
 test.describe('classroom', () => {
-  test.afterEach(async ({ request }) => {
+  test.afterEach(async ({ browser, request }) => {
+    await closeOpenedContexts(browser)
     await setTicker(request, defaultTicker)
     const headers = { authorization: `Bearer ${presenterToken}` }
     await request.put('/classroom', {

@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
-import { presenterToken, saveScreenshot } from './support.ts'
+import { closeOpenedContexts, presenterToken, saveScreenshot } from './support.ts'
 
 interface LessonInfo {
   slug: string
@@ -69,6 +69,7 @@ test.describe('lessons', () => {
 })
 
 test.describe('accessibility and small screens', () => {
+  test.afterEach(async ({ browser }) => closeOpenedContexts(browser))
   const pages = [
     '/',
     '/lessons/',

@@ -1,5 +1,5 @@
 import { copyFile, mkdir } from 'node:fs/promises'
-import { type APIRequestContext, expect, type Locator, type Page, type TestInfo } from '@playwright/test'
+import { type APIRequestContext, type Browser, expect, type Locator, type Page, type TestInfo } from '@playwright/test'
 import type { TechniqueName } from '../src/shared/techniques.ts'
 import type { TickerSettings } from '../src/shared/ticker-settings.ts'
 import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
@@ -70,4 +70,12 @@ export async function saveScreenshot(target: Page | Locator, testInfo: TestInfo,
   await target.screenshot({ path })
   await mkdir('e2e-output/screenshots', { recursive: true })
   await copyFile(path, `e2e-output/screenshots/${name}.png`)
+}
+
+/**
+ * Closes the contexts a test opened with `browser.newContext()` (Playwright closes only its own):
+ * a game or chat page left open would go on publishing into the one feed during later tests.
+ */
+export async function closeOpenedContexts(browser: Browser): Promise<void> {
+  await Promise.all(browser.contexts().map((context) => context.close()))
 }

@@ -1,4 +1,5 @@
 import { type Browser, expect, type Page, test } from '@playwright/test'
+import { closeOpenedContexts } from './support.ts'
 
 const techniques = ['polling', 'sse', 'websocket'] as const
 
@@ -10,6 +11,7 @@ async function open(browser: Browser, path: string): Promise<Page> {
 }
 
 test.describe('use cases', () => {
+  test.afterEach(async ({ browser }) => closeOpenedContexts(browser))
   for (const technique of techniques) {
     test(`chat over ${technique}: a message reaches another reader, as text`, async ({ browser }) => {
       const writer = await open(browser, `/use-cases/chat?technique=${technique}`)

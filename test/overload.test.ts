@@ -49,7 +49,12 @@ describe('overload', () => {
 
     // The streams opened before the stall still deliver.
     const event = app.feed.publish('tick', { value: 1 })
-    await eventually(() => assert.ok(stream.blocks.items.some((block) => block.id === String(event.id))))
+    await eventually(() =>
+      assert.ok(
+        stream.blocks.items.some((block) => block.id === String(event.id)),
+        'the stream still delivers'
+      )
+    )
     await socket.messages.waitUntil((messages) => messages.some((m) => m.type === 'event' && m.event.id === event.id))
 
     // And once the loop is quiet again, so are new requests.

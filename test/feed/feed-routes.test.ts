@@ -76,7 +76,7 @@ describe('/feed/ticker', () => {
 
   test('the ticker starts with the server and stops when it closes', async (t) => {
     const { app } = await startServer(t, { feedRate: 50 })
-    await eventually(() => assert.ok(app.feed.latest >= 2))
+    await eventually(() => assert.ok(app.feed.latest >= 2, `latest ${app.feed.latest}`))
     await app.close()
     const closedAt = app.feed.latest
     await new Promise((resolve) => setTimeout(resolve, 60))

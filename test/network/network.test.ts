@@ -151,7 +151,9 @@ describe('POST /wire/drop', () => {
     const first = await openWebSocket(t, server, `/feed/websocket?client=${id}&after=2`)
     const kept = await openWebSocket(t, server, `/feed/websocket?client=${other}&after=2`)
     publishTicks(server.app, 1) // id 3
-    await eventually(() => assert.ok(sseIds.includes(3) && eventIds(first.messages.items).includes(3)))
+    await eventually(() =>
+      assert.ok(sseIds.includes(3) && eventIds(first.messages.items).includes(3), 'both resumed to event 3')
+    )
 
     for (const technique of ['sse', 'websocket']) {
       const response = await fetch(`${server.url}/wire/drop`, {

@@ -40,7 +40,7 @@ async function publishAndMeasure(server: TestServer, count: number, arrivals: Ma
     await delay(1)
   }
   const last = published.at(-1)?.id ?? 0
-  await eventually(() => assert.ok(arrivals.has(last)), { timeoutMs: 10_000 })
+  await eventually(() => assert.ok(arrivals.has(last), `event ${last} not yet received`), { timeoutMs: 10_000 })
   return published.map((event) => (arrivals.get(event.id) ?? Number.POSITIVE_INFINITY) - event.at)
 }
 
