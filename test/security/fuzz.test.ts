@@ -6,98 +6,28 @@ import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
-import { type FeedEvent, type FeedPage, limits } from '../../src/shared/feed-event.ts'
-import { techniqueNames } from '../../src/shared/techniques.ts'
+import type { FeedEvent, FeedPage } from '../../src/shared/feed-event.ts'
 import { closeCodes, type FeedServerMessage } from '../../src/shared/websocket-messages.ts'
 import { type OpenWebSocket, openWebSocket } from '../clients.ts'
 import { asPresenter, publishTicks, range, startServer, type TestServer } from '../helper.ts'
+import { chatVerdict, expectedChat, expectedOutcome } from './fuzz-contract.ts'
+import {
+  anyText,
+  badPercent,
+  clientIdLike,
+  clientIdPattern,
+  cursorText,
+  encode,
+  headerLegal,
+  numberLike,
+  queryString,
+  urlSafe,
+  weighted
+} from './fuzz-inputs.ts'
 
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const runs = { bodies: 3000, frames: 1500, lastEventIds: 1500, cursors: 2000, upgrades: 300, queries: 3000 }
 const minimumInputs = 10_000
-const clientIdPattern = /^[A-Za-z0-9_-]{1,64}$/
-
-// ---------------------------------------------------------------------------------------------
-// Inputs
-
-/** `fc.oneof` with weights, as `[weight, arbitrary]` pairs. */
-function weighted<T>(...choices: [number, fc.Arbitrary<T>][]): fc.Arbitrary<T> {
-  return fc.oneof(...choices.map(([weight, arbitrary]) => ({ weight, arbitrary })))
-}
-
-/** Text that is, or nearly is, a number: the edges of JSON, JavaScript and Ajv's coercion. */
-const numberLike = fc.oneof(
-  fc.constantFrom(
-    ...'0 -0 +0 00 1 -1 1.0 1.5 .5 5. 0.1e1 1e3 1e400 -1e400 0x10 0b1 0o7 1_000 1,2 NaN Infinity -Infinity'.split(' '),
-    ...['', ' 1', '1 ', '9007199254740991', '9007199254740992', '99999999999999999999', 'null', '[]', '٣', '１']
-  ),
-  fc.integer().map(String),
-  fc.nat({ max: 80 }).map(String),
-  fc.bigInt().map(String),
-  fc.double().map(String)
-)
-
-/** Hostile text: every plane, raw code units, lone surrogates, NUL, CR/LF, line separators, long runs. */
-const anyText = fc.oneof(
-  fc.string(),
-  fc.string({ unit: 'grapheme' }),
-  fc.string({ unit: 'binary' }),
-  fc.string({ unit: fc.constantFrom('\0', '\r', '\n', '\t', ' ', '\ud800', '\udfff', '🙂', '\u2028', '\u200b', 'a') }),
-  fc.tuple(fc.string({ minLength: 1, maxLength: 3 }), fc.integer({ min: 90, max: 1500 })).map(([s, n]) => s.repeat(n)),
-  numberLike
-)
-
-/** A page id as the schemas want it, or nearly. */
-const clientIdLike = fc.oneof(fc.stringMatching(clientIdPattern), fc.stringMatching(/^[A-Za-z0-9_.!~ -]{0,66}$/))
-
-/** Percent-encodes every byte but the unreserved ones; a lone surrogate goes out as U+FFFD, as from a browser. */
-function encode(text: string): string {
-  const unreserved = (byte: number) => /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
-  return [...Buffer.from(text)].map((b) => (unreserved(b) ? String.fromCharCode(b) : `%${b.toString(16)}`)).join('')
-}
-
-/** Only what may stand unencoded in a request target. */
-const urlSafe = (text: string) => text.replace(/[^!$'()*+,\-./0-9:;=?@A-Z[\]_a-z~]/g, '')
-
-/** Percent sequences that decode to nothing valid, or to something surprising. */
-const badPercent = fc.constantFrom(...'% %% %zz %0 %00 %FF %C0%AF %ED%A0%80 %F0%9F %E2%80%A8 +'.split(' '))
-
-const queryName = fc.oneof(
-  fc.constantFrom('after', 'client', 'timeout', 'keepalive', 'since', 'technique', '__proto__', 'constructor'),
-  fc.constantFrom('prototype', 'toString', 'after[]', 'after[0]', '__proto__[after]', 'constructor[prototype]', ''),
-  anyText.map(encode)
-)
-
-const queryValue = fc.oneof(
-  fc.oneof(numberLike, clientIdLike, anyText, fc.constantFrom(...techniqueNames)).map(encode),
-  fc.oneof(numberLike, anyText).map(urlSafe),
-  badPercent
-)
-
-/** A whole query string: any names, repeated keys, bare keys and broken encodings. */
-const queryString = fc
-  .oneof(
-    fc.array(
-      fc.oneof(
-        fc.tuple(queryName, queryValue).map((pair) => pair.join('=')),
-        queryName,
-        badPercent
-      ),
-      {
-        maxLength: 8
-      }
-    ),
-    fc
-      .tuple(queryName, fc.array(queryValue, { minLength: 2, maxLength: 5 }))
-      .map(([name, values]) => values.map((value) => `${name}=${value}`))
-  )
-  .map((pairs) => pairs.join('&'))
-
-/** A value for `after=` or `Last-Event-ID`, mostly number-like. */
-const cursorText = weighted([3, numberLike], [1, anyText])
-
-/** What an HTTP client can put in a header value: tab, printable ASCII, obs-text, no edge whitespace. */
-const headerLegal = (text: string) => text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '').replace(/^[\t ]+|[\t ]+$/g, '')
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -482,66 +412,6 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
   t.diagnostic(`${total} inputs: ${perEntry.join(', ')}`)
   assert.ok(total >= minimumInputs, `only ${total} inputs, want ${minimumInputs}`)
 })
-
-// ---------------------------------------------------------------------------------------------
-// The contract, written from the documented rules rather than from the server's code
-
-type Chat = { text: string; name?: string }
-
-/** The chat the feed must publish for this text and name, or 'refused' when either is out of bounds. */
-function chatVerdict(text: string, name: string | undefined): Chat | 'refused' {
-  const trimmed = text.trim()
-  const who = name?.trim() ?? ''
-  const length = [...trimmed].length
-  if (length < 1 || length > limits.chatTextMax || [...who].length > limits.chatNameMax) return 'refused'
-  return who ? { text: trimmed, name: who } : { text: trimmed }
-}
-
-/**
- * What `POST /feed/messages` must do with a plain JSON `{ text, name? }` body within the raw
- * bounds of its schema (four times the real ones); undefined for any other body.
- */
-function expectedChat(payload: string | Buffer, type: string | undefined): Chat | 'refused' | undefined {
-  if (type !== 'application/json' || typeof payload !== 'string' || payload.length > 8 * 1024) return undefined
-  let body: unknown
-  try {
-    body = JSON.parse(payload)
-  } catch {
-    return undefined
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined
-  const { text, name, ...rest } = body as Record<string, unknown>
-  if (Object.keys(rest).length > 0 || typeof text !== 'string') return undefined
-  if (name !== undefined && (typeof name !== 'string' || [...name].length > 4 * limits.chatNameMax)) return undefined
-  return [...text].length > 4 * limits.chatTextMax ? undefined : chatVerdict(text, name)
-}
-
-type Expected = { close: number } | { chat: Chat } | { pong: number } | { move: true }
-
-// Fatal: invalid UTF-8 in a text frame is the socket's error (1007), not U+FFFD as Buffer#toString would make it.
-// ignoreBOM: a leading BOM is kept, as the server's toString keeps it (and JSON.parse then refuses it).
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
-
-/** What the server must do with one frame, from the message types and close codes of websocket-messages.ts. */
-function expectedOutcome(data: Buffer, binary: boolean): Expected {
-  if (data.length > limits.websocketMaxPayload) return { close: closeCodes.messageTooBig }
-  if (binary) return { close: closeCodes.unsupportedData }
-  let message: unknown
-  try {
-    message = JSON.parse(utf8.decode(data))
-  } catch {
-    return { close: closeCodes.invalidPayload }
-  }
-  const { type, text, name, t, player, x, y } = (message ?? {}) as Record<string, unknown>
-  const nameOk = name === undefined || typeof name === 'string'
-  const unit = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1
-  if (type === 'ping' && typeof t === 'number' && Number.isFinite(t)) return { pong: t }
-  if (type === 'move' && typeof player === 'string' && clientIdPattern.test(player) && unit(x) && unit(y) && nameOk)
-    return { move: true }
-  if (type !== 'chat' || typeof text !== 'string' || !nameOk) return { close: closeCodes.policyViolation }
-  const chat = chatVerdict(text, name as string | undefined)
-  return chat === 'refused' ? { close: closeCodes.policyViolation } : { chat }
-}
 
 /** Everything the server sends until it pongs `sentinel` or closes (1006 when it closed without a close frame). */
 function exchange(socket: OpenWebSocket, sentinel: number): Promise<{ messages: FeedServerMessage[]; close?: number }> {

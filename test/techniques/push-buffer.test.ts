@@ -113,4 +113,15 @@ describe('push clients that stop reading', () => {
     assert.ok(p50During <= p50Before + 5, `p50 ${p50Before} → ${p50During} ms`)
     assert.ok(p99During <= Math.max(3 * p99Before, p99Before + 25), `p99 ${p99Before} → ${p99During} ms`)
   })
+
+  test('a catch-up bigger than the bound is not mistaken for a slow reader', async (t) => {
+    const server = await startServer(t, { sendBufferMaxBytes: 64 * 1024 })
+    // 200 events of 8 KB: 1.6 MB to resume, 25 times the bound (a phone back after a busy game).
+    for (let i = 0; i < 200; i++) server.app.feed.publish('tick', { value: i, padding })
+    const socket = await openWebSocket(t, server, '/feed/websocket?after=0')
+    const stream = await openSse(t, `${server.url}/feed/sse?after=0`)
+    await socket.messages.waitFor(200, 10_000)
+    await stream.blocks.waitUntil((blocks) => blocks.filter((block) => block.id).length === 200, 10_000, '200 events')
+    assert.equal(server.app.feed.subscriberCount, 2, 'neither was dropped')
+  })
 })

@@ -46,9 +46,11 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
       // The simulated network (0 ms unless a teacher sets a round trip): each block arrives half an RTT later, in order.
       const trip = app.network.oneWay()
       // A reader that stops reading lets blocks pile up here: past the bound the stream is cut,
-      // and EventSource, reconnecting with Last-Event-ID, misses nothing.
+      // and EventSource, reconnecting with Last-Event-ID, misses nothing. The catch-up below goes
+      // out in one burst, so it may wait on top of the bound (the feed's capacity bounds it).
+      let bound = sendBufferMaxBytes
       const dropIfSlow = () => {
-        if (stream.writableLength <= sendBufferMaxBytes) return false
+        if (stream.writableLength <= bound) return false
         request.log.warn({ client: request.query.client, buffered: stream.writableLength }, 'slow SSE reader dropped')
         stream.destroy()
         return true
@@ -60,12 +62,16 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
           app.wire.countEvents(request.raw.socket, events)
         })
       // JSON never contains a raw line break, so one `data:` line carries the whole event.
-      const send = (event: FeedEvent) => write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`, 1)
+      const blockOf = (event: FeedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
+      const send = (event: FeedEvent) => write(blockOf(event), 1)
 
       const cursor = request.headers['last-event-id'] ?? request.query.after
       const { events, reset } = app.feed.since(cursor)
       if (reset) write(`event: reset\ndata: {"latest":${app.feed.latest}}\n\n`)
-      for (const event of events) send(event)
+      for (const block of events.map(blockOf)) {
+        bound += Buffer.byteLength(block)
+        write(block, 1)
+      }
 
       const unsubscribe = app.feed.subscribe(send)
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs)

@@ -56,9 +56,11 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
       const outbound = app.network.oneWay()
       const inbound = app.network.oneWay()
       // A peer that stops reading lets frames pile up here: past the bound it is cut (no close
-      // frame could reach it anyway) and, reconnecting with its cursor, misses nothing.
+      // frame could reach it anyway) and, reconnecting with its cursor, misses nothing. The
+      // catch-up below goes out in one burst, so it may wait on top of the bound (the feed's capacity bounds it).
+      let bound = bufferMax
       const dropIfSlow = () => {
-        if (socket.bufferedAmount <= bufferMax) return false
+        if (socket.bufferedAmount <= bound) return false
         request.log.warn(
           { client: request.query.client, buffered: socket.bufferedAmount },
           'slow WebSocket reader dropped'
@@ -66,18 +68,23 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         socket.terminate()
         return true
       }
-      const send = (message: FeedServerMessage, events = 0) =>
+      const sendText = (text: string, events = 0) =>
         outbound.send(() => {
           if (socket.readyState !== socket.OPEN) return // closing: the frame would be dropped, so not delivered
           if (dropIfSlow()) return
-          socket.send(JSON.stringify(message))
+          socket.send(text)
           app.wire.countEvents(tcp, events)
         })
-      const sendEvent = (event: FeedEvent) => send({ type: 'event', event }, 1)
+      const send = (message: FeedServerMessage) => sendText(JSON.stringify(message))
+      const textOf = (event: FeedEvent) => JSON.stringify({ type: 'event', event } satisfies FeedServerMessage)
+      const sendEvent = (event: FeedEvent) => sendText(textOf(event), 1)
 
       const { events, reset } = app.feed.since(request.query.after)
       if (reset) send({ type: 'reset' })
-      for (const event of events) sendEvent(event)
+      for (const text of events.map(textOf)) {
+        bound += Buffer.byteLength(text)
+        sendText(text, 1)
+      }
       const unsubscribe = app.feed.subscribe(sendEvent)
       socket.once('close', () => {
         unsubscribe()
