@@ -59,6 +59,8 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions, Overload
   presenterToken?: string
   /** The address students open, shown and QR-coded on the presenter view (default: the address asked for). */
   studentUrl?: string
+  /** Capture each exchange's bytes for the wire views (default true); `false` leaves only the counters (the bench compares both). */
+  wireCapture?: boolean
   /** Where the lessons' Markdown is (default `lessons/`). */
   lessonsDir?: string
 }
@@ -85,7 +87,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
   await app.register(rateLimits, { rateLimits: options.rateLimits })
-  await app.register(wirePlugin)
+  await app.register(wirePlugin, { capture: options.wireCapture })
   await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
   await app.register(websocketServer, {

@@ -63,9 +63,10 @@ const websocketServer: FastifyPluginAsync<WebSocketServerOptions> = async (app, 
   })
   // We speak no subprotocol. ws would otherwise agree to the first one offered, so a client
   // asking for one (or sending 10 KB of them) is refused before the 101, with the reason.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.headers.upgrade !== undefined && request.headers['sec-websocket-protocol'] !== undefined)
-      throw new SubprotocolRefused()
+      return done(new SubprotocolRefused())
+    done()
   })
   const intervalMs = opts.pingIntervalMs ?? 30_000
   const timeoutMs = opts.pongTimeoutMs ?? 10_000

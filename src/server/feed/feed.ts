@@ -1,5 +1,6 @@
 import type { FeedEvent, FeedPage } from '../../shared/feed-event.ts'
 import { limits } from '../../shared/feed-event.ts'
+import { type Deliver, FanOut } from './fan-out.ts'
 
 /** Called with every event published after subscribing. */
 export type FeedListener = (event: FeedEvent) => void
@@ -21,6 +22,7 @@ export class Feed {
   #ring: FeedEvent[] = []
   #latest = 0
   #listeners = new Set<FeedListener>()
+  #fanOut = new FanOut(this)
   #clock: () => number
 
   constructor({ capacity = 1000, clock = Date.now }: { capacity?: number; clock?: () => number } = {}) {
@@ -54,6 +56,7 @@ export class Feed {
         })
       }
     }
+    this.#fanOut.published()
     return event
   }
 
@@ -88,9 +91,17 @@ export class Feed {
     return () => this.#listeners.delete(listener)
   }
 
-  /** How many listeners are attached: lets tests prove a closed connection unsubscribed. */
+  /**
+   * For push connections (SSE, WebSocket): `deliver` gets every event after `cursor`, in order and
+   * once, batched when the server falls behind (see `FanOut`). Returns the function that leaves.
+   */
+  join(cursor: number, deliver: Deliver): () => void {
+    return this.#fanOut.join(cursor, deliver)
+  }
+
+  /** Listeners and push connections attached: lets tests prove a closed connection let go. */
   get subscriberCount(): number {
-    return this.#listeners.size
+    return this.#listeners.size + this.#fanOut.memberCount
   }
 
   #keptCount(): number {

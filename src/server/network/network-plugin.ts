@@ -19,23 +19,26 @@ function crossesSimulatedNetwork(request: FastifyRequest): boolean {
 const networkPlugin: FastifyPluginAsync = async (app) => {
   const network = app.network
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!crossesSimulatedNetwork(request)) return
+  // Callback hooks, not async ones: with no simulated delay (the usual case) a request pays no promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!crossesSimulatedNetwork(request)) return done()
     if (app.classroom.networkCut) {
       // The teacher cut the network for everyone: this connection fails as a dead network would.
       reply.hijack()
       request.raw.socket.destroy()
-      return
+      return done()
     }
     // The handshake (one RTT) on a new connection (the wire plugin, registered first, says which), then the
     // request's trip to the server (half): the same connections the accounting counts as opened.
-    await network.wait((request.newConnection ? network.rttMs : 0) + network.rttMs / 2)
+    const delayMs = (request.newConnection ? network.rttMs : 0) + network.rttMs / 2
+    if (delayMs <= 0) return done()
+    network.wait(delayMs).then(() => done(), done)
   })
 
-  app.addHook('onSend', async (request, _reply, payload) => {
+  app.addHook('onSend', (request, _reply, payload, done) => {
     // The response's trip back to the browser (the other half).
-    if (crossesSimulatedNetwork(request)) await network.wait(network.rttMs / 2)
-    return payload
+    if (network.rttMs <= 0 || !crossesSimulatedNetwork(request)) return done(null, payload)
+    network.wait(network.rttMs / 2).then(() => done(null, payload), done)
   })
 
   app.addHook('preClose', async () => network.release())

@@ -10,7 +10,7 @@ const ajax: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: CursorQuery }>(
     '/feed/ajax',
     { schema: { querystring: cursorQuerySchema }, config: { wireRow: 'ajax' } },
-    async (request) => pullAnswer(app, request, request.query.after)
+    async (request, reply) => pullAnswer(app, request, reply, request.query.after)
   )
 }
 

@@ -30,7 +30,7 @@ const longPolling: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { after, timeout = limits.longPollDefaultMs } = request.query
       // Something to say already (or no cursor, or a reset): answer like a plain poll.
-      if (after === undefined || after !== app.feed.latest) return pullAnswer(app, request, after)
+      if (after === undefined || after !== app.feed.latest) return pullAnswer(app, request, reply, after)
 
       return new Promise((resolve) => {
         const finish = (answer: () => unknown) => {
@@ -44,7 +44,7 @@ const longPolling: FastifyPluginAsync = async (app) => {
             app.wire.countEmptyResponse(request.raw.socket)
             return reply.code(204).send()
           })
-        const unsubscribe = app.feed.subscribe(() => finish(() => pullAnswer(app, request, after)))
+        const unsubscribe = app.feed.subscribe(() => finish(() => pullAnswer(app, request, reply, after)))
         const timer = setTimeout(timeOut, timeout)
         held.add(timeOut)
         // The browser gave up (tab closed, panel switched off): stop waiting; nobody reads the answer.

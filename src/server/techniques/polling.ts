@@ -22,7 +22,7 @@ const polling: FastifyPluginAsync = async (app) => {
     { schema: { querystring }, config: { wireRow: 'polling' } },
     async (request, reply) => {
       if (request.query.keepalive === 0) reply.header('connection', 'close')
-      return pullAnswer(app, request, request.query.after)
+      return pullAnswer(app, request, reply, request.query.after)
     }
   )
 }

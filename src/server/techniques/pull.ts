@@ -1,14 +1,21 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { FeedPage } from '../../shared/feed-event.ts'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { pageJson } from '../feed/encoded.ts'
 
 /**
- * The answer every pull technique gives: the events after the cursor, counted
- * on the wire as delivered events or as one empty response.
+ * The answer every pull technique gives: the events after the cursor as a `FeedPage` in JSON,
+ * counted on the wire as delivered events or as one empty response. The JSON is made once per
+ * cursor and publish, since a room of pollers mostly asks with the same cursor.
  */
-export function pullAnswer(app: FastifyInstance, request: FastifyRequest, cursor: number | undefined): FeedPage {
-  const page = app.feed.page(cursor)
+export function pullAnswer(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cursor: number | undefined
+): string {
+  const { json, events } = pageJson(app.feed, cursor)
   const socket = request.raw.socket
-  if (page.events.length > 0) app.wire.countEvents(socket, page.events.length)
+  if (events > 0) app.wire.countEvents(socket, events)
   else app.wire.countEmptyResponse(socket)
-  return page
+  reply.type('application/json; charset=utf-8')
+  return json
 }

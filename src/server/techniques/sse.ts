@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { FeedEvent } from '../../shared/feed-event.ts'
+import { sseBlock } from '../feed/encoded.ts'
 import { type CursorQuery, cursorQuerySchema, cursorSchema } from '../schemas.ts'
 import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
 
@@ -55,28 +56,27 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
         stream.destroy()
         return true
       }
-      const write = (block: string, events = 0) =>
+      const write = (block: string) =>
+        trip.send(() => {
+          if (!stream.writableEnded && !stream.destroyed && !dropIfSlow()) stream.write(block)
+        })
+      // Each event's block is encoded once for every stream; several at once go out in one write.
+      const sendEvents = (events: FeedEvent[]) =>
         trip.send(() => {
           if (stream.writableEnded || stream.destroyed || dropIfSlow()) return
-          stream.write(block)
-          app.wire.countEvents(request.raw.socket, events)
+          for (const event of events) stream.write(sseBlock(event))
+          app.wire.countEvents(request.raw.socket, events.length)
         })
-      // JSON never contains a raw line break, so one `data:` line carries the whole event.
-      const blockOf = (event: FeedEvent) => `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`
-      const send = (event: FeedEvent) => write(blockOf(event), 1)
 
       const cursor = request.headers['last-event-id'] ?? request.query.after
       const { events, reset } = app.feed.since(cursor)
       if (reset) write(`event: reset\ndata: {"latest":${app.feed.latest}}\n\n`)
-      for (const block of events.map(blockOf)) {
-        bound += Buffer.byteLength(block)
-        write(block, 1)
-      }
-
-      const unsubscribe = app.feed.subscribe(send)
+      for (const event of events) bound += sseBlock(event).length
+      if (events.length > 0) sendEvents(events)
+      const leave = app.feed.join(app.feed.latest, sendEvents)
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs)
       const stop = () => {
-        unsubscribe()
+        leave()
         trip.cancel()
         clearInterval(heartbeat)
         open.delete(end)

@@ -4,6 +4,7 @@ import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocke
 import { closeCodes } from '../../shared/websocket-messages.ts'
 import { refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
+import { websocketMessage } from '../feed/encoded.ts'
 import { type CursorQuery, clientIdPattern, cursorQuerySchema } from '../schemas.ts'
 import { applyMove } from '../use-cases/use-case-routes.ts'
 import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
@@ -68,26 +69,28 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         socket.terminate()
         return true
       }
-      const sendText = (text: string, events = 0) =>
+      const send = (message: FeedServerMessage) =>
         outbound.send(() => {
-          if (socket.readyState !== socket.OPEN) return // closing: the frame would be dropped, so not delivered
-          if (dropIfSlow()) return
-          socket.send(text)
-          app.wire.countEvents(tcp, events)
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
         })
-      const send = (message: FeedServerMessage) => sendText(JSON.stringify(message))
-      const textOf = (event: FeedEvent) => JSON.stringify({ type: 'event', event } satisfies FeedServerMessage)
-      const sendEvent = (event: FeedEvent) => sendText(textOf(event), 1)
+      // Each event's message is encoded once for every socket; several at once go out in one write.
+      const sendEvents = (events: FeedEvent[]) =>
+        outbound.send(() => {
+          if (socket.readyState !== socket.OPEN) return // closing: the frames would be dropped, so not delivered
+          if (dropIfSlow()) return
+          tcp.cork()
+          for (const event of events) socket.send(websocketMessage(event), { binary: false })
+          tcp.uncork()
+          app.wire.countEvents(tcp, events.length)
+        })
 
       const { events, reset } = app.feed.since(request.query.after)
       if (reset) send({ type: 'reset' })
-      for (const text of events.map(textOf)) {
-        bound += Buffer.byteLength(text)
-        sendText(text, 1)
-      }
-      const unsubscribe = app.feed.subscribe(sendEvent)
+      for (const event of events) bound += websocketMessage(event).length
+      if (events.length > 0) sendEvents(events)
+      const leave = app.feed.join(app.feed.latest, sendEvents)
       socket.once('close', () => {
-        unsubscribe()
+        leave()
         outbound.cancel()
         inbound.cancel()
       })

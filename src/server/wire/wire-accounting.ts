@@ -95,7 +95,9 @@ export class WireAccounting {
     this.#chargeBytes(tally)
     if (client) {
       this.#touch(client)
-      this.#lastRequest.set(client, { ...this.#lastRequest.get(client), [row]: Date.now() })
+      const last = this.#lastRequest.get(client)
+      if (last) last[row] = Date.now()
+      else this.#lastRequest.set(client, { [row]: Date.now() })
     }
     return newConnection
   }

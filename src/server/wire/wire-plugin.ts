@@ -40,7 +40,12 @@ function tcpUnder(socket: TLSSocket): Socket {
  * Hooks the accounting into the server: every accepted TCP socket is tracked,
  * every request tells whose bytes follow, every finished response closes the account.
  */
-const wirePlugin: FastifyPluginAsync = async (app) => {
+export interface WireOptions {
+  /** Capture the bytes of each exchange for the wire views (default true); the counters run either way. */
+  capture?: boolean
+}
+
+const wirePlugin: FastifyPluginAsync<WireOptions> = async (app, { capture: capturing = true }) => {
   const wire = new WireAccounting()
   app.decorate('wire', wire)
   const capture = new CaptureStore({ rttMs: () => app.network?.rttMs ?? 0 })
@@ -50,26 +55,27 @@ const wirePlugin: FastifyPluginAsync = async (app) => {
     // The capture taps the TLS socket, where the bytes are plaintext HTTP.
     app.server.on('secureConnection', (socket: TLSSocket) => {
       wire.track(socket, tcpUnder(socket))
-      tapSocket(socket, capture, tcpUnder(socket))
+      if (capturing) tapSocket(socket, capture, tcpUnder(socket))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {
       wire.track(socket)
-      tapSocket(socket, capture)
+      if (capturing) tapSocket(socket, capture)
     })
   }
 
   app.decorateRequest('newConnection', false)
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const socket = request.raw.socket
     request.newConnection = wire.beginRequest(
       socket,
       request.routeOptions.config.wireRow ?? 'page',
       clientOf(request.query)
     )
-    const done = () => wire.endRequest(socket)
-    reply.raw.once('finish', done)
-    reply.raw.once('close', done)
+    const ended = () => wire.endRequest(socket)
+    reply.raw.once('finish', ended)
+    reply.raw.once('close', ended)
+    done()
   })
 }
 

@@ -1,0 +1,304 @@
+// `npm run bench` (quick, under 3 minutes) and `npm run bench -- --full`: each technique's fan-out
+// capacity and wire cost, our server against a bare baseline measured in the same run. Every
+// server and every load generator is its own process, so CPU and memory are each one's own.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { cpus, freemem, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import type { WireReport } from '../src/shared/wire-stats.ts'
+import type { LoadCommand, LoadReply } from './load-clients.ts'
+import { measurePage, type PageFigures } from './page-figures.ts'
+import { ask, type BenchRow, type ServerReply } from './protocol.ts'
+import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
+import { verdicts } from './targets.ts'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const rate = 20
+/** Events published before the window opens: connections settle, JIT warms. */
+const warmupMs = 1_000
+/** One load process serves up to this many clients; more clients, more processes. */
+const clientsPerLoadProcess = 5_000
+
+type Technique = BenchRow['technique']
+type ServerName = 'wirewatch' | 'wirewatch, capture off' | Technique
+
+/** One row to measure. */
+interface Case {
+  technique: Technique
+  server: ServerName
+  clients: number
+  /** Polling only: ms between a client's polls; 0 = as fast as answers come (the requests/s row). */
+  pollMs?: number
+  variant?: string
+}
+
+const bareServers: Record<Technique, string> = {
+  websocket: 'bench/baselines/ws-broadcast.ts',
+  sse: 'bench/baselines/sse-broadcast.ts',
+  'long-polling': 'bench/baselines/long-poll.ts',
+  polling: 'bench/baselines/json-get.ts'
+}
+
+function plan(full: boolean): Case[] {
+  const counts: Record<Technique, number[]> = full
+    ? {
+        websocket: [100, 1_000, 5_000, 10_000],
+        sse: [100, 1_000, 5_000, 10_000],
+        'long-polling': [100, 1_000, 2_000],
+        polling: [100, 1_000, 5_000]
+      }
+    : { websocket: [100, 1_000], sse: [100, 1_000], 'long-polling': [100, 1_000], polling: [100, 1_000] }
+  const cases: Case[] = []
+  for (const technique of Object.keys(counts) as Technique[])
+    for (const clients of counts[technique])
+      for (const server of ['wirewatch', technique] as const)
+        cases.push({ technique, server, clients, ...(technique === 'polling' ? { pollMs: 1_000 } : {}) })
+  // Requests per second: 50 keep-alive clients asking again the moment each answer arrives.
+  for (const server of ['wirewatch', 'polling'] as const)
+    cases.push({ technique: 'polling', server, clients: 50, pollMs: 0, variant: 'max req/s' })
+  // What the byte capture costs: the same load with it off.
+  const captureClients = full ? 5_000 : 1_000
+  for (const server of ['wirewatch', 'wirewatch, capture off'] as const)
+    cases.push({ technique: 'websocket', server, clients: captureClients, variant: 'capture on/off' })
+  return cases
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** A server process of `bench/protocol.ts`, on a free port. */
+interface ServerProcess {
+  name: ServerName
+  child: ChildProcess
+  port: number
+}
+
+async function startServer(name: ServerName): Promise<ServerProcess> {
+  const file = name.startsWith('wirewatch') ? 'bench/servers/wirewatch.ts' : bareServers[name as Technique]
+  // BENCH_PROFILE=<dir>: each server writes a V8 CPU profile there when it exits.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
+  const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', file], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1') },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc']
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.setEncoding('utf8').once('data', (line: string) => resolve(JSON.parse(line).port))
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening`)))
+  })
+  return { name, child, port }
+}
+
+type Stats = Extract<ServerReply, { type: 'stats' }>
+const statsOf = (server: ServerProcess, gc = false) => ask<Stats>(server.child, { type: 'stats', gc }, 'stats')
+
+async function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
+  if (!server.name.startsWith('wirewatch')) return undefined
+  return (await fetch(`http://127.0.0.1:${server.port}/wire`)).json() as Promise<WireReport>
+}
+
+/** Waits until the server holds no more connections than `count` (the last row's clients are gone). */
+async function settle(server: ServerProcess, count: number): Promise<void> {
+  for (let i = 0; i < 100 && (await statsOf(server)).connections > count; i++) await sleep(100)
+}
+
+type Report = Extract<LoadReply, { type: 'report' }>
+
+function percentile(histogram: Map<number, number>, total: number, fraction: number): number {
+  let seen = 0
+  for (const [ms, count] of [...histogram].sort(([a], [b]) => a - b)) {
+    seen += count
+    if (seen >= fraction * total) return ms
+  }
+  return Number.NaN
+}
+
+async function measure(server: ServerProcess, test: Case, seconds: number): Promise<BenchRow> {
+  await settle(server, 0)
+  const before = await statsOf(server, true)
+  const processes = Math.ceil(test.clients / clientsPerLoadProcess)
+  const loads = Array.from({ length: processes }, () =>
+    spawn(process.execPath, ['--import', 'tsx', 'bench/load-clients.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+    })
+  )
+  const command = (load: ChildProcess, message: LoadCommand) =>
+    ask<LoadReply>(
+      load,
+      message,
+      message.type === 'open' ? 'opened' : message.type === 'measure' ? 'measuring' : 'report'
+    )
+  try {
+    const after =
+      (await wireReport(server))?.latest ??
+      (await ask<Extract<ServerReply, { type: 'stopped' }>>(server.child, { type: 'stop' }, 'stopped')).lastId
+    const opened = await Promise.all(
+      loads.map((load, index) =>
+        command(load, {
+          type: 'open',
+          technique: test.technique,
+          port: server.port,
+          count: Math.ceil(test.clients / processes),
+          after,
+          pollMs: test.pollMs ?? 0,
+          tag: `bench${index}`
+        })
+      )
+    )
+    const open = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.open : 0), 0)
+    if (open < test.clients) throw new Error(`only ${open} of ${test.clients} ${test.technique} clients connected`)
+    const connected = await statsOf(server, true)
+
+    const { firstId } = await ask<Extract<ServerReply, { type: 'started' }>>(
+      server.child,
+      { type: 'start', rate },
+      'started'
+    )
+    await sleep(warmupMs)
+    const fromId = firstId + Math.round((warmupMs * rate) / 1000)
+    await Promise.all(loads.map((load) => command(load, { type: 'measure', fromId })))
+    const windowStart = { stats: await statsOf(server), wire: await wireReport(server), at: Date.now() }
+    await sleep(seconds * 1000)
+    const { lastId } = await ask<Extract<ServerReply, { type: 'stopped' }>>(server.child, { type: 'stop' }, 'stopped')
+    const windowEnd = { stats: await statsOf(server), wire: await wireReport(server), at: Date.now() }
+    const expected = open * (lastId - fromId + 1)
+    // Let the last events (and, for pollers, the next poll) arrive before counting.
+    let reports: Report[] = []
+    for (let waited = 0; waited < (test.pollMs ?? 0) + 5_000; waited += 250) {
+      await sleep(250)
+      reports = (await Promise.all(loads.map((load) => command(load, { type: 'report', toId: lastId })))) as Report[]
+      if (reports.reduce((sum, report) => sum + report.delivered, 0) >= expected) break
+    }
+
+    const histogram = new Map<number, number>()
+    for (const report of reports)
+      for (const [ms, count] of report.histogram) histogram.set(ms, (histogram.get(ms) ?? 0) + count)
+    const samples = [...histogram.values()].reduce((a, b) => a + b, 0)
+    const delivered = reports.reduce((sum, report) => sum + report.delivered, 0)
+    const cpu = (field: 'user' | 'system') =>
+      (windowEnd.stats.cpu[field] - windowStart.stats.cpu[field]) / Math.max(1, delivered)
+    const loadCpu = reports.reduce((sum, report) => sum + report.cpu.user + report.cpu.system, 0)
+    const loadElapsed = Math.max(...reports.map((report) => report.elapsedMs))
+    const windowSeconds = (windowEnd.at - windowStart.at) / 1000
+    const wireRow =
+      windowStart.wire && windowEnd.wire
+        ? { start: windowStart.wire.techniques[test.technique], end: windowEnd.wire.techniques[test.technique] }
+        : undefined
+    const requests = reports.reduce((sum, report) => sum + report.requests, 0)
+    const perConnection = (field: 'rss' | 'heapUsed') => (connected.memory[field] - before.memory[field]) / 1024 / open
+    return {
+      technique: test.technique,
+      server: server.name.startsWith('wirewatch') ? 'wirewatch' : 'bare',
+      ...(test.variant ? { variant: server.name === 'wirewatch, capture off' ? 'capture off' : test.variant } : {}),
+      clients: open,
+      seconds: Math.round(windowSeconds),
+      latencyMs: {
+        p50: percentile(histogram, samples, 0.5),
+        p99: percentile(histogram, samples, 0.99),
+        max: Math.max(...histogram.keys())
+      },
+      delivered,
+      expected,
+      publishedPerSecond: (lastId - fromId + 1) / windowSeconds,
+      serverCpuUsPerDelivery: { user: cpu('user'), system: cpu('system') },
+      rssKiBPerConnection: perConnection('rss'),
+      heapKiBPerConnection: perConnection('heapUsed'),
+      ...(wireRow
+        ? {
+            wireBytesPerDelivery:
+              (wireRow.end.bytesOut - wireRow.start.bytesOut) / Math.max(1, wireRow.end.events - wireRow.start.events)
+          }
+        : {}),
+      loadCpuPercent: (loadCpu / 1000 / loadElapsed) * 100,
+      ...(test.pollMs !== undefined ? { requestsPerSecond: requests / (loadElapsed / 1000) } : {})
+    }
+  } finally {
+    for (const load of loads) load.kill()
+  }
+}
+
+function machine(): BenchRun['machine'] {
+  return {
+    cpus: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${process.platform} ${process.arch}`
+  }
+}
+
+function commit(): string {
+  try {
+    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== ''
+    return dirty ? `${hash}-dirty` : hash
+  } catch {
+    return 'unknown'
+  }
+}
+
+const { values: flags } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } }, strict: true })
+const full = flags.full ?? false
+const seconds = full ? 15 : 4
+const cases = plan(full).filter((test) => !flags.only || test.technique === flags.only)
+console.log(
+  `wirewatch bench (${full ? 'full' : 'quick'}): ${cases.length} rows, ${seconds} s each, ${rate} events/s; ${cpus().length} cores, ${Math.round(freemem() / 2 ** 30)} GiB free`
+)
+
+const servers = new Map<ServerName, ServerProcess>()
+const rows: BenchRow[] = []
+let page: PageFigures | undefined
+try {
+  for (const test of cases) {
+    let server = servers.get(test.server)
+    if (!server) {
+      server = await startServer(test.server)
+      servers.set(test.server, server)
+    }
+    const began = Date.now()
+    const row = await measure(server, test, seconds)
+    rows.push(row)
+    console.log(`${formatTable([row]).split('\n')[2]}  (${((Date.now() - began) / 1000).toFixed(1)} s)`)
+  }
+  if (!flags.only) {
+    // The page as a student opens it, on our server with the feed at the same rate.
+    const server = servers.get('wirewatch') ?? (await startServer('wirewatch'))
+    servers.set('wirewatch', server)
+    await settle(server, 0)
+    await ask(server.child, { type: 'start', rate }, 'started')
+    page = await measurePage(`http://127.0.0.1:${server.port}`)
+    await ask(server.child, { type: 'stop' }, 'stopped')
+  }
+} finally {
+  // Disconnecting lets each server exit by itself (and write its profile, if asked).
+  for (const server of servers.values()) server.child.disconnect()
+}
+
+const found = verdicts(rows, page)
+const notes = found.map(({ target, measured, met }) => `${met ? 'met' : 'NOT met'}: ${target} — ${measured}`)
+console.log(`\n${formatTable(rows)}\n`)
+if (page)
+  console.log(
+    `page: ${(page.pageJsGzipBytes / 1000).toFixed(1)} kB of JavaScript gzipped; first event ${Object.entries(
+      page.firstEventMs
+    )
+      .map(([name, ms]) => `${name} ${ms.any === null ? 'never' : `${Math.round(ms.any)} ms`}`)
+      .join(', ')}`
+  )
+console.log(`\ntargets:\n${notes.map((note) => `  ${note}`).join('\n')}`)
+
+if (full && !flags.only) {
+  const run: BenchRun = {
+    mode: 'full',
+    date: new Date().toISOString(),
+    commit: commit(),
+    machine: machine(),
+    rows,
+    notes,
+    ...(page ? { page } : {})
+  }
+  writeFileSync(new URL('RESULTS.md', import.meta.url), resultsMarkdown(run, 'latency.svg'))
+  writeFileSync(new URL('latency.svg', import.meta.url), latencySvg(rows))
+  console.log('\nwritten: bench/RESULTS.md, bench/latency.svg')
+}

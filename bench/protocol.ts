@@ -1,0 +1,91 @@
+import type { ChildProcess, Serializable } from 'node:child_process'
+
+// What the bench's processes say to each other. Every server the bench measures (ours in
+// `bench/servers/wirewatch.ts`, the bare ones in `bench/baselines/`) is a child process that
+// speaks the same wire format as wirewatch and answers the same IPC messages, so one load
+// generator and one table serve them all.
+//
+// Wire format every bench server speaks (the bare ones copy wirewatch's):
+//   event JSON   {"id":<n>,"at":<epoch ms at publish>,"kind":"tick","data":{"value":<number>}}
+//   WebSocket    GET /feed/websocket?after=<id>   text frames {"type":"event","event":<event JSON>}
+//   SSE          GET /feed/sse?after=<id>         blocks "id: <n>\ndata: <event JSON>\n\n"
+//   long poll    GET /feed/long-polling?after=<id>   200 {"events":[…],"latest":<n>} at once when
+//                events after the cursor exist, else held until one is published (204 after 25 s)
+//   polling      GET /feed/polling?after=<id>     200 {"events":[…],"latest":<n>} at once
+// A server process prints one line `{"port":<n>}` on stdout once it listens (PORT=0: a free
+// port), publishes nothing until told to start, and never exits on its own.
+
+/** Parent → server process. */
+export type ServerCommand =
+  /** Publish `rate` events per second from now on; answered with `started`. */
+  | { type: 'start'; rate: number }
+  /** Stop publishing; answered with `stopped`. */
+  | { type: 'stop' }
+  /** Answered with `stats`; `gc` first collects garbage (the process runs with --expose-gc) so memory is what is live. */
+  | { type: 'stats'; gc?: boolean }
+
+/** Server process → parent. */
+export type ServerReply =
+  /** `firstId`: the id the next published event gets. */
+  | { type: 'started'; firstId: number }
+  /** `lastId`: the id of the last event published. `published`: events since `start`. */
+  | { type: 'stopped'; lastId: number; published: number }
+  | {
+      type: 'stats'
+      cpu: NodeJS.CpuUsage
+      memory: NodeJS.MemoryUsage
+      /** Open TCP connections (server.getConnections). */
+      connections: number
+      /**
+       * How late the publish timer fired, over the events since start: the bare loop
+       * cannot keep its interval when one broadcast takes longer than it.
+       */
+      publishLagMs: { mean: number; max: number }
+    }
+
+/** One line of the bench table: one server, one technique, one number of clients. */
+export interface BenchRow {
+  technique: 'websocket' | 'sse' | 'long-polling' | 'polling'
+  /** `wirewatch` is the real app; `bare` the baseline in `bench/baselines/`. */
+  server: 'wirewatch' | 'bare'
+  /** What differs from the plain row, e.g. `capture off`, `max req/s`; rows compare within one variant. */
+  variant?: string
+  clients: number
+  /** Length of the measured window. */
+  seconds: number
+  /** Delivery latency: receive time in the load process minus the event's `at` (one machine, one clock). */
+  latencyMs: { p50: number; p99: number; max: number }
+  /** Event deliveries counted by the clients inside the window, and clients × events published in it. */
+  delivered: number
+  expected: number
+  /** Events the server published per second in the window (the target rate when it keeps up). */
+  publishedPerSecond: number
+  /** Server process CPU over the window divided by deliveries, microseconds. */
+  serverCpuUsPerDelivery: { user: number; system: number }
+  /** (RSS, heap used) with the clients connected minus before they connected, per connection, KiB. */
+  rssKiBPerConnection: number
+  heapKiBPerConnection: number
+  /** Bytes the server wrote per delivered event, from wirewatch's own `/wire` accounting (absent for bare servers). */
+  wireBytesPerDelivery?: number
+  /** The load generator processes' own CPU over the window, as % of one core (user + system). */
+  loadCpuPercent: number
+  /** Polling rows: requests answered per second. */
+  requestsPerSecond?: number
+}
+
+/** Sends one command to a child process and waits for its reply of the given type. */
+export function ask<R extends { type: string }>(
+  child: ChildProcess,
+  command: unknown,
+  replyType: R['type']
+): Promise<R> {
+  return new Promise((resolve) => {
+    const listen = (message: R) => {
+      if (message?.type !== replyType) return
+      child.off('message', listen)
+      resolve(message)
+    }
+    child.on('message', listen)
+    child.send(command as Serializable)
+  })
+}

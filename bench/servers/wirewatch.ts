@@ -1,0 +1,54 @@
+// The real app, as `npm start` builds it (wire accounting and capture on, rate limits and the
+// overload check on), in a process the bench drives over IPC (see `bench/protocol.ts`).
+// WIRE_CAPTURE=0 turns the byte capture off, to measure what it costs.
+import type { AddressInfo } from 'node:net'
+import { buildApp } from '../../src/server/app.ts'
+import type { ServerCommand, ServerReply } from '../protocol.ts'
+
+const app = await buildApp({ feedRate: 0, wireCapture: process.env.WIRE_CAPTURE !== '0' })
+await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
+console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }))
+
+// How late each publish came after the one before, beyond the interval asked for.
+let intervalMs = 0
+let previousAt = 0
+let published = 0
+let lagSum = 0
+let lagMax = 0
+app.feed.subscribe((event) => {
+  if (previousAt > 0) {
+    const lag = Math.max(0, event.at - previousAt - intervalMs)
+    lagSum += lag
+    lagMax = Math.max(lagMax, lag)
+  }
+  previousAt = event.at
+  published++
+})
+
+const reply = (message: ServerReply) => process.send?.(message)
+process.on('message', async (command: ServerCommand) => {
+  if (command.type === 'start') {
+    intervalMs = 1000 / command.rate
+    previousAt = 0
+    published = lagSum = lagMax = 0
+    const firstId = app.feed.latest + 1
+    app.ticker.update({ rate: command.rate, paused: false })
+    reply({ type: 'started', firstId })
+  } else if (command.type === 'stop') {
+    app.ticker.update({ paused: true })
+    reply({ type: 'stopped', lastId: app.feed.latest, published })
+  } else {
+    if (command.gc) globalThis.gc?.()
+    const connections = await new Promise<number>((resolve) =>
+      app.server.getConnections((_error, count) => resolve(count))
+    )
+    reply({
+      type: 'stats',
+      cpu: process.cpuUsage(),
+      memory: process.memoryUsage(),
+      connections,
+      publishLagMs: { mean: published > 1 ? lagSum / (published - 1) : 0, max: lagMax }
+    })
+  }
+})
+process.on('disconnect', () => process.exit(0))
