@@ -79,7 +79,11 @@ async function startServer(name: ServerName): Promise<ServerProcess> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
   const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', file], {
     cwd: root,
-    env: { ...process.env, PORT: '0', WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1') },
+    env: {
+      ...process.env,
+      PORT: '0',
+      WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1')
+    },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc']
   })
   const port = await new Promise<number>((resolve, reject) => {
