@@ -3,6 +3,7 @@
 // server and every load generator is its own process, so CPU and memory are each one's own.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
+import { get } from 'node:http'
 import { cpus, freemem, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -96,9 +97,20 @@ async function startServer(name: ServerName): Promise<ServerProcess> {
 type Stats = Extract<ServerReply, { type: 'stats' }>
 const statsOf = (server: ServerProcess, gc = false) => ask<Stats>(server.child, { type: 'stats', gc }, 'stats')
 
-async function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
-  if (!server.name.startsWith('wirewatch')) return undefined
-  return (await fetch(`http://127.0.0.1:${server.port}/wire`)).json() as Promise<WireReport>
+/** `GET /wire` on a connection of its own that closes after (a kept-alive one would count as a client). */
+function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
+  if (!server.name.startsWith('wirewatch')) return Promise.resolve(undefined)
+  return new Promise((resolve, reject) => {
+    const url = `http://127.0.0.1:${server.port}/wire`
+    get(url, { agent: false, headers: { connection: 'close' } }, (response) => {
+      let body = ''
+      response.setEncoding('utf8')
+      response.on('data', (chunk: string) => {
+        body += chunk
+      })
+      response.on('end', () => resolve(JSON.parse(body) as WireReport))
+    }).on('error', reject)
+  })
 }
 
 /** Waits until the server holds no more connections than `count` (the last row's clients are gone). */
@@ -242,10 +254,25 @@ function commit(): string {
   }
 }
 
-const { values: flags } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } }, strict: true })
+// --only <technique>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
+const { values: flags } = parseArgs({
+  options: {
+    full: { type: 'boolean' },
+    only: { type: 'string' },
+    clients: { type: 'string' },
+    server: { type: 'string' }
+  },
+  strict: true
+})
 const full = flags.full ?? false
+const partial = flags.only !== undefined || flags.clients !== undefined || flags.server !== undefined
 const seconds = full ? 15 : 4
-const cases = plan(full).filter((test) => !flags.only || test.technique === flags.only)
+const cases = plan(full).filter(
+  (test) =>
+    (flags.only === undefined || test.technique === flags.only) &&
+    (flags.clients === undefined || String(test.clients) === flags.clients) &&
+    (flags.server === undefined || (flags.server === 'bare') === !test.server.startsWith('wirewatch'))
+)
 console.log(
   `wirewatch bench (${full ? 'full' : 'quick'}): ${cases.length} rows, ${seconds} s each, ${rate} events/s; ${cpus().length} cores, ${Math.round(freemem() / 2 ** 30)} GiB free`
 )
@@ -265,7 +292,7 @@ try {
     rows.push(row)
     console.log(`${formatTable([row]).split('\n')[2]}  (${((Date.now() - began) / 1000).toFixed(1)} s)`)
   }
-  if (!flags.only) {
+  if (!partial) {
     // The page as a student opens it, on our server with the feed at the same rate.
     const server = servers.get('wirewatch') ?? (await startServer('wirewatch'))
     servers.set('wirewatch', server)
@@ -292,7 +319,7 @@ if (page)
   )
 console.log(`\ntargets:\n${notes.map((note) => `  ${note}`).join('\n')}`)
 
-if (full && !flags.only) {
+if (full && !partial) {
   const run: BenchRun = {
     mode: 'full',
     date: new Date().toISOString(),

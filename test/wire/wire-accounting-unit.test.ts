@@ -80,4 +80,19 @@ describe('WireAccounting', () => {
     // Totals are never forgotten.
     assert.equal(wire.report(undefined, 0).techniques.ajax.requests, 2)
   })
+
+  test('past maxClients with every client connected, a newcomer keeps its counters (none is forgotten)', () => {
+    const wire = new WireAccounting({ maxClients: 2 })
+    const sockets = ['a', 'b', 'c'].map((client) => {
+      const fake = new FakeSocket()
+      wire.track(fake.socket)
+      wire.beginRequest(fake.socket, 'websocket', client)
+      return fake.socket
+    })
+    for (const socket of sockets) wire.countEvents(socket, 5)
+    for (const client of ['a', 'b', 'c']) {
+      const { websocket } = wire.report(client, 0).techniques
+      assert.deepEqual([websocket.openConnections, websocket.requests, websocket.events], [1, 1, 5], client)
+    }
+  })
 })

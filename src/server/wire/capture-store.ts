@@ -58,7 +58,12 @@ interface TechniqueCapture {
 interface ClientCapture {
   techniques: Map<TechniqueName, TechniqueCapture>
   handshake: CapturedHandshake | undefined
+  /** When an item was last kept for this page, epoch ms. */
+  lastAt: number
 }
+
+/** A full store makes room for a new page only by forgetting one idle this long. */
+const idleBeforeForgotMs = 60_000
 
 /**
  * What the taps captured, in bounded memory: for each page (client id) and
@@ -102,6 +107,19 @@ export class CaptureStore {
     return ++this.#connections
   }
 
+  /**
+   * Whether `client`'s exchanges are captured: a page already captured, or a new one while there is
+   * room or a page idle for a minute to forget. In a lecture hall of thousands the first thousand
+   * pages are captured and the rest are not, rather than every frame evicting another page's capture.
+   */
+  admits(client: string): boolean {
+    if (this.#clients.has(client) || this.#clients.size < this.#maxClients) return true
+    const [oldest, capture] = this.#clients.entries().next().value ?? []
+    if (oldest === undefined || !capture || Date.now() - capture.lastAt < idleBeforeForgotMs) return false
+    this.#clients.delete(oldest)
+    return true
+  }
+
   /** Numbers `item`, stamps the simulated RTT, and keeps it for `client`. */
   add(client: string, item: NewCaptureItem): CaptureItem {
     const stored = { seq: ++this.#seq, ...item, simulatedRttMs: this.#rttMs() } as CaptureItem
@@ -140,12 +158,13 @@ export class CaptureStore {
     if (capture) {
       this.#clients.delete(client)
     } else {
-      capture = { techniques: new Map(), handshake: undefined }
+      capture = { techniques: new Map(), handshake: undefined, lastAt: 0 }
       if (this.#clients.size >= this.#maxClients) {
         const oldest = this.#clients.keys().next()
         if (!oldest.done) this.#clients.delete(oldest.value)
       }
     }
+    capture.lastAt = Date.now()
     this.#clients.set(client, capture)
     return capture
   }

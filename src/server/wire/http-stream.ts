@@ -100,6 +100,16 @@ export class HttpStream<Tag> {
     this.#handlers = handlers
   }
 
+  /**
+   * A request Node's HTTP parser has read: its head, rebuilt from the parsed request, and its
+   * body's size. Its bytes never pass through here (see `tapSocket`); what the client sends
+   * after an Upgrade does, through `read`.
+   */
+  request(head: string, bodyBytes: number, at: number): void {
+    if (this.#in !== 'head') throw new CaptureConfused('a request before the last one was read')
+    this.#requestHead(head, at, bodyBytes)
+  }
+
   /** Bytes the server read from the client. */
   read(chunk: Buffer, at: number): void {
     let offset = 0
@@ -150,7 +160,7 @@ export class HttpStream<Tag> {
     if (reading && !reading.reported && reading.tag !== undefined) this.#reportRequest(reading)
   }
 
-  #requestHead(head: string, at: number): void {
+  #requestHead(head: string, at: number, knownBodyBytes?: number): void {
     const { startLine, headers } = parseHead(head)
     const match = requestLine.exec(startLine)
     if (!match) throw new CaptureConfused('not an HTTP/1.1 request line')
@@ -161,6 +171,12 @@ export class HttpStream<Tag> {
     exchange.tag = this.#handlers.owner({ method, target, head, at })
     this.#awaiting.push(exchange)
     this.#reading = exchange
+    if (knownBodyBytes !== undefined) {
+      exchange.bodyBytes = knownBodyBytes
+      this.#inBody = undefined
+      this.#requestDone()
+      return
+    }
     this.#inBody = bodyOf(headers, false)
     this.#in = 'body'
     if (this.#inBody.done) this.#requestDone()
@@ -168,7 +184,7 @@ export class HttpStream<Tag> {
 
   #requestDone(): void {
     const exchange = this.#reading as Exchange<Tag>
-    exchange.bodyBytes = (this.#inBody as Body).bytes
+    if (this.#inBody) exchange.bodyBytes = this.#inBody.bytes
     this.#reading = undefined
     if (!exchange.reported && exchange.tag !== undefined) this.#reportRequest(exchange)
     this.#in = exchange.upgrade ? 'upgrade-pending' : 'head'

@@ -181,9 +181,10 @@ export class WireAccounting {
     if (client === undefined) return
     let rows = this.#clients.get(client)
     if (!rows) {
+      // Make room first: a row just made has nothing open yet, and must not be the one forgotten.
+      this.#evictIdleClients()
       rows = emptyRows()
       this.#clients.set(client, rows)
-      this.#evictIdleClients()
     }
     rows[row][field] += amount
   }
@@ -198,9 +199,9 @@ export class WireAccounting {
 
   /** Bounds memory when thousands of pages come and go: forget the oldest clients with nothing open. */
   #evictIdleClients(): void {
-    if (this.#clients.size <= this.#maxClients) return
+    if (this.#clients.size < this.#maxClients) return
     for (const [client, rows] of this.#clients) {
-      if (this.#clients.size <= this.#maxClients) return
+      if (this.#clients.size < this.#maxClients) return
       const open = allRowNames.some((name) => rows[name].openConnections > 0)
       if (open) continue
       this.#clients.delete(client)

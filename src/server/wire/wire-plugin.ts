@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
@@ -5,7 +6,7 @@ import fp from 'fastify-plugin'
 import type { RowName } from '../../shared/techniques.ts'
 import { clientIdPattern } from '../schemas.ts'
 import { CaptureStore } from './capture-store.ts'
-import { tapSocket } from './socket-tap.ts'
+import { type SocketTap, tapSocket } from './socket-tap.ts'
 import { WireAccounting } from './wire-accounting.ts'
 
 declare module 'fastify' {
@@ -50,17 +51,23 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (app, { capture: captu
   app.decorate('wire', wire)
   const capture = new CaptureStore({ rttMs: () => app.network?.rttMs ?? 0 })
   app.decorate('capture', capture)
+  // Each tap hears of a request before Fastify does (prepended), so a request is captured before its answer.
+  const taps = new WeakMap<Socket, SocketTap>()
+  if (capturing) {
+    app.server.prependListener('request', (request: IncomingMessage) => taps.get(request.socket)?.request(request))
+    app.server.prependListener('upgrade', (request: IncomingMessage) => taps.get(request.socket)?.upgrade(request))
+  }
   if (app.server instanceof TlsServer) {
     // Requests see the TLS socket; the bytes that cross the wire are counted on the TCP socket under it.
     // The capture taps the TLS socket, where the bytes are plaintext HTTP.
     app.server.on('secureConnection', (socket: TLSSocket) => {
       wire.track(socket, tcpUnder(socket))
-      if (capturing) tapSocket(socket, capture, tcpUnder(socket))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, tcpUnder(socket)))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {
       wire.track(socket)
-      if (capturing) tapSocket(socket, capture)
+      if (capturing) taps.set(socket, tapSocket(socket, capture))
     })
   }
 
