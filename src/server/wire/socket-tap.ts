@@ -81,6 +81,7 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
       return lastOwner
     },
     request: ({ client, technique, newConnection }, { at, head, bodyBytes }) => {
+      const kept = cut(head)
       store.add(client, {
         kind: 'request',
         technique,
@@ -88,7 +89,9 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
         at,
         newConnection,
         connectedAt,
-        ...cut(head),
+        head: kept.head,
+        headBytes: kept.headBytes,
+        truncated: kept.truncated,
         bodyBytes
       })
     },
@@ -100,7 +103,8 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
         connection,
         at,
         status,
-        ...kept,
+        head: kept.head,
+        headBytes: kept.headBytes,
         bodyBytes,
         bodyStart: bodyStart.toString('utf8'),
         ...(endAt === undefined ? {} : { endAt }),
@@ -123,7 +127,7 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
       if (technique === 'websocket') store.recordHandshake(client, { connection, requestHead, responseHead })
     },
     frame: ({ client, technique }, direction, frame) => {
-      store.add(client, { kind: 'frame', technique, connection, direction, ...frame })
+      store.add(client, Object.assign(frame, { kind: 'frame' as const, technique, connection, direction }))
     }
   })
 

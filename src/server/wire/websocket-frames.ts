@@ -97,7 +97,7 @@ export class FrameDecoder {
         opcode,
         opcodeName: opcodeNames.get(opcode) ?? 'reserved',
         masked,
-        ...(maskingKey ? { maskingKey: maskingKey.toString('hex') } : {}),
+        maskingKey: maskingKey?.toString('hex'),
         payloadLength,
         lengthForm,
         headerBytes
@@ -137,12 +137,25 @@ export class FrameDecoder {
     else if (frame.opcode === opcodes.text || frame.opcode === opcodes.binary) this.#messageOpcode = frame.opcode
     if (frame.fin && frame.opcode < opcodes.close) this.#messageOpcode = opcodes.continuation
 
-    this.#onFrame({
-      ...frame,
+    // Spelled out, not spread: one frame per delivered event passes here, and spreads were most of its cost.
+    const decoded: DecodedFrame = {
+      at: frame.at,
+      fin: frame.fin,
+      rsv1: frame.rsv1,
+      rsv2: frame.rsv2,
+      rsv3: frame.rsv3,
+      opcode: frame.opcode,
+      opcodeName: frame.opcodeName,
+      masked: frame.masked,
+      payloadLength: frame.payloadLength,
+      lengthForm: frame.lengthForm,
+      headerBytes: frame.headerBytes,
       payload: frame.rsv1 ? payload.toString('hex') : showPayload(shownAs, payload),
-      hex: current.hex.subarray(0, current.hexLength).toString('hex'),
+      hex: current.hex.toString('hex', 0, current.hexLength),
       truncated: current.keptLength < frame.payloadLength
-    })
+    }
+    if (frame.maskingKey !== undefined) decoded.maskingKey = frame.maskingKey
+    this.#onFrame(decoded)
   }
 }
 
