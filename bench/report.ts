@@ -199,6 +199,7 @@ export function latencySvg(rows: BenchRow[]): string {
   const muted = '#5b5e66'
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="13" fill="${ink}">`,
+    `<title>${escapeXml('p99 delivery latency vs clients, wirewatch and bare baselines, per technique')}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${plot.left}" y="30" font-size="17" font-weight="600">${escapeXml('p99 delivery latency vs clients (20 events/s)')}</text>`
   ]
