@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { eventJson, pageJson, sseBlock, websocketMessage } from '../../src/server/feed/encoded.ts'
+import { eventJson, pageJson, sseBlock, websocketFrame, websocketMessage } from '../../src/server/feed/encoded.ts'
 import { Feed } from '../../src/server/feed/feed.ts'
+import { type DecodedFrame, FrameDecoder } from '../../src/server/wire/websocket-frames.ts'
 
 describe('events encoded once', () => {
   test('each form is the plain JSON of the message, made once and shared', () => {
@@ -12,6 +13,27 @@ describe('events encoded once', () => {
     assert.deepEqual(JSON.parse(websocketMessage(event).toString()), { type: 'event', event })
     assert.equal(sseBlock(event), sseBlock(event), 'the same buffer every time')
     assert.equal(websocketMessage(event), websocketMessage(event))
+  })
+
+  test('a WebSocket frame is FIN + text, unmasked, with the length in the form its size needs', () => {
+    const feed = new Feed()
+    for (const [size, lengthForm, headerBytes] of [
+      [10, 7, 2],
+      [300, 16, 4],
+      [70_000, 64, 10]
+    ] as const) {
+      const event = feed.publish('chat', { text: 'x'.repeat(size) })
+      const frames: DecodedFrame[] = []
+      new FrameDecoder((frame) => frames.push(frame)).push(websocketFrame(event), 0)
+      const [frame] = frames
+      assert.equal(frames.length, 1)
+      assert.deepEqual(
+        [frame?.fin, frame?.opcodeName, frame?.masked, frame?.lengthForm, frame?.headerBytes, frame?.rsv1],
+        [true, 'text', false, lengthForm, headerBytes, false]
+      )
+      assert.equal(frame?.payloadLength, websocketMessage(event).length)
+      assert.deepEqual(websocketFrame(event).subarray(headerBytes), websocketMessage(event))
+    }
   })
 
   test('a pull answer is the JSON of feed.page(cursor), for every kind of cursor, and follows publishes', () => {

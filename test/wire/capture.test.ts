@@ -421,7 +421,7 @@ describe('capture memory', () => {
     const latestBefore = capture.latest
 
     await pipelined(raw, () => `/feed/ajax?client=${id}`, 10_000)
-    assert.equal(capture.since(id).length, 50, 'one page keeps its last 50 exchange items')
+    assert.equal(capture.since(id).length, 20, 'one page keeps its last 20 exchange items (the page shows 6)')
     await pipelined(raw, (i) => `/feed/polling?client=page-${i}`, 10_000)
     const grown = heapUsed() - before
 
@@ -432,7 +432,7 @@ describe('capture memory', () => {
       "every request and response of the captured page, none of the newcomers'"
     )
     assert.equal(capture.clientCount, 1000, 'at most 1000 pages are remembered')
-    assert.equal(capture.since(id).length, 50, 'the captured page was not pushed out')
+    assert.equal(capture.since(id).length, 20, 'the captured page was not pushed out')
     assert.deepEqual(capture.since('page-9999'), [])
     assert.ok(grown < 8 * 1024 * 1024, `heap grew ${(grown / 1024 / 1024).toFixed(1)} MiB`)
   })

@@ -6,6 +6,7 @@ interface Forms {
   json?: string
   sseBlock?: Buffer
   websocketMessage?: Buffer
+  websocketFrame?: Buffer
 }
 
 // Keyed by the event object itself: when the feed's ring drops an event, its bytes go with it.
@@ -42,6 +43,34 @@ export function websocketMessage(event: FeedEvent): Buffer {
   const found = forms(event)
   found.websocketMessage ??= Buffer.from(`{"type":"event","event":${eventJson(event)}}`)
   return found.websocketMessage
+}
+
+/**
+ * The whole WebSocket frame of that message, as a server sends it (RFC 6455 section 5.2): FIN and
+ * the text opcode, no mask, the length in 7, 16 or 64 bits, the payload. Built once for every
+ * socket: writing it is all a delivery costs.
+ */
+export function websocketFrame(event: FeedEvent): Buffer {
+  const found = forms(event)
+  found.websocketFrame ??= textFrame(websocketMessage(event))
+  return found.websocketFrame
+}
+
+function textFrame(payload: Buffer): Buffer {
+  const length = payload.length
+  const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10
+  const frame = Buffer.allocUnsafe(headerBytes + length)
+  frame[0] = 0x81 // FIN, opcode 1 (text)
+  if (headerBytes === 2) frame[1] = length
+  else if (headerBytes === 4) {
+    frame[1] = 126
+    frame.writeUInt16BE(length, 2)
+  } else {
+    frame[1] = 127
+    frame.writeBigUInt64BE(BigInt(length), 2)
+  }
+  payload.copy(frame, headerBytes)
+  return frame
 }
 
 // A poll's answer depends only on its cursor until the next publish, and most pollers share one.

@@ -72,8 +72,9 @@ export class FanOut {
       if (next < members.length) return setImmediate(slice)
       this.#passing = false
       this.#lastSlice = undefined
-      // Published while this pass ran: the members served early have not had it yet.
-      if (members.some((member) => !member.left && member.cursor < this.#feed.latest)) this.#startPass()
+      // Published while this pass ran: the members served early (or joined since) have not had it yet.
+      const latest = this.#feed.latest
+      for (const member of this.#members) if (member.cursor < latest) return this.#startPass()
     }
     slice()
   }

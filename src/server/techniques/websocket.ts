@@ -4,7 +4,7 @@ import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocke
 import { closeCodes } from '../../shared/websocket-messages.ts'
 import { refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
-import { websocketMessage } from '../feed/encoded.ts'
+import { websocketFrame, websocketMessage } from '../feed/encoded.ts'
 import { type CursorQuery, clientIdPattern, cursorQuerySchema } from '../schemas.ts'
 import { applyMove } from '../use-cases/use-case-routes.ts'
 import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
@@ -73,13 +73,15 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         outbound.send(() => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
         })
-      // Each event's message is encoded once for every socket; several at once go out in one write.
+      // Each event's frame is built once for every socket and written as is, beside ws's own frames:
+      // safe because ws writes each frame whole and at once (no permessage-deflate here, so it never queues).
+      // Several events at once go out in one write.
       const sendEvents = (events: FeedEvent[]) =>
         outbound.send(() => {
-          if (socket.readyState !== socket.OPEN) return // closing: the frames would be dropped, so not delivered
+          if (socket.readyState !== socket.OPEN) return // closing: after ws's close frame nothing may follow
           if (dropIfSlow()) return
           tcp.cork()
-          for (const event of events) socket.send(websocketMessage(event), { binary: false })
+          for (const event of events) tcp.write(websocketFrame(event))
           tcp.uncork()
           app.wire.countEvents(tcp, events.length)
         })

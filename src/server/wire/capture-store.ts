@@ -20,9 +20,9 @@ export interface CaptureStoreOptions {
   rttMs?: () => number
   /** Pages remembered; the one idle longest is forgotten first. */
   maxClients?: number
-  /** Requests, responses and closes kept per client and technique. */
+  /** Requests, responses and closes kept per client and technique (default 20; the wire view shows 6). */
   exchangesPerTechnique?: number
-  /** Stream chunks and frames kept per client and technique. */
+  /** Stream chunks and frames kept per client and technique (default 50; the wire view shows 20–25). */
   trafficPerTechnique?: number
 }
 
@@ -83,8 +83,8 @@ export class CaptureStore {
   constructor({
     rttMs = () => 0,
     maxClients = 1000,
-    exchangesPerTechnique = 50,
-    trafficPerTechnique = 200
+    exchangesPerTechnique = 20,
+    trafficPerTechnique = 50
   }: CaptureStoreOptions = {}) {
     this.#rttMs = rttMs
     this.#maxClients = maxClients
