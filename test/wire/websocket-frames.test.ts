@@ -196,4 +196,31 @@ describe('FrameDecoder', () => {
     decoder.push(bytes.subarray(1), 9)
     assert.equal(frames[0]?.at, 5)
   })
+
+  test('one frame buffer written to many sockets decodes the same on each, as its own item with its own time', () => {
+    const shared = frameBytes({ opcode: 1, payload: '{"type":"event","event":{"id":7}}' })
+    const expected = decode(Buffer.from(shared))[0]
+    const items: DecodedFrame[] = []
+    for (const at of [10, 11, 12]) {
+      const decoder = new FrameDecoder((frame) => items.push(frame))
+      decoder.push(shared, at)
+    }
+    assert.deepEqual(
+      items.map((item) => item.at),
+      [10, 11, 12]
+    )
+    for (const item of items) assert.deepEqual({ ...item, at: 1000 }, expected)
+    assert.notEqual(items[0], items[1], 'each socket gets its own item (the store numbers it in place)')
+
+    // The same buffer arriving mid-frame is bytes of that frame, not a new one.
+    const frames: DecodedFrame[] = []
+    const decoder = new FrameDecoder((frame) => frames.push(frame))
+    const big = frameBytes({ opcode: 2, payload: Buffer.alloc(shared.length * 2 + 3, 1) })
+    decoder.push(big.subarray(0, big.length - shared.length), 1)
+    decoder.push(shared, 2)
+    assert.deepEqual(
+      frames.map((frame) => [frame.opcodeName, frame.payloadLength, frame.at]),
+      [['binary', shared.length * 2 + 3, 1]]
+    )
+  })
 })

@@ -110,6 +110,11 @@ export class HttpStream<Tag> {
     this.#requestHead(head, at, bodyBytes)
   }
 
+  /** True once nothing more on this connection will be captured (an upgraded socket no page owns). */
+  get ignoring(): boolean {
+    return this.#in === 'ignore' && this.#out === 'ignore'
+  }
+
   /** Bytes the server read from the client. */
   read(chunk: Buffer, at: number): void {
     let offset = 0

@@ -147,7 +147,7 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
   // mode before `ws` is ready to read it, and (for HTTP) take the parser off its native path.
   const emit = socket.emit as (...args: unknown[]) => boolean
   socket.emit = function tappedEmit(this: Socket, ...args: unknown[]): boolean {
-    if (upgraded && args[0] === 'data') {
+    if (upgraded && capturing && args[0] === 'data') {
       const chunk = args[1] as Buffer
       guarded(() => stream.read(chunk, Date.now()))
     }
@@ -158,15 +158,18 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
     guarded(() => {
       const bytes = bytesOf(chunk, encoding)
       if (bytes && bytes.length > 0) stream.wrote(bytes, Date.now())
+      // A WebSocket the capture does not keep (the page's stats channel, a page past the store's room)
+      // costs nothing more from here: in a lecture hall, that is most sockets and most writes.
+      if (stream.ignoring) stop()
     })
   const write = socket.write as (...args: unknown[]) => boolean
   socket.write = function tappedWrite(this: Socket, ...args: unknown[]): boolean {
-    wrote(args[0], args[1])
+    if (capturing) wrote(args[0], args[1])
     return write.apply(this, args)
   } as Socket['write']
   const end = socket.end as (...args: unknown[]) => Socket
   socket.end = function tappedEnd(this: Socket, ...args: unknown[]): Socket {
-    if (typeof args[0] !== 'function') wrote(args[0], args[1])
+    if (capturing && typeof args[0] !== 'function') wrote(args[0], args[1])
     return end.apply(this, args)
   } as Socket['end']
   socket.once('close', () => {
@@ -202,6 +205,8 @@ function cut(head: string): { head: string; headBytes: number; truncated: boolea
 function bytesOf(chunk: unknown, encoding: unknown): Buffer | undefined {
   if (typeof chunk === 'string')
     return Buffer.from(chunk, Buffer.isEncoding(encoding as string) ? (encoding as BufferEncoding) : 'utf8')
+  // The very buffer when it is one: a frame written to many sockets is then recognized as the same frame.
+  if (Buffer.isBuffer(chunk)) return chunk
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
   return undefined
 }

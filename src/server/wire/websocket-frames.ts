@@ -24,6 +24,13 @@ interface FrameInProgress {
 }
 
 /**
+ * Frames the server wrote whole, decoded once: the fan-out writes the same frame `Buffer` to every
+ * socket, so a lecture hall's captured pages share one decoding per event instead of one each.
+ * Keyed by the buffer itself (weakly: a frame no longer written is forgotten with its buffer).
+ */
+const decodedOnce = new WeakMap<Buffer, DecodedFrame>()
+
+/**
  * Decodes RFC 6455 frames from one direction of a connection, fed in whatever
  * pieces TCP delivered them (a header may be split across any byte boundary).
  * It holds at most a header and the first KiB of a payload: a frame that declares
@@ -50,10 +57,40 @@ export class FrameDecoder {
 
   /** Feeds the next bytes of this direction, read or written at `at` (epoch ms). */
   push(chunk: Buffer, at: number): void {
+    if (this.#pushDecodedOnce(chunk, at)) return
     let offset = 0
     while (offset < chunk.length) {
       offset = this.#current ? this.#readPayload(chunk, offset) : this.#readHeader(chunk, offset, at)
     }
+  }
+
+  /**
+   * A chunk that is exactly one unmasked, final text or binary frame, arriving between frames, is
+   * decoded once per buffer (see `decodedOnce`); each socket's item differs only in its time.
+   */
+  #pushDecodedOnce(chunk: Buffer, at: number): boolean {
+    if (this.#current || this.#headerLength > 0) return false
+    let decoded = decodedOnce.get(chunk)
+    if (!decoded) {
+      if (chunk.length < 2 || !isWholeFinalDataFrame(chunk)) return false
+      let only: DecodedFrame | undefined
+      const onFrame = this.#onFrame
+      this.#onFrame = (frame) => {
+        only = frame
+      }
+      try {
+        this.#readHeader(chunk, 0, at)
+        if (this.#current) this.#readPayload(chunk, headerSize(chunk))
+      } finally {
+        this.#onFrame = onFrame
+      }
+      if (!only) return false
+      decoded = only
+      decodedOnce.set(chunk, decoded)
+    }
+    this.#messageOpcode = opcodes.continuation
+    this.#onFrame(copyAt(decoded, at))
+    return true
   }
 
   #readHeader(chunk: Buffer, offset: number, at: number): number {
@@ -156,6 +193,41 @@ export class FrameDecoder {
     }
     if (frame.maskingKey !== undefined) decoded.maskingKey = frame.maskingKey
     this.#onFrame(decoded)
+  }
+}
+
+/** Whether `chunk` (at least 2 bytes) holds exactly one frame: unmasked, FIN, no RSV bit, text or binary. */
+function isWholeFinalDataFrame(chunk: Buffer): boolean {
+  const first = chunk[0] as number
+  const second = chunk[1] as number
+  const opcode = first & 0x0f
+  if ((first & 0xf0) !== 0x80 || (second & 0x80) !== 0 || (opcode !== opcodes.text && opcode !== opcodes.binary))
+    return false
+  const length7 = second & 0x7f
+  const headerBytes = headerSize(chunk)
+  if (chunk.length < headerBytes) return false
+  const payloadLength =
+    length7 === 126 ? chunk.readUInt16BE(2) : length7 === 127 ? chunk.readUInt32BE(2) * 2 ** 32 + chunk.readUInt32BE(6) : length7
+  return headerBytes + payloadLength === chunk.length
+}
+
+/** A decoded frame as a new item seen at `at` (the store numbers items in place, so each socket needs its own). */
+function copyAt(frame: DecodedFrame, at: number): DecodedFrame {
+  return {
+    at,
+    fin: frame.fin,
+    rsv1: frame.rsv1,
+    rsv2: frame.rsv2,
+    rsv3: frame.rsv3,
+    opcode: frame.opcode,
+    opcodeName: frame.opcodeName,
+    masked: frame.masked,
+    payloadLength: frame.payloadLength,
+    lengthForm: frame.lengthForm,
+    headerBytes: frame.headerBytes,
+    payload: frame.payload,
+    hex: frame.hex,
+    truncated: frame.truncated
   }
 }
 
