@@ -110,7 +110,7 @@ export class HttpStream<Tag> {
     this.#requestHead(head, at, bodyBytes)
   }
 
-  /** True once nothing more on this connection will be captured (an upgraded socket no page owns). */
+  /** True once nothing more on this connection will be captured (a WebSocket or an event stream no page owns). */
   get ignoring(): boolean {
     return this.#in === 'ignore' && this.#out === 'ignore'
   }
@@ -232,8 +232,15 @@ export class HttpStream<Tag> {
     if (exchange?.upgrade && this.#in === 'upgrade-pending') this.#refeedHeld()
 
     const noBody = exchange?.method === 'HEAD' || status === 204 || status === 304
+    const eventStream = !noBody && /^text\/event-stream/i.test(headers.get('content-type') ?? '')
+    if (eventStream && tag === undefined) {
+      // A stream the capture does not keep (a page past the store's room) lasts as long as its connection.
+      this.#in = 'ignore'
+      this.#out = 'ignore'
+      return
+    }
     this.#outBody = noBody ? new LengthBody(0) : bodyOf(headers, true)
-    const streaming = tag !== undefined && !noBody && /^text\/event-stream/i.test(headers.get('content-type') ?? '')
+    const streaming = tag !== undefined && eventStream
     this.#writing = { tag, response, streaming }
     this.#out = 'body'
     if (streaming) {

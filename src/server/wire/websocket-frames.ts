@@ -207,7 +207,11 @@ function isWholeFinalDataFrame(chunk: Buffer): boolean {
   const headerBytes = headerSize(chunk)
   if (chunk.length < headerBytes) return false
   const payloadLength =
-    length7 === 126 ? chunk.readUInt16BE(2) : length7 === 127 ? chunk.readUInt32BE(2) * 2 ** 32 + chunk.readUInt32BE(6) : length7
+    length7 === 126
+      ? chunk.readUInt16BE(2)
+      : length7 === 127
+        ? chunk.readUInt32BE(2) * 2 ** 32 + chunk.readUInt32BE(6)
+        : length7
   return headerBytes + payloadLength === chunk.length
 }
 

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { HttpStream } from '../../src/server/wire/http-stream.ts'
+
+/** An HttpStream that owns the requests whose target contains `mine`, and lists what it reports. */
+function streamOwning(mine: string) {
+  const reported: string[] = []
+  const stream = new HttpStream<string>({
+    owner: ({ target }) => (target.includes(mine) ? target : undefined),
+    request: (tag) => reported.push(`request ${tag}`),
+    response: (tag, { status }) => reported.push(`response ${tag} ${status}`),
+    stream: (tag, { data }) => reported.push(`stream ${tag} ${JSON.stringify(data.toString())}`),
+    upgraded: (tag) => reported.push(`upgraded ${tag}`),
+    frame: (tag, direction, { payload }) => reported.push(`frame ${tag} ${direction} ${payload}`)
+  })
+  return { stream, reported }
+}
+
+const sseHead = 'HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n'
+const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`
+const upgradeHead = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'
+
+describe('HttpStream', () => {
+  test('follows an event stream it owns chunk by chunk, and keeps following its connection', () => {
+    const { stream, reported } = streamOwning('mine')
+    stream.request('GET /feed/sse?mine HTTP/1.1\r\n\r\n', 0, 1)
+    stream.wrote(Buffer.from(sseHead + chunk('id: 1\ndata: {}\n\n')), 2)
+    assert.equal(stream.ignoring, false)
+    assert.deepEqual(reported, [
+      'request /feed/sse?mine',
+      'response /feed/sse?mine 200',
+      `stream /feed/sse?mine ${JSON.stringify('id: 1\ndata: {}\n\n')}`
+    ])
+  })
+
+  test('stops following a connection once it carries an event stream or a WebSocket no one owns', () => {
+    for (const [head, upgrade] of [
+      [sseHead, false],
+      [upgradeHead, true]
+    ] as const) {
+      const { stream, reported } = streamOwning('mine')
+      stream.request(`GET /feed/${upgrade ? 'websocket' : 'sse'}?other HTTP/1.1\r\n\r\n`, 0, 1)
+      stream.wrote(Buffer.from(head), 2)
+      assert.equal(stream.ignoring, true, head)
+      stream.wrote(Buffer.from(upgrade ? [0x81, 0x02, 0x68, 0x69] : chunk('id: 1\n\n')), 3)
+      assert.deepEqual(reported, [])
+    }
+  })
+
+  test('keeps following a kept-alive connection after a response no one owns that has an end', () => {
+    const { stream, reported } = streamOwning('mine')
+    stream.request('GET /feed/polling?other HTTP/1.1\r\n\r\n', 0, 1)
+    stream.wrote(Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n[]'), 2)
+    assert.equal(stream.ignoring, false)
+    stream.request('GET /feed/polling?mine HTTP/1.1\r\n\r\n', 0, 3)
+    stream.wrote(Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n[]'), 4)
+    assert.deepEqual(reported, ['request /feed/polling?mine', 'response /feed/polling?mine 200'])
+  })
+})
