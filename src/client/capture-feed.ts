@@ -1,5 +1,6 @@
 import type { CaptureItem } from '../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../shared/techniques.ts'
+import type { CaptureStatus } from '../shared/websocket-messages.ts'
 
 /** Request, response and close items kept per technique: the heads of the latest exchanges. */
 const exchangesKept = 40
@@ -26,6 +27,21 @@ export class CaptureFeed {
     techniqueNames.map((name) => [name, { exchanges: [], traffic: [], handshakes: [] }])
   )
   #listeners = new Set<(changed: ReadonlySet<TechniqueName>) => void>()
+
+  /** Whether the server captures this page at all (it keeps at most `maxPages`); captured until told otherwise. */
+  status: CaptureStatus = { captured: true, maxPages: 0 }
+
+  /** The server said whether it captures this page: every technique's view changes. */
+  setStatus(status: CaptureStatus): void {
+    this.status = status
+    for (const listener of this.#listeners) listener(new Set(techniqueNames))
+  }
+
+  /** What to show instead of traffic when there is none: why, if the server does not capture this page. */
+  get notCapturedReason(): string | undefined {
+    if (this.status.captured) return undefined
+    return `Not captured: this server keeps the wire of at most ${this.status.maxPages.toLocaleString('en')} pages, and this room has more. This page's figures are still measured; its wire views and diagrams start when a captured page has been idle for a minute.`
+  }
 
   add(items: CaptureItem[]): void {
     const changed = new Set<TechniqueName>()

@@ -209,6 +209,13 @@ export class SequenceDiagrams {
       (Object.keys(titles) as TechniqueName[]).map((name) => [name, new SequenceDiagram(name, titles[name])])
     )
     const pause = h('button', { type: 'button', class: 'pause', 'aria-pressed': 'false' }, 'Pause diagrams')
+    const notCaptured = h('p', { class: 'not-captured', role: 'status', hidden: '' })
+    feed.onChange(() => {
+      const reason = feed.notCapturedReason
+      if (notCaptured.hidden === (reason === undefined)) return
+      notCaptured.hidden = reason === undefined
+      notCaptured.textContent = reason ?? ''
+    })
     pause.addEventListener('click', () => {
       this.#paused = !this.#paused
       pause.setAttribute('aria-pressed', String(this.#paused))
@@ -220,6 +227,7 @@ export class SequenceDiagrams {
         { class: 'how-measured' },
         'Time flows down. Each arrow ends when the server’s socket read or wrote those bytes; a zigzag marks a new TCP connection’s handshake (SYN, SYN-ACK, ACK), a dashed arrow a request on a reused kept-alive connection, a bar a request the server held. With a simulated round trip, arrows lean by the simulated delay.'
       ),
+      notCaptured,
       pause,
       h('div', { class: 'sequence-grid' }, ...[...this.#diagrams.values()].map((diagram) => diagram.element)),
       SequenceDiagrams.#markers([...this.#diagrams.keys()])

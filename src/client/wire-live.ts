@@ -1,7 +1,7 @@
 import type { CaptureItem, NetworkConditions } from '../shared/capture.ts'
 import type { ClassroomState } from '../shared/classroom.ts'
 import type { TickerSettings } from '../shared/ticker-settings.ts'
-import type { WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
+import type { CaptureStatus, WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { browserNow } from './dom.ts'
 import type { ServerClock } from './server-clock.ts'
@@ -17,6 +17,8 @@ export interface WireLiveListener {
   report?: (report: WireReport) => void
   /** Items newly captured on this page's technique sockets. */
   capture?: (items: CaptureItem[]) => void
+  /** Whether this page's sockets are captured at all (told when not, and when that changes). */
+  captureStatus?: (status: CaptureStatus) => void
   /** The simulated network conditions, on connect and on every change. */
   network?: (network: NetworkConditions) => void
   /** What the presenter has set for the room, on connect and on every change. */
@@ -64,6 +66,7 @@ export class WireLive {
       const data = JSON.parse(message.data) as WireLiveServerMessage
       if (data.type === 'clock') return this.#clock.sample(data.t, data.server, browserNow())
       if (data.type === 'capture') for (const listener of this.#listeners) listener.capture?.(data.items)
+      if (data.type === 'capture-status') for (const listener of this.#listeners) listener.captureStatus?.(data)
       if (data.type === 'network') for (const listener of this.#listeners) listener.network?.(data.network)
       if (data.type === 'classroom') for (const listener of this.#listeners) listener.classroom?.(data.classroom)
       if (data.type === 'ticker') for (const listener of this.#listeners) listener.ticker?.(data.ticker)

@@ -226,7 +226,10 @@ export class WireView {
   }
 
   #sections(items: CaptureItem[]): HTMLElement[] {
-    if (items.length === 0) return [h('p', {}, 'Nothing captured yet: switch the panel on (or click it) first.')]
+    if (items.length === 0)
+      return [
+        h('p', {}, this.#feed.notCapturedReason ?? 'Nothing captured yet: switch the panel on (or click it) first.')
+      ]
     const exchanges = exchangesOf(items)
     const frames = items.filter((item): item is FrameItem => item.kind === 'frame')
     const chunks = items.filter((item): item is StreamItem => item.kind === 'stream')

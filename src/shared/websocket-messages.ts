@@ -14,12 +14,23 @@ export type FeedClientMessage =
   /** A player's dot on the shared game board, 0–1 on each axis. */
   | { type: 'move'; player: string; name?: string; x: number; y: number }
 
+/** Whether the server captures a page's technique sockets; it keeps the wire of at most `maxPages` pages. */
+export interface CaptureStatus {
+  captured: boolean
+  maxPages: number
+}
+
 /** Messages the server sends on `/wire/live`, the page's own stats channel. */
 export type WireLiveServerMessage =
   | { type: 'report'; report: WireReport }
   | { type: 'clock'; t: number; server: number }
   /** Items captured on this page's technique sockets since the last such message (see `CaptureItem`). */
   | { type: 'capture'; items: CaptureItem[] }
+  /**
+   * Whether this page's technique sockets are captured: the server keeps the wire of at most `maxPages`
+   * pages, so in a bigger room a page may not be. Sent when a page is not captured, and when that changes.
+   */
+  | ({ type: 'capture-status' } & CaptureStatus)
   /** The simulated network conditions: sent on open and whenever they change. */
   | { type: 'network'; network: NetworkConditions }
   /** What the presenter has set for the room: sent on open and whenever it changes. */

@@ -388,6 +388,34 @@ describe('capture of WebSocket frames', () => {
       'each item once, oldest first'
     )
   })
+
+  test('tells a page past the capture room that it is not captured, and tells it again once it is', async (t) => {
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
+    const server = await startServer(t)
+    const { capture } = server.app
+    const item = { kind: 'closed', technique: 'ajax', connection: 1, at: 0, bytesIn: 0, bytesOut: 0 } as const
+    for (let i = 0; i < capture.maxPages; i++) {
+      assert.ok(capture.admits(`full-${i}`))
+      capture.add(`full-${i}`, item)
+    }
+    const id = clientId('late')
+    assert.equal(capture.covers(id), false)
+    assert.equal(capture.covers('full-0'), true)
+    const { messages } = await openWebSocket<WireLiveServerMessage>(t, server, `/wire/live?client=${id}`)
+    const statuses = () => messages.items.filter((message) => message.type === 'capture-status')
+    await messages.waitUntil(() => statuses().length === 1, 2000, 'told it is not captured')
+    assert.deepEqual(statuses()[0], { type: 'capture-status', captured: false, maxPages: 1000 })
+    await fetch(`${server.url}/feed/ajax?client=${id}`).then((response) => response.text())
+    assert.equal(capture.since(id).length, 0, 'its exchange was not captured')
+
+    // A minute later the captured pages are idle: the next request of this page takes one's place.
+    t.mock.timers.tick(61_000)
+    assert.equal(capture.covers(id), true, 'covers changes nothing by itself')
+    await fetch(`${server.url}/feed/ajax?client=${id}`).then((response) => response.text())
+    await messages.waitUntil(() => statuses().length === 2, 2000, 'told it is captured now')
+    assert.deepEqual(statuses()[1], { type: 'capture-status', captured: true, maxPages: 1000 })
+    assert.equal(capture.since(id).length, 2)
+  })
 })
 
 describe('capture memory', () => {

@@ -107,17 +107,30 @@ export class CaptureStore {
     return ++this.#connections
   }
 
+  /** The most pages captured at once. */
+  get maxPages(): number {
+    return this.#maxClients
+  }
+
   /**
    * Whether `client`'s exchanges are captured: a page already captured, or a new one while there is
    * room or a page idle for a minute to forget. In a lecture hall of thousands the first thousand
    * pages are captured and the rest are not, rather than every frame evicting another page's capture.
    */
   admits(client: string): boolean {
-    if (this.#clients.has(client) || this.#clients.size < this.#maxClients) return true
-    const [oldest, capture] = this.#clients.entries().next().value ?? []
-    if (oldest === undefined || !capture || Date.now() - capture.lastAt < idleBeforeForgotMs) return false
-    this.#clients.delete(oldest)
+    if (!this.covers(client)) return false
+    if (!this.#clients.has(client) && this.#clients.size >= this.#maxClients) {
+      const oldest = this.#clients.keys().next()
+      if (!oldest.done) this.#clients.delete(oldest.value)
+    }
     return true
+  }
+
+  /** What `admits` would answer for `client` now, without making room: whether its page is (or will be) captured. */
+  covers(client: string): boolean {
+    if (this.#clients.has(client) || this.#clients.size < this.#maxClients) return true
+    const oldest = this.#clients.values().next().value
+    return oldest !== undefined && Date.now() - oldest.lastAt >= idleBeforeForgotMs
   }
 
   /** Numbers `item`, stamps the simulated RTT, and keeps it for `client`. */

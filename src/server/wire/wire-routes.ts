@@ -41,8 +41,17 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
         // A page that fell behind gets the newest items: it shows live traffic (GET /wire/capture keeps the rest).
         send({ type: 'capture', items: items.slice(-captureBatchMax) })
       }
+      // A page is captured unless told otherwise: a room bigger than the capture has pages it does not keep.
+      let coveredAsTold = true
+      const captureStatus = () => {
+        const { client } = request.query
+        if (client === undefined || app.capture.covers(client) === coveredAsTold) return
+        coveredAsTold = !coveredAsTold
+        send({ type: 'capture-status', captured: coveredAsTold, maxPages: app.capture.maxPages })
+      }
       const network = (rttMs: number) => send({ type: 'network', network: { rttMs } })
       report()
+      captureStatus()
       network(app.network.rttMs)
       send({ type: 'classroom', classroom: app.classroom.state })
       send({ type: 'ticker', ticker: app.ticker.settings })
@@ -53,6 +62,7 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
       const timer = setInterval(() => {
         report()
         pushCapture()
+        captureStatus()
       }, liveIntervalMs)
       const stopNetwork = app.network.onChange(({ rttMs }) => network(rttMs))
       socket.on('close', () => {
