@@ -1,6 +1,5 @@
-import type { CaptureItem } from '../shared/capture.ts'
+import type { CaptureItem, CaptureStatus } from '../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../shared/techniques.ts'
-import type { CaptureStatus } from '../shared/websocket-messages.ts'
 
 /** Request, response and close items kept per technique: the heads of the latest exchanges. */
 const exchangesKept = 40

@@ -141,3 +141,9 @@ export interface NetworkConditions {
 }
 
 export const networkLimits = { rttMaxMs: 500 } as const
+
+/** Whether the server captures a page's technique sockets; it keeps the wire of at most `maxPages` pages. */
+export interface CaptureStatus {
+  captured: boolean
+  maxPages: number
+}

@@ -1,4 +1,4 @@
-import type { CaptureItem, NetworkConditions } from './capture.ts'
+import type { CaptureItem, CaptureStatus, NetworkConditions } from './capture.ts'
 import type { ClassroomState } from './classroom.ts'
 import type { FeedEvent } from './feed-event.ts'
 import type { TickerSettings } from './ticker-settings.ts'
@@ -13,12 +13,6 @@ export type FeedClientMessage =
   | { type: 'ping'; t: number }
   /** A player's dot on the shared game board, 0–1 on each axis. */
   | { type: 'move'; player: string; name?: string; x: number; y: number }
-
-/** Whether the server captures a page's technique sockets; it keeps the wire of at most `maxPages` pages. */
-export interface CaptureStatus {
-  captured: boolean
-  maxPages: number
-}
 
 /** Messages the server sends on `/wire/live`, the page's own stats channel. */
 export type WireLiveServerMessage =
