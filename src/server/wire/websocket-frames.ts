@@ -115,12 +115,7 @@ export class FrameDecoder {
     const masked = (second & 0x80) !== 0
     const length7 = second & 0x7f
     const lengthForm = length7 === 126 ? 16 : length7 === 127 ? 64 : 7
-    const payloadLength =
-      lengthForm === 16
-        ? header.readUInt16BE(2)
-        : lengthForm === 64
-          ? header.readUInt32BE(2) * 2 ** 32 + header.readUInt32BE(6)
-          : length7
+    const payloadLength = payloadLengthOf(header)
     const maskingKey = masked ? Buffer.from(header.subarray(headerBytes - 4, headerBytes)) : undefined
     const hex = Buffer.alloc(frameLimits.hexBytes)
     const hexLength = header.copy(hex, 0, 0, Math.min(headerBytes, frameLimits.hexBytes))
@@ -174,23 +169,13 @@ export class FrameDecoder {
     else if (frame.opcode === opcodes.text || frame.opcode === opcodes.binary) this.#messageOpcode = frame.opcode
     if (frame.fin && frame.opcode < opcodes.close) this.#messageOpcode = opcodes.continuation
 
-    // Spelled out, not spread: one frame per delivered event passes here, and spreads were most of its cost.
-    const decoded: DecodedFrame = {
-      at: frame.at,
-      fin: frame.fin,
-      rsv1: frame.rsv1,
-      rsv2: frame.rsv2,
-      rsv3: frame.rsv3,
-      opcode: frame.opcode,
-      opcodeName: frame.opcodeName,
-      masked: frame.masked,
-      payloadLength: frame.payloadLength,
-      lengthForm: frame.lengthForm,
-      headerBytes: frame.headerBytes,
-      payload: frame.rsv1 ? payload.toString('hex') : showPayload(shownAs, payload),
-      hex: current.hex.toString('hex', 0, current.hexLength),
-      truncated: current.keptLength < frame.payloadLength
-    }
+    const decoded = decodedFrame(
+      frame,
+      frame.at,
+      frame.rsv1 ? payload.toString('hex') : showPayload(shownAs, payload),
+      current.hex.toString('hex', 0, current.hexLength),
+      current.keptLength < frame.payloadLength
+    )
     if (frame.maskingKey !== undefined) decoded.maskingKey = frame.maskingKey
     this.#onFrame(decoded)
   }
@@ -203,36 +188,47 @@ function isWholeFinalDataFrame(chunk: Buffer): boolean {
   const opcode = first & 0x0f
   if ((first & 0xf0) !== 0x80 || (second & 0x80) !== 0 || (opcode !== opcodes.text && opcode !== opcodes.binary))
     return false
-  const length7 = second & 0x7f
   const headerBytes = headerSize(chunk)
-  if (chunk.length < headerBytes) return false
-  const payloadLength =
-    length7 === 126
-      ? chunk.readUInt16BE(2)
-      : length7 === 127
-        ? chunk.readUInt32BE(2) * 2 ** 32 + chunk.readUInt32BE(6)
-        : length7
-  return headerBytes + payloadLength === chunk.length
+  return chunk.length >= headerBytes && headerBytes + payloadLengthOf(chunk) === chunk.length
 }
 
 /** A decoded frame as a new item seen at `at` (the store numbers items in place, so each socket needs its own). */
 function copyAt(frame: DecodedFrame, at: number): DecodedFrame {
+  return decodedFrame(frame, at, frame.payload, frame.hex, frame.truncated)
+}
+
+/** The header's fields of a frame, as the capture shows them. */
+type FrameFields = Omit<DecodedFrame, 'at' | 'payload' | 'hex' | 'truncated' | 'maskingKey'>
+
+/**
+ * A frame item, spelled out rather than spread: one frame per delivered event passes here, and
+ * spreads were most of its cost.
+ */
+function decodedFrame(fields: FrameFields, at: number, payload: string, hex: string, truncated: boolean): DecodedFrame {
   return {
     at,
-    fin: frame.fin,
-    rsv1: frame.rsv1,
-    rsv2: frame.rsv2,
-    rsv3: frame.rsv3,
-    opcode: frame.opcode,
-    opcodeName: frame.opcodeName,
-    masked: frame.masked,
-    payloadLength: frame.payloadLength,
-    lengthForm: frame.lengthForm,
-    headerBytes: frame.headerBytes,
-    payload: frame.payload,
-    hex: frame.hex,
-    truncated: frame.truncated
+    fin: fields.fin,
+    rsv1: fields.rsv1,
+    rsv2: fields.rsv2,
+    rsv3: fields.rsv3,
+    opcode: fields.opcode,
+    opcodeName: fields.opcodeName,
+    masked: fields.masked,
+    payloadLength: fields.payloadLength,
+    lengthForm: fields.lengthForm,
+    headerBytes: fields.headerBytes,
+    payload,
+    hex,
+    truncated
   }
+}
+
+/** The payload length a complete header declares, in its 7-, 16- or 64-bit form. */
+function payloadLengthOf(header: Buffer): number {
+  const length7 = (header[1] as number) & 0x7f
+  if (length7 === 126) return header.readUInt16BE(2)
+  if (length7 === 127) return header.readUInt32BE(2) * 2 ** 32 + header.readUInt32BE(6)
+  return length7
 }
 
 /** Header size once its first two bytes are known: 2, plus the extended length, plus the masking key. */

@@ -45,8 +45,10 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
       let coveredAsTold = true
       const captureStatus = () => {
         const { client } = request.query
-        if (client === undefined || app.capture.covers(client) === coveredAsTold) return
-        coveredAsTold = !coveredAsTold
+        if (client === undefined) return
+        const covered = app.capture.covers(client)
+        if (covered === coveredAsTold) return
+        coveredAsTold = covered
         send({ type: 'capture-status', captured: coveredAsTold, maxPages: app.capture.maxPages })
       }
       const network = (rttMs: number) => send({ type: 'network', network: { rttMs } })
