@@ -47,13 +47,22 @@ test.describe('classroom', () => {
     // The feed rate, changed on the presenter, reaches both students.
     await presenter.locator('#feed-rate').fill('5')
     await presenter.locator('#feed-rate').press('Enter')
-    for (const student of students) await expect(student.locator('#feed-rate-now')).toHaveText('5 events/s')
+    for (const student of students)
+      await expect(student.locator('#feed-rate-now')).toHaveText('5 events/s on average, random arrivals')
+    // And so does its arrival pattern.
+    await presenter.locator('#feed-pattern').selectOption('steady')
+    for (const student of students) {
+      await expect(student.locator('#feed-rate-now')).toHaveText('5 events/s, steady (a metronome)')
+      await expect(student.locator('#feed-pattern')).toHaveValue('steady')
+    }
 
     // A student has no token: the controls are disabled, and the API refuses.
     await expect(students[0]?.locator('#feed-rate') ?? presenter.locator('x')).toBeDisabled()
+    await expect(students[0]?.locator('#feed-pattern') ?? presenter.locator('x')).toBeDisabled()
     const refused = await students[0]?.request.put('/feed/ticker', { data: { rate: 50 } })
     expect(refused?.status()).toBe(401)
-    for (const student of students) await expect(student.locator('#feed-rate-now')).toHaveText('5 events/s')
+    for (const student of students)
+      await expect(student.locator('#feed-rate-now')).toHaveText('5 events/s, steady (a metronome)')
 
     // An announcement, shown as text.
     await presenter.locator('#announcement-text').fill('<img src=x onerror=alert(1)> Look at the SSE panel')

@@ -4,10 +4,10 @@ import { asPresenter, defaultTicker, openWirewatch, panel, saveScreenshot, setTi
 
 const rttMs = 150
 /**
- * At the e2e server's 2 events/s both the ticks and the 1 s polls are periodic, so every
- * poll finds events of the same ages and polling's p50 depends on their phase (anything
- * from 0 to 500 ms). At 20 events/s each poll carries events of every age, and p50 is
- * steady: half the interval plus what the round trips add after the server read the feed.
+ * At the e2e server's 2 events/s a 1 s poll carries two events or fewer, and polling's p50
+ * swings with where they fell (anything from 0 to 1 000 ms). At 20 events/s each poll carries
+ * events of every age, and p50 is steady: half the interval plus what the round trips add after
+ * the server read the feed.
  */
 const feedRate = 20
 /** Timed events wanted: a few polls' worth. The first answers may carry up to `backlog` old events, not timed. */

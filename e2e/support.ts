@@ -62,7 +62,7 @@ export async function switchPanel(page: Page, name: TechniqueName, on: boolean):
 }
 
 /** The ticker as the e2e server starts it; every spec that changes it restores it. */
-export const defaultTicker: TickerSettings = { rate: 2, paused: false }
+export const defaultTicker: TickerSettings = { rate: 2, paused: false, pattern: 'random' }
 
 /** Saves a screenshot with the test's output, and a copy under e2e-output/screenshots/ to look at. */
 export async function saveScreenshot(target: Page | Locator, testInfo: TestInfo, name: string): Promise<void> {

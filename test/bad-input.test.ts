@@ -127,7 +127,7 @@ describe('bad bodies', () => {
       })
       assert.equal(response.status, 400)
       await errorBody(response)
-      assert.deepEqual(app.ticker.settings, { rate: 2, paused: false })
+      assert.deepEqual(app.ticker.settings, { rate: 2, paused: false, pattern: 'random' })
     })
   }
 

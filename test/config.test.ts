@@ -3,11 +3,12 @@ import { describe, test } from 'node:test'
 import { readConfig } from '../src/server/config.ts'
 
 describe('readConfig', () => {
-  test('defaults to 127.0.0.1:3000, one tick a second, 1000 kept events, no extra origins', () => {
+  test('defaults to 127.0.0.1:3000, one tick a second at random moments, 1000 kept events, no extra origins', () => {
     assert.deepEqual(readConfig({}), {
       port: 3000,
       host: '127.0.0.1',
       feedRate: 1,
+      feedPattern: 'random',
       feedCapacity: 1000,
       allowedOrigins: [],
       presenterToken: undefined
@@ -16,7 +17,7 @@ describe('readConfig', () => {
 
   test('empty variables count as unset', () => {
     assert.deepEqual(
-      readConfig({ PORT: '', HOST: '', FEED_RATE: '', FEED_CAPACITY: '', ALLOWED_ORIGINS: '' }),
+      readConfig({ PORT: '', HOST: '', FEED_RATE: '', FEED_PATTERN: '', FEED_CAPACITY: '', ALLOWED_ORIGINS: '' }),
       readConfig({})
     )
   })
@@ -27,6 +28,20 @@ describe('readConfig', () => {
     assert.equal(config.host, '0.0.0.0')
     assert.equal(config.feedRate, 0.5)
     assert.equal(config.feedCapacity, 50)
+  })
+
+  test('reads FEED_PATTERN: random, steady or bursts, spaces trimmed', () => {
+    assert.equal(readConfig({ FEED_PATTERN: 'steady' }).feedPattern, 'steady')
+    assert.equal(readConfig({ FEED_PATTERN: ' bursts ' }).feedPattern, 'bursts')
+    assert.equal(readConfig({ FEED_PATTERN: 'random' }).feedPattern, 'random')
+  })
+
+  test('throws, naming the variable and the choices, when FEED_PATTERN is none of them', () => {
+    assert.throws(
+      () => readConfig({ FEED_PATTERN: 'jazzy' }),
+      /FEED_PATTERN must be one of random, steady, bursts, got "jazzy"/
+    )
+    assert.throws(() => readConfig({ FEED_PATTERN: 'Steady' }), /FEED_PATTERN/)
   })
 
   test('splits ALLOWED_ORIGINS on commas, trimming spaces and dropping empty entries', () => {

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net'
 import { buildApp } from '../../src/server/app.ts'
 import type { ServerCommand, ServerReply } from '../protocol.ts'
 
-const app = await buildApp({ feedRate: 0, wireCapture: process.env.WIRE_CAPTURE !== '0' })
+// A steady ticker, like the bare baselines' setInterval, so the lag below means something.
+const app = await buildApp({ feedRate: 0, feedPattern: 'steady', wireCapture: process.env.WIRE_CAPTURE !== '0' })
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }))
 

@@ -1,27 +1,43 @@
-import type { TickerSettings } from '../shared/ticker-settings.ts'
+import {
+  describeTicker,
+  isTickerPattern,
+  type TickerSettings,
+  tickerPatternLabels,
+  tickerPatterns
+} from '../shared/ticker-settings.ts'
+import { h } from './dom.ts'
 import { presenterOnly, presenterRequest, presenterToken } from './presenter-token.ts'
 import type { WireLive } from './wire-live.ts'
 
 /**
- * The feed's rate and pause. They change the one feed every page shares, so they take the
- * presenter token, and what the page shows is always what the server last said (pushed on
- * `/wire/live` to every page, so a whole class sees the teacher's change at once).
+ * The feed's rate, arrival pattern and pause. They change the one feed every page shares, so
+ * they take the presenter token, and what the page shows is always what the server last said
+ * (pushed on `/wire/live` to every page, so a whole class sees the teacher's change at once).
  */
 export class FeedControls {
   #rate = document.querySelector<HTMLInputElement>('#feed-rate')
+  #pattern = document.querySelector<HTMLSelectElement>('#feed-pattern')
   #pause = document.querySelector<HTMLButtonElement>('#feed-pause')
   #clientId: string
   #settings: TickerSettings | undefined
 
   constructor(clientId: string, live: WireLive) {
     this.#clientId = clientId
+    // The choices come from the shared list, so every page offers the patterns the server accepts.
+    this.#pattern?.replaceChildren(
+      ...tickerPatterns.map((pattern) => h('option', { value: pattern }, tickerPatternLabels[pattern]))
+    )
     const allowed = presenterToken() !== undefined
-    for (const control of [this.#rate, this.#pause]) {
+    for (const control of [this.#rate, this.#pattern, this.#pause]) {
       if (!control) continue
       control.disabled = !allowed
       if (!allowed) control.title = presenterOnly
     }
     this.#rate?.addEventListener('change', () => void this.#change({ rate: Number(this.#rate?.value) }))
+    this.#pattern?.addEventListener('change', () => {
+      const pattern = this.#pattern?.value
+      if (isTickerPattern(pattern)) void this.#change({ pattern })
+    })
     this.#pause?.addEventListener('click', () => void this.#change({ paused: !this.#settings?.paused }))
     live.listen({ ticker: (settings) => this.#show(settings) })
   }
@@ -35,8 +51,9 @@ export class FeedControls {
   #show(settings: TickerSettings): void {
     this.#settings = settings
     if (this.#rate && document.activeElement !== this.#rate) this.#rate.value = String(settings.rate)
+    if (this.#pattern) this.#pattern.value = settings.pattern
     const rateShown = document.querySelector('#feed-rate-now')
-    if (rateShown) rateShown.textContent = settings.paused ? 'paused' : `${settings.rate} events/s`
+    if (rateShown) rateShown.textContent = describeTicker(settings)
     if (this.#pause) {
       this.#pause.setAttribute('aria-pressed', String(settings.paused))
       this.#pause.textContent = settings.paused ? 'Resume feed' : 'Pause feed'

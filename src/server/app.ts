@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { techniqueNames } from '../shared/techniques.ts'
+import type { TickerPattern } from '../shared/ticker-settings.ts'
 import { AudienceCount } from './classroom/audience.ts'
 import { Classroom } from './classroom/classroom.ts'
 import classroomRoutes from './classroom/classroom-routes.ts'
@@ -44,6 +45,8 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions, Overload
   feedCapacity?: number
   /** Tick events per second at start, 0–50 (default 1; 0 = off). */
   feedRate?: number
+  /** How the ticks are spread in time at start (default `random`: Poisson arrivals). */
+  feedPattern?: TickerPattern
   /** Origins besides our own that may open WebSockets. */
   allowedOrigins?: string[]
   /** Largest WebSocket message accepted, bytes (default 4 KiB). */
@@ -74,7 +77,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   const app = (options.https ? Fastify({ ...settings, https: options.https }) : Fastify(settings)) as FastifyInstance
 
   const feed = new Feed({ capacity: options.feedCapacity ?? 1000 })
-  const ticker = new Ticker(feed, options.feedRate ?? 1)
+  const ticker = new Ticker(feed, options.feedRate ?? 1, options.feedPattern ?? 'random')
   app.decorate('feed', feed)
   app.decorate('ticker', ticker)
   app.decorate('network', new NetworkConditions())

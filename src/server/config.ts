@@ -1,4 +1,5 @@
 import { limits } from '../shared/feed-event.ts'
+import { isTickerPattern, type TickerPattern, tickerPatterns } from '../shared/ticker-settings.ts'
 import type { AppOptions } from './app.ts'
 
 /** Process settings read from the environment, with the defaults a laptop needs. */
@@ -20,6 +21,16 @@ function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, rang
   return value
 }
 
+/** FEED_PATTERN: how the ticks are spread in time, `random` when unset. */
+function patternFrom(env: NodeJS.ProcessEnv): TickerPattern {
+  const raw = env.FEED_PATTERN?.trim()
+  if (raw === undefined || raw === '') return 'random'
+  if (!isTickerPattern(raw)) {
+    throw new Error(`FEED_PATTERN must be one of ${tickerPatterns.join(', ')}, got "${env.FEED_PATTERN}"`)
+  }
+  return raw
+}
+
 interface Range {
   min: number
   max: number
@@ -31,6 +42,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: numberFrom(env, 'PORT', 3000, { min: 0, max: 65_535, whole: true }),
     host: env.HOST || '127.0.0.1',
     feedRate: numberFrom(env, 'FEED_RATE', 1, { min: 0, max: limits.feedRateMax }),
+    feedPattern: patternFrom(env),
     feedCapacity: numberFrom(env, 'FEED_CAPACITY', 1000, { min: 1, max: 1_000_000, whole: true }),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
       .split(',')

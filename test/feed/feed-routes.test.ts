@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { limits } from '../../src/shared/feed-event.ts'
-import { asPresenter, eventually, startServer } from '../helper.ts'
+import { asPresenter, errorBody, eventually, startServer } from '../helper.ts'
 
 function post(url: string, body: unknown) {
   return fetch(`${url}/feed/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...asPresenter },
+    body: JSON.stringify(body)
+  })
+}
+
+function putTicker(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${url}/feed/ticker`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body)
   })
 }
@@ -46,7 +54,12 @@ describe('/feed/ticker', () => {
     const { url } = await startServer(t, { feedRate: 3 })
     const response = await fetch(`${url}/feed/ticker`)
     assert.equal(response.status, 200)
-    assert.deepEqual(await response.json(), { rate: 3, paused: false })
+    assert.deepEqual(await response.json(), { rate: 3, paused: false, pattern: 'random' })
+  })
+
+  test('GET shows the pattern the server started with', async (t) => {
+    const { url } = await startServer(t, { feedRate: 3, feedPattern: 'bursts' })
+    assert.deepEqual(await (await fetch(`${url}/feed/ticker`)).json(), { rate: 3, paused: false, pattern: 'bursts' })
   })
 
   test('PUT changes rate and pause and answers with the new settings', async (t) => {
@@ -60,18 +73,50 @@ describe('/feed/ticker', () => {
 
     let response = await put({ rate: 50 })
     assert.equal(response.status, 200)
-    assert.deepEqual(await response.json(), { rate: 50, paused: false })
+    assert.deepEqual(await response.json(), { rate: 50, paused: false, pattern: 'random' })
     await eventually(() => assert.ok(app.feed.latest >= 3, `latest ${app.feed.latest}`))
 
     response = await put({ paused: true })
-    assert.deepEqual(await response.json(), { rate: 50, paused: true })
+    assert.deepEqual(await response.json(), { rate: 50, paused: true, pattern: 'random' })
     const stoppedAt = app.feed.latest
     await new Promise((resolve) => setTimeout(resolve, 80))
     assert.equal(app.feed.latest, stoppedAt, 'no tick while paused')
 
     response = await put({ rate: 0, paused: false })
-    assert.deepEqual(await response.json(), { rate: 0, paused: false })
-    assert.deepEqual(app.ticker.settings, { rate: 0, paused: false })
+    assert.deepEqual(await response.json(), { rate: 0, paused: false, pattern: 'random' })
+    assert.deepEqual(app.ticker.settings, { rate: 0, paused: false, pattern: 'random' })
+  })
+
+  test('PUT changes the pattern with the token, and GET shows it', async (t) => {
+    const { app, url } = await startServer(t, { feedRate: 2 })
+    const response = await putTicker(url, { pattern: 'steady' }, asPresenter)
+    assert.equal(response.status, 200)
+    assert.deepEqual(await response.json(), { rate: 2, paused: false, pattern: 'steady' })
+    assert.deepEqual(await (await fetch(`${url}/feed/ticker`)).json(), { rate: 2, paused: false, pattern: 'steady' })
+    assert.equal(app.ticker.settings.pattern, 'steady')
+  })
+
+  for (const [name, body] of [
+    ['an unknown pattern', { pattern: 'jazzy' }],
+    ['a pattern that is not a string', { pattern: 1 }],
+    ['a good rate with a bad pattern', { rate: 5, pattern: 'Random' }]
+  ] as const)
+    test(`PUT refuses ${name} with 400 and a JSON reason and code, changing nothing`, async (t) => {
+      const { app, url } = await startServer(t, { feedRate: 2 })
+      const response = await putTicker(url, body, asPresenter)
+      assert.equal(response.status, 400)
+      const error = await errorBody(response)
+      assert.equal(error.code, 'FST_ERR_VALIDATION')
+      assert.match(error.message, /pattern/)
+      assert.deepEqual(app.ticker.settings, { rate: 2, paused: false, pattern: 'random' })
+    })
+
+  test('PUT of a pattern without the token is a 401 and changes nothing', async (t) => {
+    const { app, url } = await startServer(t, { feedRate: 2 })
+    const response = await putTicker(url, { pattern: 'bursts' })
+    assert.equal(response.status, 401)
+    assert.equal((await errorBody(response)).code, 'WW_ERR_PRESENTER_TOKEN_MISSING')
+    assert.deepEqual(app.ticker.settings, { rate: 2, paused: false, pattern: 'random' })
   })
 
   test('the ticker starts with the server and stops when it closes', async (t) => {

@@ -54,6 +54,7 @@ export function presenterPage(): string {
     <fieldset class="feed-controls">
       <legend>The feed</legend>
       <label>rate <input id="feed-rate" type="number" min="0" max="50" step="1" value="1" inputmode="numeric"> events/s</label>
+      <label>arrivals <select id="feed-pattern"></select></label>
       <button id="feed-pause" type="button" aria-pressed="false">Pause feed</button>
       <span>now <strong id="feed-rate-now">–</strong></span>
     </fieldset>

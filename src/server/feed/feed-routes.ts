@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { limits } from '../../shared/feed-event.ts'
-import type { TickerSettings } from '../../shared/ticker-settings.ts'
+import { type TickerSettings, tickerPatterns } from '../../shared/ticker-settings.ts'
 import { clientQuerySchema } from '../schemas.ts'
 import { publishChat } from './chat.ts'
 
@@ -8,7 +8,8 @@ const clientQuery = clientQuerySchema
 
 /**
  * The feed's own endpoints: `POST /feed/messages` is how the five HTTP techniques
- * send client → server; `/feed/ticker` reads and (with the presenter token) changes the tick generator.
+ * send client → server; `/feed/ticker` reads and (with the presenter token) changes the tick generator
+ * (rate, pause, and the arrival pattern, which the schema's enum checks).
  */
 const feedRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { text: string; name?: string } }>(
@@ -51,7 +52,8 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: {
             rate: { type: 'number', minimum: 0, maximum: limits.feedRateMax },
-            paused: { type: 'boolean' }
+            paused: { type: 'boolean' },
+            pattern: { type: 'string', enum: [...tickerPatterns] }
           }
         }
       }

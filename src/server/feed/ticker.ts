@@ -1,22 +1,45 @@
 import { limits } from '../../shared/feed-event.ts'
-import type { TickerSettings } from '../../shared/ticker-settings.ts'
+import {
+  isTickerPattern,
+  type TickerPattern,
+  type TickerSettings,
+  tickerPatterns
+} from '../../shared/ticker-settings.ts'
+import { type BurstState, nextGapMs, type RandomSource, startOfBursts } from './arrivals.ts'
 import type { Feed } from './feed.ts'
 
+/** Further behind schedule than this (a stalled event loop), the ticker starts afresh instead of catching up. */
+const maxLagMs = 1000
+
+/** What a test may replace: the random source of the gaps and the clock (monotonic ms). */
+export interface TickerSources {
+  random?: RandomSource
+  now?: () => number
+}
+
 /**
- * Publishes `tick` events into the feed at a steady rate, so every technique has
- * something to carry even when nobody chats. The value is a random walk: it only
- * exists to make successive events look different.
+ * Publishes `tick` events into the feed at a mean rate, spread in time by a pattern
+ * (random arrivals by default, see `arrivals.ts`), so every technique has something to
+ * carry even when nobody chats. The value is a random walk: it only exists to make
+ * successive events look different.
  */
 export class Ticker {
   #feed: Feed
   #settings: TickerSettings
+  #random: RandomSource
+  #now: () => number
   #timer: NodeJS.Timeout | undefined
+  /** When the next tick is due (`#now()` ms): gaps add to this, so timer lateness does not lower the rate. */
+  #dueAt = 0
+  #burst: BurstState = startOfBursts()
   #value = 100
   #listeners = new Set<(settings: TickerSettings) => void>()
 
-  constructor(feed: Feed, rate: number) {
+  constructor(feed: Feed, rate: number, pattern: TickerPattern = 'random', sources: TickerSources = {}) {
     this.#feed = feed
-    this.#settings = { rate: Ticker.checkRate(rate), paused: false }
+    this.#random = sources.random ?? Math.random
+    this.#now = sources.now ?? (() => performance.now())
+    this.#settings = { rate: Ticker.checkRate(rate), paused: false, pattern: Ticker.checkPattern(pattern) }
   }
 
   static checkRate(rate: number): number {
@@ -26,14 +49,22 @@ export class Ticker {
     return rate
   }
 
+  static checkPattern(pattern: unknown): TickerPattern {
+    if (!isTickerPattern(pattern)) {
+      throw new RangeError(`feed pattern must be one of ${tickerPatterns.join(', ')}, got ${String(pattern)}`)
+    }
+    return pattern
+  }
+
   get settings(): TickerSettings {
     return { ...this.#settings }
   }
 
-  /** Changes rate and/or pause while running; the new rate applies from the next tick. */
+  /** Changes rate, pause and/or pattern while running; the next tick is drawn afresh from the new settings. */
   update(change: Partial<TickerSettings>): TickerSettings {
-    if (change.rate !== undefined) this.#settings.rate = Ticker.checkRate(change.rate)
-    if (change.paused !== undefined) this.#settings.paused = change.paused
+    const rate = change.rate === undefined ? this.#settings.rate : Ticker.checkRate(change.rate)
+    const pattern = change.pattern === undefined ? this.#settings.pattern : Ticker.checkPattern(change.pattern)
+    this.#settings = { rate, paused: change.paused ?? this.#settings.paused, pattern }
     this.#reschedule()
     for (const listener of this.#listeners) listener(this.settings)
     return this.settings
@@ -50,7 +81,7 @@ export class Ticker {
   }
 
   stop(): void {
-    clearInterval(this.#timer)
+    clearTimeout(this.#timer)
     this.#timer = undefined
   }
 
@@ -58,12 +89,24 @@ export class Ticker {
     this.stop()
     const { rate, paused } = this.#settings
     if (paused || rate === 0) return
-    this.#timer = setInterval(() => this.#tick(), 1000 / rate)
+    this.#dueAt = this.#now()
+    this.#burst = startOfBursts()
+    this.#scheduleNext()
+  }
+
+  #scheduleNext(): void {
+    const { rate, pattern } = this.#settings
+    const now = this.#now()
+    if (now - this.#dueAt > maxLagMs) this.#dueAt = now
+    this.#dueAt += nextGapMs(pattern, rate, this.#random, this.#burst)
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, this.#dueAt - now))
     // A ticker alone must not keep the process alive once the server has closed.
     this.#timer.unref()
   }
 
   #tick(): void {
+    // Scheduled first: a subscriber that changes the ticker, or throws, still leaves exactly one timer.
+    this.#scheduleNext()
     this.#value = Math.max(0, Math.round((this.#value + (Math.random() - 0.5) * 4) * 100) / 100)
     this.#feed.publish('tick', { value: this.#value })
   }
