@@ -21,7 +21,18 @@ test.describe('the wire, as captured at the server socket', () => {
     for (const name of techniqueNames) {
       const dialog = await openWire(page, name)
       await expect(dialog.locator('pre.head').first()).toContainText(new RegExp(`^GET /feed/${name}\\?client=`))
-      if (name === 'polling') await saveScreenshot(dialog, testInfo, 'wire-view-polling')
+      // Each request head says where it came from: the socket's bytes, or rebuilt from Node's parse.
+      await expect(dialog.locator('.head-source').first()).toHaveText(
+        /^Request head: (bytes as received|as Node parsed it \(rebuilt from rawHeaders; the bytes on the wire may differ in spacing\/case\))$/
+      )
+      if (name === 'polling') {
+        // The open view tells the server, which reads this page's next polls from the socket's bytes.
+        await expect(dialog.locator('.head-source').first()).toHaveText('Request head: bytes as received', {
+          timeout: 10_000
+        })
+        await expect(dialog.locator('.head-source').first()).toHaveAttribute('data-source', 'socket-bytes')
+        await saveScreenshot(dialog, testInfo, 'wire-view-polling')
+      }
       if (name === 'sse') {
         await expect(dialog.locator('pre.stream')).toContainText('id: ')
         await expect(dialog.locator('pre.stream')).toContainText('data: {"id":')

@@ -4,6 +4,7 @@ import type { CaptureFeed } from './capture-feed.ts'
 import { browserNow, h } from './dom.ts'
 import { HandshakeView } from './handshake-view.ts'
 import type { ServerClock } from './server-clock.ts'
+import { keepWireWatched } from './wire-watch.ts'
 import './wire-view.css'
 
 const exchangesShown = 6
@@ -60,11 +61,25 @@ function connectionLine(request: RequestItem): HTMLElement {
     : h('span', { class: 'connection reused' }, `reused kept-alive connection #${request.connection}: no handshake`)
 }
 
+/** Where a request head came from, said where the head is shown. */
+const sourceLabels: Record<RequestItem['source'], { said: string; sizes: (request: RequestItem) => string }> = {
+  'socket-bytes': {
+    said: 'bytes as received',
+    sizes: ({ headBytes, bodyBytes }) => `${headBytes} B head + ${bodyBytes} B body as received`
+  },
+  'parsed-by-node': {
+    said: 'as Node parsed it (rebuilt from rawHeaders; the bytes on the wire may differ in spacing/case)',
+    sizes: ({ headBytes, bodyBytes }) =>
+      `${headBytes} B head as rebuilt + ${bodyBytes} B body as Node delivered it (chunk framing removed)`
+  }
+}
+
 function exchangeView({ request, response }: Exchange): HTMLElement {
   const held = response ? Math.round(response.at - request.at) : undefined
+  const source = sourceLabels[request.source] ?? sourceLabels['parsed-by-node']
   const facts = [
     `request at ${timeOf(request.at)}`,
-    `${request.headBytes} B head + ${request.bodyBytes} B body`,
+    source.sizes(request),
     response
       ? `answered ${response.status} after ${held} ms, ${response.headBytes} B head + ${response.bodyBytes} B body`
       : 'not answered yet (held by the server)'
@@ -73,7 +88,8 @@ function exchangeView({ request, response }: Exchange): HTMLElement {
     'li',
     { class: 'exchange' },
     h('p', {}, connectionLine(request), ' · ', facts.join(' · ')),
-    headBlock(request.head, 'request head as received'),
+    h('p', { class: 'head-source', 'data-source': request.source }, `Request head: ${source.said}`),
+    headBlock(request.head, `request head, ${source.said}`),
     response ? headBlock(response.head, 'response head as sent') : '',
     response?.bodyStart ? h('pre', { class: 'body', 'aria-label': 'body start as sent' }, response.bodyStart) : ''
   )
@@ -158,9 +174,10 @@ function framesView(frames: FrameItem[]): HTMLElement {
 }
 
 /**
- * A technique's "wire" view: what the server's socket really carried for this
- * page, captured from the bytes (request and response heads, the SSE stream as
- * written, WebSocket frames decoded), newest first.
+ * A technique's "wire" view: what the server's socket carried for this page, newest
+ * first. Response heads, the SSE stream and WebSocket frames are the bytes written and
+ * read; request heads are the bytes received while a wire view of this page is open
+ * (the view tells the server), and before that rebuilt from Node's parse, each labelled.
  */
 export class WireView {
   readonly #technique: TechniqueName
@@ -171,11 +188,14 @@ export class WireView {
   readonly #summary = h('p', { class: 'wire-summary', role: 'status' })
   readonly #handshake: HandshakeView | undefined
   #frozen = false
+  readonly #clientId: string
+  #stopWatching: (() => void) | undefined
 
   constructor(technique: TechniqueName, title: string, feed: CaptureFeed, clock: ServerClock, clientId: string) {
     this.#technique = technique
     this.#feed = feed
     this.#clock = clock
+    this.#clientId = clientId
     if (technique === 'websocket') this.#handshake = new HandshakeView(clientId)
     const close = h('button', { type: 'button', class: 'close' }, 'Close')
     const freeze = h('input', { type: 'checkbox', name: 'freeze' })
@@ -192,13 +212,17 @@ export class WireView {
       h(
         'p',
         { class: 'how-measured' },
-        'Captured at the server’s socket from the bytes themselves (not rebuilt from parsed objects). Times are the server’s clock (UTC).'
+        'Captured at the server’s socket. Responses, the event stream and WebSocket frames are the bytes the socket wrote and read. Request heads are the bytes as received while this view is open (and a minute after); before, the server lets Node parse requests and rebuilds the head, and says so above each one. Times are the server’s clock (UTC).'
       ),
       this.#summary,
       this.#handshake?.element ?? '',
       this.#body
     )
     close.addEventListener('click', () => this.#dialog.close())
+    this.#dialog.addEventListener('close', () => {
+      this.#stopWatching?.()
+      this.#stopWatching = undefined
+    })
     freeze.addEventListener('change', () => {
       this.#frozen = freeze.checked
       this.#render()
@@ -210,6 +234,7 @@ export class WireView {
   }
 
   open(): void {
+    this.#stopWatching ??= keepWireWatched(this.#clientId)
     this.#dialog.showModal()
     void this.#handshake?.load()
     this.#render()

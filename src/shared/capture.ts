@@ -1,9 +1,12 @@
 import type { TechniqueName } from './techniques.ts'
 
 /**
- * What the server's socket really carried for one technique, item by item, in the
- * order the socket saw it. Every field comes from the bytes read from or written
- * to the socket (never from Node's parsed request or Fastify's reply objects).
+ * What the server's socket carried for one technique, item by item, in the order the
+ * socket saw it. Responses, stream chunks and frames are decoded from the bytes written
+ * to or read from the socket (never from Fastify's reply objects). A request is read from
+ * the socket's bytes only on connections of a page whose wire view is open (or was in the
+ * last minute); otherwise Node's own parser reads it, and its head is rebuilt from what
+ * Node parsed: each `RequestItem` says which in `source`.
  */
 export type CaptureItem = RequestItem | ResponseItem | StreamItem | FrameItem | ClosedItem
 
@@ -13,22 +16,42 @@ interface ItemBase {
   technique: TechniqueName
   /** The server's number for the TCP connection (first accepted = 1). */
   connection: number
-  /** Server clock, epoch ms, when the item's first byte was read or written. */
+  /**
+   * Server clock, epoch ms, when the item's first byte was read or written; for a request
+   * `parsed-by-node`, when Node reported it (its whole head had arrived).
+   */
   at: number
   /** The simulated round-trip time in force when the item was captured (0 = none). */
   simulatedRttMs: number
 }
 
-/** An HTTP request head as received (request line and headers), and its body's size. */
+/**
+ * How a request item was obtained. `socket-bytes`: its head and body size were read from the
+ * socket's bytes. `parsed-by-node`: Node's HTTP parser read it; the head is rebuilt from
+ * `rawHeaders` (header names keep their case and order, but Node trims the spaces around values
+ * and the request line is rewritten), and the body size counts the body Node delivered.
+ */
+export type RequestSource = 'socket-bytes' | 'parsed-by-node'
+
+/** An HTTP request: its head (request line and headers) and its body's size. */
 export interface RequestItem extends ItemBase {
   kind: 'request'
+  source: RequestSource
   /** True when this is the first request on its connection: the client paid a TCP handshake for it. */
   newConnection: boolean
   /** When the server accepted the connection, epoch ms. */
   connectedAt: number
-  /** Request line and headers exactly as received, up to the blank line (CRLFs kept). */
+  /**
+   * Request line and headers up to the blank line, CRLFs kept: exactly as received for
+   * `socket-bytes`, rebuilt from Node's parsed request for `parsed-by-node`.
+   */
   head: string
+  /** `head`'s length in bytes: on the wire for `socket-bytes`, of the rebuilt text for `parsed-by-node`. */
   headBytes: number
+  /**
+   * The body's size: bytes on the wire, chunk framing included, for `socket-bytes`; the body as
+   * Node delivered it (chunk framing removed) for `parsed-by-node`. A chunked body is counted, never 0.
+   */
   bodyBytes: number
   /** True when `head` was cut to the capture's limit. */
   truncated: boolean
@@ -111,6 +134,16 @@ export interface CaptureReport {
   /** The newest `seq` the server has handed out; pass it back as `since` to get only newer items. */
   latest: number
   items: CaptureItem[]
+}
+
+/**
+ * Shape of `POST /wire/watch` `{ client }`'s answer: the page's wire view is open, so until
+ * `until` (epoch ms; a minute on) connections from its address have their requests read from
+ * the socket's bytes (`source: 'socket-bytes'`). The page says so again while the view stays open.
+ */
+export interface WireWatch {
+  client: string
+  until: number
 }
 
 /** Shape of `GET /wire/handshake?client=ID`: RFC 6455's accept computation, step by step, for the client's newest WebSocket. */

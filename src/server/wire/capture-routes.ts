@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { CaptureReport, HandshakeExplained } from '../../shared/capture.ts'
+import type { CaptureReport, HandshakeExplained, WireWatch } from '../../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { NoHandshakeYet } from '../errors.ts'
-import { clientIdSchema, cursorSchema } from '../schemas.ts'
+import { clientIdSchema, clientQuerySchema, cursorSchema } from '../schemas.ts'
 import { explainHandshake } from './handshake.ts'
 
 interface CaptureQuery {
@@ -14,7 +14,8 @@ interface CaptureQuery {
 /**
  * `GET /wire/capture`: the raw exchanges, stream chunks and frames captured for one
  * page, newer than `since`. `GET /wire/handshake`: that page's newest WebSocket
- * opening handshake, recomputed step by step.
+ * opening handshake, recomputed step by step. `POST /wire/watch`: the page's wire view is
+ * open, so its requests are read as bytes for the next minute.
  */
 const captureRoutes: FastifyPluginAsync = async (app) => {
   const captureQuery = {
@@ -30,6 +31,26 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
     async (request): Promise<CaptureReport> => {
       const { client, technique, since } = request.query
       return { client, latest: app.capture.latest, items: app.capture.since(client, technique, since) }
+    }
+  )
+
+  app.post<{ Body: { client: string } }>(
+    '/wire/watch',
+    {
+      schema: {
+        querystring: clientQuerySchema,
+        body: {
+          type: 'object',
+          required: ['client'],
+          additionalProperties: false,
+          properties: { client: clientIdSchema }
+        }
+      }
+    },
+    async (request): Promise<WireWatch> => {
+      const { client } = request.body
+      // The address the tap sees on the page's sockets (not `request.ip`, which a proxy setting may rewrite).
+      return { client, until: app.watchedPages.watch(client, request.raw.socket.remoteAddress) }
     }
   )
 

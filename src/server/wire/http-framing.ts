@@ -63,6 +63,11 @@ export class HeadReader {
   #pending: Buffer | undefined
   #at = 0
 
+  /** True when no head has begun to arrive. */
+  get empty(): boolean {
+    return this.#pending === undefined
+  }
+
   /** Consumes bytes from `offset`; `head` is set once the blank line has been read. */
   read(chunk: Buffer, offset: number, at: number): { next: number; head?: string; at: number } {
     if (!this.#pending) {

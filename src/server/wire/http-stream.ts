@@ -1,3 +1,4 @@
+import type { RequestSource } from '../../shared/capture.ts'
 import {
   type Body,
   bodyOf,
@@ -25,7 +26,9 @@ export interface RequestHead {
 export interface CapturedRequest {
   at: number
   head: string
+  /** On the wire (framing included) for `socket-bytes`; as Node delivered it for `parsed-by-node`. */
   bodyBytes: number
+  source: RequestSource
 }
 
 export interface CapturedResponse {
@@ -58,12 +61,23 @@ interface Exchange<Tag> {
   head: string
   at: number
   bodyBytes: number
+  source: RequestSource
   /** Asks to switch protocols (`Connection: upgrade` with an `Upgrade` header). */
   upgrade: boolean
   reported: boolean
 }
 
-type Side = 'head' | 'body' | 'upgrade-pending' | 'websocket' | 'ignore'
+type Side = 'head' | 'body' | 'parsed-body' | 'upgrade-pending' | 'websocket' | 'ignore'
+
+/** A request body Node's parser reads: it is counted from what Node delivers, never pushed bytes here. */
+class ParsedBody implements Body {
+  bytes = 0
+  done = false
+
+  push(): number {
+    throw new CaptureConfused('request bytes while Node parses the body')
+  }
+}
 
 const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]$/
 const statusLine = /^HTTP\/1\.[01] (\d{3})(?: |$)/
@@ -101,13 +115,30 @@ export class HttpStream<Tag> {
   }
 
   /**
-   * A request Node's HTTP parser has read: its head, rebuilt from the parsed request, and its
-   * body's size. Its bytes never pass through here (see `tapSocket`); what the client sends
-   * after an Upgrade does, through `read`.
+   * A request Node's HTTP parser has read, its head rebuilt from the parsed request. Its bytes
+   * never pass through here (see `tapSocket`); with `hasBody`, the body is counted as Node
+   * delivers it (`parsedBody`, then `parsedBodyEnd`). What follows an Upgrade comes through `read`.
    */
-  request(head: string, bodyBytes: number, at: number): void {
+  parsedRequest(head: string, at: number, hasBody: boolean): void {
     if (this.#in !== 'head') throw new CaptureConfused('a request before the last one was read')
-    this.#requestHead(head, at, bodyBytes)
+    this.#requestHead(head, at, hasBody ? 'parsed-body' : 'parsed-no-body')
+  }
+
+  /** Node delivered `bytes` of the parsed request's body (chunk framing removed). */
+  parsedBody(bytes: number): void {
+    if (this.#in === 'parsed-body') (this.#inBody as ParsedBody).bytes += bytes
+  }
+
+  /** Node delivered the parsed request's whole body. */
+  parsedBodyEnd(): void {
+    if (this.#in !== 'parsed-body') return
+    ;(this.#inBody as ParsedBody).done = true
+    this.#requestDone()
+  }
+
+  /** Between exchanges: no request or response under way, so requests may start to be read as bytes. */
+  get idle(): boolean {
+    return this.#in === 'head' && this.#out === 'head' && this.#awaiting.length === 0 && this.#inHead.empty
   }
 
   /** True once nothing more on this connection will be captured (a WebSocket or an event stream no page owns). */
@@ -123,7 +154,7 @@ export class HttpStream<Tag> {
         const found = this.#inHead.read(chunk, offset, at)
         offset = found.next
         if (found.head !== undefined) this.#requestHead(found.head, found.at)
-      } else if (this.#in === 'body') {
+      } else if (this.#in === 'body' || this.#in === 'parsed-body') {
         offset = (this.#inBody as Body).push(chunk, offset, at)
         if ((this.#inBody as Body).done) this.#requestDone()
       } else if (this.#in === 'upgrade-pending') {
@@ -165,25 +196,35 @@ export class HttpStream<Tag> {
     if (reading && !reading.reported && reading.tag !== undefined) this.#reportRequest(reading)
   }
 
-  #requestHead(head: string, at: number, knownBodyBytes?: number): void {
+  /** `parsed-…`: Node parsed the request, and its body (if any) is counted from what Node delivers. */
+  #requestHead(head: string, at: number, read: 'bytes' | 'parsed-body' | 'parsed-no-body' = 'bytes'): void {
     const { startLine, headers } = parseHead(head)
     const match = requestLine.exec(startLine)
     if (!match) throw new CaptureConfused('not an HTTP/1.1 request line')
     const method = match[1] as string
     const target = match[2] as string
     const upgrade = headers.has('upgrade') && /\bupgrade\b/i.test(headers.get('connection') ?? '')
-    const exchange: Exchange<Tag> = { method, head, at, bodyBytes: 0, upgrade, reported: false, tag: undefined }
+    const source: RequestSource = read === 'bytes' ? 'socket-bytes' : 'parsed-by-node'
+    const exchange: Exchange<Tag> = {
+      method,
+      head,
+      at,
+      bodyBytes: 0,
+      source,
+      upgrade,
+      reported: false,
+      tag: undefined
+    }
     exchange.tag = this.#handlers.owner({ method, target, head, at })
     this.#awaiting.push(exchange)
     this.#reading = exchange
-    if (knownBodyBytes !== undefined) {
-      exchange.bodyBytes = knownBodyBytes
-      this.#inBody = undefined
-      this.#requestDone()
-      return
+    if (read === 'bytes') {
+      this.#inBody = bodyOf(headers, false)
+      this.#in = 'body'
+    } else {
+      this.#inBody = read === 'parsed-body' ? new ParsedBody() : new LengthBody(0)
+      this.#in = 'parsed-body'
     }
-    this.#inBody = bodyOf(headers, false)
-    this.#in = 'body'
     if (this.#inBody.done) this.#requestDone()
   }
 
@@ -198,7 +239,8 @@ export class HttpStream<Tag> {
   #reportRequest(exchange: Exchange<Tag>): void {
     exchange.reported = true
     const bodyBytes = exchange === this.#reading ? (this.#inBody?.bytes ?? 0) : exchange.bodyBytes
-    this.#handlers.request(exchange.tag as Tag, { at: exchange.at, head: exchange.head, bodyBytes })
+    const { at, head, source } = exchange
+    this.#handlers.request(exchange.tag as Tag, { at, head, bodyBytes, source })
   }
 
   #hold(chunk: Buffer, at: number): void {

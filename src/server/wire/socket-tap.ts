@@ -1,9 +1,10 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
 import { clientIdPattern } from '../schemas.ts'
 import type { CaptureStore } from './capture-store.ts'
 import { HttpStream } from './http-stream.ts'
+import type { WatchedPages } from './watched-pages.ts'
 
 /** Heads longer than this are kept cut (and marked `truncated`). */
 export const headLimitBytes = 8 * 1024
@@ -34,15 +35,22 @@ export function ownerOf(target: string): { client: string; technique: TechniqueN
 /** What the server tells a tap about its socket, from Node's HTTP server events. */
 export interface SocketTap {
   /** Node parsed a request on this socket (`request` event). */
-  request(request: IncomingMessage): void
+  request(request: IncomingMessage, response: ServerResponse): void
   /** Node parsed an Upgrade request on this socket (`upgrade` event): frames follow. */
   upgrade(request: IncomingMessage): void
 }
 
+export interface TapOptions {
+  /** The socket whose byte counters the `closed` item reports (under TLS, the TCP socket). */
+  counted?: Socket
+  /** Whose requests are read as bytes; without it, every request is read by Node's parser. */
+  watched?: WatchedPages
+}
+
 /**
- * A request head as the client sent it, rebuilt from what Node parsed: the request line,
+ * A request head rebuilt from what Node parsed, NOT the bytes received: the request line,
  * then every header with its own spelling, in order (`rawHeaders`); Node trims the optional
- * whitespace around values.
+ * whitespace around values, and the request line is written anew.
  */
 function headOf(request: IncomingMessage): string {
   let head = `${request.method} ${request.url} HTTP/${request.httpVersion}\r\n`
@@ -52,25 +60,39 @@ function headOf(request: IncomingMessage): string {
 }
 
 /**
- * Captures what crosses one accepted socket: what the server writes, as bytes (this socket's
- * `write` and `end`, which Node's HTTP server and `ws` both call), and what it reads: each HTTP
- * request as Node parsed it, and after an Upgrade the WebSocket frames as bytes. HTTP requests
- * are not read as bytes on purpose: a `data` listener would take Node's HTTP parser off its
- * native path (the parser reads the socket's handle directly), which cost a third of the
- * requests per second in `npm run bench`. Over TLS, pass the TLS socket: its bytes are the
- * plaintext HTTP; `counted` is the socket whose byte counters the `closed` item reports.
+ * Captures what crosses one accepted socket. What the server writes is captured as bytes
+ * (this socket's `write` and `end`, which Node's HTTP server and `ws` both call); after an
+ * Upgrade, the WebSocket frames the client sends too. HTTP requests are read in one of two ways:
  *
- * Capturing must never disturb the traffic: every step is guarded, and a socket
- * whose bytes stop making sense is simply no longer captured.
+ * - as Node parsed them (`parsed-by-node`), the default: the head rebuilt from `rawHeaders`,
+ *   the body counted as Node delivers it. A `data` listener would take Node's HTTP parser off
+ *   its native path (it reads the socket's handle directly), which costs every request.
+ * - as bytes (`socket-bytes`) on the connections of a watched page (`WatchedPages`): from the
+ *   first byte when the connection comes from a watched address, or from the next exchange
+ *   when its address becomes watched. Only those sockets leave Node's native path.
+ *
+ * Over TLS, pass the TLS socket: its bytes are the plaintext HTTP. Capturing must never
+ * disturb the traffic: every step is guarded, and a socket whose bytes stop making sense is
+ * simply no longer captured.
  */
-export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket = socket): SocketTap {
+export function tapSocket(
+  socket: Socket,
+  store: CaptureStore,
+  { counted = socket, watched }: TapOptions = {}
+): SocketTap {
   const connection = store.nextConnection()
   const connectedAt = Date.now()
+  // Request heads the stream has seen (read as bytes or handed over parsed), and requests Node parsed.
   let requests = 0
+  let parsedByNode = 0
   let lastOwner: Owner | undefined
   let capturing = true
-  // Frames are read as bytes once the connection is upgraded; before, any `data` is HTTP, which Node reports parsed.
+  // Frames are read as bytes once the connection is upgraded, even when its HTTP was read by Node.
   let upgraded = false
+  // Requests are read as bytes: this socket is off Node's native parser path.
+  let readingBytes = false
+  // `ws` puts back (`unshift`) the bytes that came right behind the Upgrade request; read as bytes, they arrive twice.
+  let replayed = 0
 
   const stream = new HttpStream<Owner>({
     owner: ({ target }) => {
@@ -80,13 +102,14 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
       lastOwner = { ...named, newConnection }
       return lastOwner
     },
-    request: ({ client, technique, newConnection }, { at, head, bodyBytes }) => {
+    request: ({ client, technique, newConnection }, { at, head, bodyBytes, source }) => {
       const kept = cut(head)
       store.add(client, {
         kind: 'request',
         technique,
         connection,
         at,
+        source,
         newConnection,
         connectedAt,
         head: kept.head,
@@ -133,6 +156,7 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
 
   const stop = () => {
     capturing = false
+    if (readingBytes) socket.removeListener('data', onBytes)
   }
   const guarded = (step: () => void) => {
     if (!capturing) return
@@ -143,11 +167,34 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
     }
   }
 
-  // `data` is seen by wrapping `emit`, not by listening: a listener would put the socket in flowing
-  // mode before `ws` is ready to read it, and (for HTTP) take the parser off its native path.
+  // Put in front of Node's own `data` listener, so a head is read before Node reports its request.
+  const onBytes = (chunk: Buffer) =>
+    guarded(() => {
+      if (replayed > 0) {
+        const skip = Math.min(replayed, chunk.length)
+        replayed -= skip
+        chunk = chunk.subarray(skip)
+      }
+      if (chunk.length > 0) stream.read(chunk, Date.now())
+    })
+  const readBytes = () => {
+    // After an Upgrade a listener would set the socket flowing before `ws` is ready to read it.
+    if (readingBytes || upgraded || !capturing) return
+    readingBytes = true
+    // Node's HTTP server takes the socket off its native parser path when it gets a `data` listener.
+    socket.prependListener('data', onBytes)
+  }
+  const unshift = socket.unshift as (...args: unknown[]) => void
+  socket.unshift = function tappedUnshift(this: Socket, ...args: unknown[]): void {
+    if (readingBytes && capturing) replayed += bytesOf(args[0], args[1])?.length ?? 0
+    unshift.apply(this, args)
+  } as Socket['unshift']
+
+  // Frames of a connection whose HTTP Node read are seen by wrapping `emit`, not by listening:
+  // a listener added after the Upgrade would set the socket flowing before `ws` is ready to read it.
   const emit = socket.emit as (...args: unknown[]) => boolean
   socket.emit = function tappedEmit(this: Socket, ...args: unknown[]): boolean {
-    if (upgraded && capturing && args[0] === 'data') {
+    if (upgraded && !readingBytes && capturing && args[0] === 'data') {
       const chunk = args[1] as Buffer
       guarded(() => stream.read(chunk, Date.now()))
     }
@@ -181,15 +228,38 @@ export function tapSocket(socket: Socket, store: CaptureStore, counted: Socket =
     store.add(client, { kind: 'closed', technique, connection, at: Date.now(), ...bytes })
   })
 
-  const request = (incoming: IncomingMessage) => {
-    // A chunked request body (pages never send one) counts as 0 bytes here.
-    const bodyBytes = Number(incoming.headers['content-length'] ?? 0) || 0
-    guarded(() => stream.request(headOf(incoming), bodyBytes, Date.now()))
+  const watchedNow = () => watched?.watchesAddress(socket.remoteAddress) ?? false
+  // A connection is chosen before its first byte: by the address it comes from.
+  if (watchedNow()) readBytes()
+
+  /** Hands a request Node parsed to the stream, unless its bytes were read already. */
+  const parsed = (incoming: IncomingMessage): boolean => {
+    // A request whose bytes arrived before the switch to bytes took effect is still taken from Node.
+    if (++parsedByNode <= requests) return false
+    const hasBody =
+      incoming.headers['transfer-encoding'] !== undefined || Number(incoming.headers['content-length'] ?? 0) > 0
+    guarded(() => stream.parsedRequest(headOf(incoming), Date.now(), hasBody))
+    if (hasBody && capturing) countBody(incoming)
+    return true
+  }
+  /** Counts the body as Node's parser hands it to the request stream (`push`), chunk framing removed. */
+  const countBody = (incoming: IncomingMessage) => {
+    const push = incoming.push as (...args: unknown[]) => boolean
+    incoming.push = function countedPush(this: IncomingMessage, ...args: unknown[]): boolean {
+      const chunk = args[0]
+      if (chunk === null) guarded(() => stream.parsedBodyEnd())
+      else guarded(() => stream.parsedBody(bytesOf(chunk, args[1])?.length ?? 0))
+      return push.apply(this, args)
+    } as IncomingMessage['push']
   }
   return {
-    request,
+    request: (incoming, response) => {
+      // Once a watched page's address is seen, the next exchange on this connection is read as bytes.
+      if (parsed(incoming) && !readingBytes && watchedNow())
+        response.once('finish', () => guarded(() => stream.idle && readBytes()))
+    },
     upgrade: (incoming) => {
-      request(incoming)
+      parsed(incoming)
       upgraded = true
     }
   }

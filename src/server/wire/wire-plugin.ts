@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
@@ -7,6 +7,7 @@ import type { RowName } from '../../shared/techniques.ts'
 import { clientIdPattern } from '../schemas.ts'
 import { CaptureStore } from './capture-store.ts'
 import { type SocketTap, tapSocket } from './socket-tap.ts'
+import { WatchedPages } from './watched-pages.ts'
 import { WireAccounting } from './wire-accounting.ts'
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ declare module 'fastify' {
     wire: WireAccounting
     /** Raw exchanges, stream chunks and frames captured at each technique's sockets, per client. */
     capture: CaptureStore
+    /** Pages whose wire view is open (or was in the last minute): their requests are captured as bytes. */
+    watchedPages: WatchedPages
   }
   interface FastifyRequest {
     /** True for the first request on its TCP connection: the one that paid the handshake. */
@@ -44,17 +47,29 @@ function tcpUnder(socket: TLSSocket): Socket {
 export interface WireOptions {
   /** Capture the bytes of each exchange for the wire views (default true); the counters run either way. */
   capture?: boolean
+  /**
+   * Read every connection's requests as bytes, watched or not: the worst case (a whole room behind
+   * one address with a wire view open), for the bench. Default: `WIRE_CAPTURE_BYTES=all` in the environment.
+   */
+  captureBytesOfEveryone?: boolean
 }
 
-const wirePlugin: FastifyPluginAsync<WireOptions> = async (app, { capture: capturing = true }) => {
+const wirePlugin: FastifyPluginAsync<WireOptions> = async (
+  app,
+  { capture: capturing = true, captureBytesOfEveryone = process.env.WIRE_CAPTURE_BYTES === 'all' }
+) => {
   const wire = new WireAccounting()
   app.decorate('wire', wire)
   const capture = new CaptureStore({ rttMs: () => app.network?.rttMs ?? 0 })
   app.decorate('capture', capture)
+  const watched = new WatchedPages({ everyone: captureBytesOfEveryone })
+  app.decorate('watchedPages', watched)
   // Each tap hears of a request before Fastify does (prepended), so a request is captured before its answer.
   const taps = new WeakMap<Socket, SocketTap>()
   if (capturing) {
-    app.server.prependListener('request', (request: IncomingMessage) => taps.get(request.socket)?.request(request))
+    app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) =>
+      taps.get(request.socket)?.request(request, response)
+    )
     app.server.prependListener('upgrade', (request: IncomingMessage) => taps.get(request.socket)?.upgrade(request))
   }
   if (app.server instanceof TlsServer) {
@@ -62,12 +77,12 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (app, { capture: captu
     // The capture taps the TLS socket, where the bytes are plaintext HTTP.
     app.server.on('secureConnection', (socket: TLSSocket) => {
       wire.track(socket, tcpUnder(socket))
-      if (capturing) taps.set(socket, tapSocket(socket, capture, tcpUnder(socket)))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: tcpUnder(socket), watched }))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {
       wire.track(socket)
-      if (capturing) taps.set(socket, tapSocket(socket, capture))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { watched }))
     })
   }
 
