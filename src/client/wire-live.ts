@@ -1,7 +1,7 @@
 import type { CaptureItem, CaptureStatus, NetworkConditions } from '../shared/capture.ts'
 import type { ClassroomState } from '../shared/classroom.ts'
 import type { TickerSettings } from '../shared/ticker-settings.ts'
-import type { WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
+import type { PublishedEvent, WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { browserNow } from './dom.ts'
 import type { ServerClock } from './server-clock.ts'
@@ -25,6 +25,8 @@ export interface WireLiveListener {
   classroom?: (state: ClassroomState) => void
   /** The feed's rate and pause, on connect and on every change. */
   ticker?: (settings: TickerSettings) => void
+  /** Events the feed published since the last message (ids and server timestamps), twice a second. */
+  published?: (events: PublishedEvent[]) => void
 }
 
 /**
@@ -70,6 +72,7 @@ export class WireLive {
       if (data.type === 'network') for (const listener of this.#listeners) listener.network?.(data.network)
       if (data.type === 'classroom') for (const listener of this.#listeners) listener.classroom?.(data.classroom)
       if (data.type === 'ticker') for (const listener of this.#listeners) listener.ticker?.(data.ticker)
+      if (data.type === 'published') for (const listener of this.#listeners) listener.published?.(data.events)
       if (data.type !== 'report') return
       this.latest = data.report
       for (const listener of this.#listeners) listener.report?.(data.report)

@@ -31,6 +31,18 @@ export type WireLiveServerMessage =
   | { type: 'classroom'; classroom: ClassroomState }
   /** The feed's rate and pause: sent on open and whenever they change. */
   | { type: 'ticker'; ticker: TickerSettings }
+  /**
+   * Every event the feed published since the last such message (id and server timestamp only), at most
+   * twice a second: the race view's "feed" row, drawn from the server's own record, whatever the panels got.
+   */
+  | { type: 'published'; events: PublishedEvent[] }
+
+/** An event as the feed published it, without its data. */
+export interface PublishedEvent {
+  id: number
+  /** Server clock when it was published, epoch ms. */
+  at: number
+}
 
 /** Messages a page sends on `/wire/live`. */
 export type WireLiveClientMessage = { type: 'clock'; t: number }

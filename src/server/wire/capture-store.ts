@@ -62,6 +62,36 @@ interface ClientCapture {
   lastAt: number
 }
 
+/**
+ * Items captured for one page since its live channel last took them. The store's rings keep
+ * only the last few exchanges for `GET /wire/capture`; a page watching live gets every item,
+ * however fast they come, up to `max` between two takes (then the oldest go: far above what the
+ * feed's top rate makes in half a second on all six techniques).
+ */
+export class CaptureOutbox {
+  #items: CaptureItem[] = []
+  #max: number
+
+  constructor(max: number) {
+    this.#max = max
+  }
+
+  push(item: CaptureItem): void {
+    if (this.#items.length >= this.#max) this.#items.shift()
+    this.#items.push(item)
+  }
+
+  /** Everything captured since the last take, oldest first. */
+  take(): CaptureItem[] {
+    const items = this.#items
+    this.#items = []
+    return items
+  }
+}
+
+/** Items one outbox holds between two takes (a live channel takes twice a second). */
+const outboxMax = 2_000
+
 /** A full store makes room for a new page only by forgetting one idle this long. */
 const idleBeforeForgotMs = 60_000
 
@@ -73,6 +103,8 @@ const idleBeforeForgotMs = 60_000
  */
 export class CaptureStore {
   #clients = new Map<string, ClientCapture>()
+  /** The outboxes of each page's open live channels. */
+  #outboxes = new Map<string, Set<CaptureOutbox>>()
   #seq = 0
   #connections = 0
   #rttMs: () => number
@@ -140,7 +172,25 @@ export class CaptureStore {
     const technique = this.#technique(this.#client(client), item.technique)
     const isTraffic = item.kind === 'stream' || item.kind === 'frame'
     ;(isTraffic ? technique.traffic : technique.exchanges).push(stored)
+    const outboxes = this.#outboxes.get(client)
+    if (outboxes) for (const outbox of outboxes) outbox.push(stored)
     return stored
+  }
+
+  /**
+   * An outbox that gets every item captured for `client` from now on, and what is kept already
+   * (so nothing falls between the two); `close` when the live channel closes.
+   */
+  openOutbox(client: string): { kept: CaptureItem[]; outbox: CaptureOutbox; close: () => void } {
+    const outbox = new CaptureOutbox(outboxMax)
+    const outboxes = this.#outboxes.get(client) ?? new Set()
+    outboxes.add(outbox)
+    this.#outboxes.set(client, outboxes)
+    const close = () => {
+      outboxes.delete(outbox)
+      if (outboxes.size === 0 && this.#outboxes.get(client) === outboxes) this.#outboxes.delete(client)
+    }
+    return { kept: this.since(client), outbox, close }
   }
 
   /** Items of `client` (of one technique, or all) with `seq` greater than `since`, oldest first. */

@@ -5,8 +5,8 @@ import { refuseWithoutUpgrade } from '../errors.ts'
 import { clientQuerySchema } from '../schemas.ts'
 
 const liveIntervalMs = 500
-/** Most capture items in one `/wire/live` message. */
-const captureBatchMax = 200
+/** Most capture items in one `/wire/live` message; a busier half second is sent in several. */
+const captureBatchMax = 500
 
 /**
  * `GET /wire` reports the counters; `/wire/live` pushes this page's counters every
@@ -27,29 +27,36 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
     preValidation: app.checkOrigin,
     handler: refuseWithoutUpgrade,
     wsHandler: (socket, request) => {
+      const { client } = request.query
       const send = (message: WireLiveServerMessage) => socket.send(JSON.stringify(message))
-      const report = () => send({ type: 'report', report: app.wire.report(request.query.client, app.feed.latest) })
-      // The newest capture seq this socket has been sent.
-      let captured = 0
+      const report = () => send({ type: 'report', report: app.wire.report(client, app.feed.latest) })
+      // Every item captured for this page reaches it, however fast: the store's rings keep only the last few.
+      const live = client === undefined ? undefined : app.capture.openOutbox(client)
+      let unsent = live?.kept ?? []
       const pushCapture = () => {
-        const { client } = request.query
-        if (client === undefined) return
-        const items = app.capture.since(client, undefined, captured)
-        const last = items.at(-1)
-        if (!last) return
-        captured = last.seq
-        // A page that fell behind gets the newest items: it shows live traffic (GET /wire/capture keeps the rest).
-        send({ type: 'capture', items: items.slice(-captureBatchMax) })
+        if (!live) return
+        const items = unsent.length > 0 ? [...unsent, ...live.outbox.take()] : live.outbox.take()
+        unsent = []
+        for (let from = 0; from < items.length; from += captureBatchMax)
+          send({ type: 'capture', items: items.slice(from, from + captureBatchMax) })
       }
       // A page is captured unless told otherwise: a room bigger than the capture has pages it does not keep.
       let coveredAsTold = true
       const captureStatus = () => {
-        const { client } = request.query
         if (client === undefined) return
         const covered = app.capture.covers(client)
         if (covered === coveredAsTold) return
         coveredAsTold = covered
         send({ type: 'capture-status', captured: coveredAsTold, maxPages: app.capture.maxPages })
+      }
+      // The newest event id this socket has been told was published.
+      let published = app.feed.latest
+      const pushPublished = () => {
+        const { events } = app.feed.since(published)
+        const last = events.at(-1)
+        if (!last) return
+        published = last.id
+        send({ type: 'published', events: events.map(({ id, at }) => ({ id, at })) })
       }
       const network = (rttMs: number) => send({ type: 'network', network: { rttMs } })
       report()
@@ -60,15 +67,17 @@ const wireRoutes: FastifyPluginAsync = async (app) => {
       const stopClassroom = app.classroom.onChange((classroom) => send({ type: 'classroom', classroom }))
       const stopTicker = app.ticker.onChange((ticker) => send({ type: 'ticker', ticker }))
       // Every page keeps this connection open: it is how the presenter counts the room.
-      const leave = request.query.client === undefined ? () => {} : app.audience.join(request.query.client)
+      const leave = client === undefined ? () => {} : app.audience.join(client)
       const timer = setInterval(() => {
         report()
+        pushPublished()
         pushCapture()
         captureStatus()
       }, liveIntervalMs)
       const stopNetwork = app.network.onChange(({ rttMs }) => network(rttMs))
       socket.on('close', () => {
         clearInterval(timer)
+        live?.close()
         stopNetwork()
         stopClassroom()
         stopTicker()
