@@ -1,5 +1,15 @@
-import { expect, type Locator, type Page, test } from '@playwright/test'
-import { openWirewatch, saveScreenshot, wireOf } from './support.ts'
+import { type APIRequestContext, expect, type Locator, type Page, test } from '@playwright/test'
+import {
+  defaultTicker,
+  openWirewatch,
+  saveScreenshot,
+  setTicker,
+  shownIds,
+  statOf,
+  switchPanel,
+  techniqueNames,
+  wireOf
+} from './support.ts'
 
 function chart(page: Page, key: string): Locator {
   return page.locator(`#charts figure[data-chart="${key}"]`)
@@ -7,6 +17,13 @@ function chart(page: Page, key: string): Locator {
 
 async function pointsOf(page: Page, key: string): Promise<number> {
   return Number(await chart(page, key).getAttribute('data-points'))
+}
+
+/** The feed's newest event id, asked by a request of no page. */
+async function latestId(request: APIRequestContext): Promise<number> {
+  const response = await request.get('/feed/ajax')
+  expect(response.status()).toBe(200)
+  return ((await response.json()) as { latest: number }).latest
 }
 
 async function costOf(page: Page, key: string): Promise<number> {
@@ -109,5 +126,46 @@ test.describe('charts and cost calculator', () => {
     await saveScreenshot(cost, testInfo, 'cost-calculator-desktop')
     await page.setViewportSize({ width: 375, height: 800 })
     await saveScreenshot(cost, testInfo, 'cost-calculator-phone')
+  })
+
+  test('at 10 events/s polled every second, the latency chart draws every event the panel timed', async ({
+    page,
+    request
+  }, testInfo) => {
+    const latency = chart(page, 'latency')
+    try {
+      // Paused while the page opens: what the panels get at first is backlog, never timed, never drawn.
+      await setTicker(request, { paused: true })
+      await openWirewatch(page)
+      for (const name of techniqueNames) if (name !== 'polling') await switchPanel(page, name, false)
+      const before = await latestId(request)
+      await setTicker(request, { rate: 10, paused: false })
+      await page.waitForTimeout(8_000)
+      await setTicker(request, { paused: true })
+      const after = await latestId(request)
+      // Polling catches up within a second; every event after `before` was published while it was on.
+      await expect.poll(async () => (await shownIds(page, 'polling'))[0]).toBe(after)
+      const timed = after - before
+      expect(timed).toBeGreaterThan(50)
+
+      // One dot per timed event, though each poll brought about ten of them received at the same instant.
+      await expect.poll(async () => Number(await latency.getAttribute('data-points-polling'))).toBe(timed)
+      expect(await pointsOf(page, 'latency')).toBe(timed)
+      await expect(latency).toHaveAttribute('data-capped', 'false')
+
+      // The chart's median is the panel's p50 (one dot per poll would have kept only each batch's newest: ~50 ms).
+      const chartMedian = Number(await latency.getAttribute('data-median-polling'))
+      const panelMedian = await statOf(page, 'polling', 'latency-p50')
+      expect(Math.abs(chartMedian - panelMedian)).toBeLessThanOrEqual(0.25 * panelMedian)
+      expect(chartMedian).toBeGreaterThan(200)
+      testInfo.annotations.push({
+        type: 'measured',
+        description: `${timed} events timed and drawn; chart median ${chartMedian} ms, panel p50 ${panelMedian} ms`
+      })
+      await latency.scrollIntoViewIfNeeded()
+      await saveScreenshot(latency, testInfo, 'latency-chart-polling-10-per-second')
+    } finally {
+      await setTicker(request, defaultTicker)
+    }
   })
 })

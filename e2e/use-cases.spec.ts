@@ -29,17 +29,30 @@ test.describe('use cases', () => {
       }
     })
 
-    test(`progress bar over ${technique}: the bar reaches 100 %`, async ({ browser }) => {
+    test(`progress bar over ${technique}: counts the screen updates drawn, from 0 %`, async ({ browser }, testInfo) => {
       const page = await open(browser, `/use-cases/progress?technique=${technique}`)
       await expect(page.locator('#job-technique .state-name')).toHaveText(/open|waiting|idle/)
       await page.locator('#job-start').click()
       await expect(page.locator('#job-percent')).toHaveText('100 %', { timeout: 15_000 })
-      await expect(page.locator('#job-history li')).toHaveCount(1)
-      const shown = Number((await page.locator('#job-updates').textContent())?.split(' ')[0])
-      // Pushing shows every step after the start (the 0 % event can beat the POST's answer); polling once a
-      // second shows about one update in ten.
-      if (technique === 'polling') expect(shown).toBeGreaterThan(2)
-      else expect(shown).toBeGreaterThanOrEqual(50)
+      const finished = page.locator('#job-history li')
+      await expect(finished).toHaveCount(1)
+      const figure = async (name: string) => Number(await finished.getAttribute(`data-${name}`))
+      const updates = await figure('updates')
+      testInfo.annotations.push({ type: 'measured', description: (await finished.textContent()) ?? '' })
+      // Every event reaches the page, the 0 % one too: the page knew its job's key before it sent the POST.
+      expect(await figure('received')).toBe(51)
+      await expect(page.locator('#job-received')).toHaveText('51')
+      await expect(page.locator('#job-updates')).toHaveText(String(updates))
+      if (technique === 'polling') {
+        // Polling once a second brings about ten steps a time: each batch is one update, one big jump.
+        expect(updates).toBeLessThanOrEqual(12)
+        expect(await figure('jump')).toBeGreaterThanOrEqual(10)
+      } else {
+        // Pushed steps come 100 ms apart, one a frame: all 51 are drawn unless a slow frame merged a few.
+        expect(updates).toBeGreaterThanOrEqual(45)
+        expect(await figure('first')).toBe(0)
+        await expect(finished).toContainText(`${updates} screen updates drawn (the first at 0 %)`)
+      }
     })
 
     test(`shared board over ${technique}: two players see each other move`, async ({ browser }) => {

@@ -4,13 +4,21 @@ export interface Point {
   y: number
 }
 
+/**
+ * The most points one series keeps: two minutes at 100 events/s, above the feed's top rate
+ * (50 ticks/s) plus the game board's 30 a second. Beyond it the oldest go, and the window says so.
+ */
+export const maxPointsPerSeries = 12_000
+
 /** Points of one series, only the last `keepSeconds` (and at most `max` of them). */
 export class PointWindow {
   readonly points: Point[] = []
   #keepSeconds: number
   #max: number
+  /** x of the newest point dropped for `max` while still inside the window, if any. */
+  #cappedUpTo: number | undefined
 
-  constructor(keepSeconds: number, max = 3_000) {
+  constructor(keepSeconds: number, max = maxPointsPerSeries) {
     this.#keepSeconds = keepSeconds
     this.#max = max
   }
@@ -24,8 +32,17 @@ export class PointWindow {
   trim(now: number): void {
     let drop = 0
     while (drop < this.points.length && (this.points[drop]?.t ?? now) < now - this.#keepSeconds) drop++
-    drop = Math.max(drop, this.points.length - this.#max)
+    const overMax = this.points.length - this.#max
+    if (overMax > drop) {
+      this.#cappedUpTo = this.points[overMax - 1]?.t
+      drop = overMax
+    }
     if (drop > 0) this.points.splice(0, drop)
+  }
+
+  /** Whether the cap dropped points that are still inside the window seen from `now`: then it shows fewer. */
+  capped(now: number): boolean {
+    return this.#cappedUpTo !== undefined && this.#cappedUpTo >= now - this.#keepSeconds
   }
 }
 
@@ -53,28 +70,43 @@ export class CounterHistory<Sample extends { at: number }> {
   }
 }
 
+/** uPlot's data for some series, and how many points each series has in it. */
+export interface AlignedSeries {
+  data: (number | null)[][]
+  /** Points (non-null values) in all series together. */
+  points: number
+  /** Points of each series, in the order of the series. */
+  pointsPerSeries: number[]
+}
+
 /**
- * uPlot wants one shared, sorted x array and one y array per series (null where
- * a series has no point at that x). Points of different series at the same x share a row.
+ * uPlot wants one shared x array, sorted (equal x values may follow each other), and one y array
+ * per series (null where a series has no point at that x). Every point gets a cell: points of one
+ * series at the same x (the events one poll brought, received at one instant) each get a row of
+ * their own, in the order they came; points of different series at the same x share rows.
  */
-export function aligned(series: readonly Point[][]): { data: (number | null)[][]; points: number } {
-  const rows = new Map<number, (number | null)[]>()
-  let points = 0
-  series.forEach((list, index) => {
+export function aligned(series: readonly Point[][]): AlignedSeries {
+  const rowsAt = new Map<number, (number | null)[][]>()
+  const pointsPerSeries = series.map((list, index) => {
+    const usedAt = new Map<number, number>()
     for (const { t, y } of list) {
-      let row = rows.get(t)
+      const rows = rowsAt.get(t) ?? []
+      rowsAt.set(t, rows)
+      const used = usedAt.get(t) ?? 0
+      usedAt.set(t, used + 1)
+      let row = rows[used]
       if (!row) {
         row = new Array<number | null>(series.length).fill(null)
-        rows.set(t, row)
+        rows.push(row)
       }
       row[index] = y
-      points++
     }
+    return list.length
   })
-  const xs = [...rows.keys()].sort((a, b) => a - b)
-  const data: (number | null)[][] = [xs]
+  const rows = [...rowsAt.entries()].sort(([a], [b]) => a - b)
+  const data: (number | null)[][] = [rows.flatMap(([t, atT]) => atT.map(() => t))]
   series.forEach((_, index) => {
-    data.push(xs.map((x) => rows.get(x)?.[index] ?? null))
+    data.push(rows.flatMap(([, atT]) => atT.map((row) => row[index] ?? null)))
   })
-  return { data, points }
+  return { data, points: pointsPerSeries.reduce((sum, n) => sum + n, 0), pointsPerSeries }
 }

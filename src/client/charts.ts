@@ -1,10 +1,12 @@
 import 'uplot/dist/uPlot.min.css'
 import './charts.css'
 import uPlot from 'uplot'
-import { type TechniqueName, techniqueNames } from '../shared/techniques.ts'
+import { type MarkShape, type TechniqueName, techniqueLooks, techniqueNames } from '../shared/techniques.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
-import { aligned, CounterHistory, type Point, PointWindow } from './chart-data.ts'
+import { aligned, CounterHistory, maxPointsPerSeries, type Point, PointWindow } from './chart-data.ts'
+import { percentileOf } from './delivery-stats.ts'
 import { browserNow, h } from './dom.ts'
+import { traceShape } from './mark-shapes.ts'
 import type { Panel } from './panel-view.ts'
 import type { ServerClock } from './server-clock.ts'
 import type { WireLive } from './wire-live.ts'
@@ -30,8 +32,9 @@ const specs: ChartSpec[] = [
     unit: 'ms',
     log: false,
     how:
-      'One point per event: when this browser received it minus the server’s timestamp on it, corrected by the ' +
-      'estimated clock offset (as in the panels). Only events published after a panel was switched on.'
+      'One dot per event: when this browser received it minus the server’s timestamp on it, corrected by the ' +
+      'estimated clock offset (as in the panels). Only events published after a panel was switched on. Events one ' +
+      'response brought share one arrival time: they stack up as a column of dots.'
   },
   {
     key: 'bytes-per-event',
@@ -56,6 +59,26 @@ interface CounterSample {
   bytes: number
   events: number
   requests: number
+}
+
+/**
+ * Draws a series' points as its technique's mark (not uPlot's circles), so colour is never the
+ * only cue. uPlot fills and strokes the path with the series' point styles.
+ */
+function shapedPoints(shape: MarkShape): uPlot.Series.Points.PathBuilder {
+  return (chart, seriesIndex, first, last) => {
+    const path = new Path2D()
+    const xs = chart.data[0]
+    const ys = chart.data[seriesIndex]
+    const size = 7 * uPlot.pxRatio
+    for (let index = first; index <= last; index++) {
+      const x = xs[index]
+      const y = ys?.[index]
+      if (x === undefined || y === undefined || y === null) continue
+      traceShape(path, shape, chart.valToPos(x, 'x', true), chart.valToPos(y, 'y', true), size)
+    }
+    return { fill: path, stroke: path }
+  }
 }
 
 /** A log scale needs positive bounds on whole powers of ten; an empty chart gets 10 B to 10 kB. */
@@ -98,7 +121,7 @@ export class Charts {
     'requests-per-second': new Map()
   }
   #history = new Map<TechniqueName, CounterHistory<CounterSample>>()
-  #figures = new Map<ChartKey, { figure: HTMLElement; plot: HTMLElement; chart?: uPlot }>()
+  #figures = new Map<ChartKey, { figure: HTMLElement; plot: HTMLElement; capped: HTMLElement; chart?: uPlot }>()
   /** When the charts were last drawn (browser clock, epoch s): the x axis counts seconds before it. */
   #now = browserNow() / 1000
 
@@ -125,6 +148,11 @@ export class Charts {
     const grid = h('div', { class: 'chart-grid' })
     for (const spec of specs) {
       const plot = h('div', { class: 'chart-plot' })
+      const capped = h(
+        'span',
+        { class: 'chart-capped', hidden: '' },
+        ` More than ${maxPointsPerSeries.toLocaleString('en')} points of one technique in 2 minutes: its oldest are not drawn.`
+      )
       const figure = h(
         'figure',
         {
@@ -136,16 +164,16 @@ export class Charts {
         },
         h('h3', { id: `chart-${spec.key}-title` }, spec.title),
         plot,
-        h('figcaption', { id: `chart-${spec.key}-how` }, spec.how)
+        h('figcaption', { id: `chart-${spec.key}-how` }, spec.how, capped)
       )
       grid.append(figure)
-      this.#figures.set(spec.key, { figure, plot })
+      this.#figures.set(spec.key, { figure, plot, capped })
     }
     section.append(
       h(
         'p',
         { class: 'charts-intro' },
-        'The last 2 minutes of this page’s six panels, in the technique colours. Click a name in a legend to hide its line.'
+        'The last 2 minutes of this page’s six panels, in the technique colours. Click a name in a legend to hide its dots or line.'
       ),
       grid
     )
@@ -194,13 +222,32 @@ export class Charts {
     })
   }
 
+  /**
+   * Draws the charts as of `now`. Each figure says what it drew, for tests and curious readers:
+   * `data-points` in all, `data-points-<technique>` per technique and, on the latency chart,
+   * `data-median-<technique>` (ms, nearest rank, as the panels' p50).
+   */
   #draw(now: number): void {
     this.#now = now
-    for (const [key, { figure, chart }] of this.#figures) {
+    for (const [key, { figure, capped, chart }] of this.#figures) {
       if (!chart) continue
-      const { data, points } = aligned(this.#series(key, now))
+      const series = this.#series(key, now)
+      const { data, points, pointsPerSeries } = aligned(series)
       chart.setData(data as uPlot.AlignedData)
       figure.dataset.points = String(points)
+      techniqueNames.forEach((name, index) => {
+        figure.setAttribute(`data-points-${name}`, String(pointsPerSeries[index] ?? 0))
+        if (key !== 'latency') return
+        const middle = percentileOf(
+          (series[index] ?? []).map(({ y }) => y),
+          50
+        )
+        if (middle === undefined) figure.removeAttribute(`data-median-${name}`)
+        else figure.setAttribute(`data-median-${name}`, String(Math.round(middle)))
+      })
+      const isCapped = techniqueNames.some((name) => this.#points[key].get(name)?.capped(now))
+      capped.hidden = !isCapped
+      figure.dataset.capped = String(isCapped)
     }
   }
 
@@ -235,11 +282,25 @@ export class Charts {
         series: [
           { label: 'time' },
           ...techniqueNames.map((name) => ({
-            label: this.#titles[name],
+            label: `${techniqueLooks[name].letter} · ${this.#titles[name]}`,
             stroke: colour(name),
             width: 2,
             spanGaps: true,
-            points: { show: spec.key === 'latency', size: 5, fill: colour(name) }
+            // Latency is a scatter of dots, one per event: a line through a column of events that
+            // arrived together would zigzag and hide them.
+            ...(spec.key === 'latency'
+              ? {
+                  paths: () => null,
+                  points: {
+                    show: true,
+                    size: 7,
+                    fill: colour(name),
+                    stroke: colour('mark-outline'),
+                    width: 1,
+                    paths: shapedPoints(techniqueLooks[name].shape)
+                  }
+                }
+              : { points: { show: false } })
           }))
         ],
         axes: [

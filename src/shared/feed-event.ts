@@ -11,7 +11,8 @@ export interface FeedEvent {
   kind: FeedEventKind
   /**
    * `tick`: `{ value }`, a random walk to have something to show. `chat`: `{ text, name? }`.
-   * `progress`: `{ job, percent, done }`. `board`: `{ players: [{ id, name, x, y }] }`.
+   * `progress`: `{ job, percent, done, key? }`, `key` being the random key the job's page sent
+   * with `POST /jobs` (so the page knows its job's events before the POST's answer). `board`: `{ players: [{ id, name, x, y }] }`.
    */
   data: Record<string, unknown>
 }

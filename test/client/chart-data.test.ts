@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { aligned, CounterHistory, PointWindow } from '../../src/client/chart-data.ts'
+import { percentileOf } from '../../src/client/delivery-stats.ts'
 
 describe('PointWindow', () => {
   test('keeps only the points of the last window', () => {
@@ -21,6 +22,22 @@ describe('PointWindow', () => {
       window.points.map((point) => point.t),
       [2, 3, 4]
     )
+  })
+
+  test('says when the cap dropped points still inside the window, until they would have aged out', () => {
+    const window = new PointWindow(10, 3)
+    for (const t of [0, 1, 2]) window.add({ t, y: 0 })
+    assert.equal(window.capped(2), false)
+    window.add({ t: 3, y: 0 })
+    assert.equal(window.capped(3), true)
+    assert.equal(window.capped(10.5), false)
+  })
+
+  test('holds 50 events a second for two minutes by default', () => {
+    const window = new PointWindow(120)
+    for (let i = 0; i < 50 * 120; i++) window.add({ t: i / 50, y: i })
+    assert.equal(window.points.length, 6_000)
+    assert.equal(window.capped(120), false)
   })
 })
 
@@ -62,5 +79,46 @@ describe('aligned', () => {
   test('points of different series at the same x share a row', () => {
     const { data } = aligned([[{ t: 5, y: 1 }], [{ t: 5, y: 2 }]])
     assert.deepEqual(data, [[5], [1], [2]])
+  })
+
+  test('keeps every point of one series that share an x, each in a row of its own, in arrival order', () => {
+    // One poll brought three events: they were received at the same instant.
+    const { data, points, pointsPerSeries } = aligned([
+      [
+        { t: 1, y: 900 },
+        { t: 1, y: 500 },
+        { t: 1, y: 100 },
+        { t: 2, y: 50 }
+      ],
+      [
+        { t: 1, y: 7 },
+        { t: 2, y: 8 },
+        { t: 2, y: 9 }
+      ]
+    ])
+    assert.deepEqual(data, [
+      [1, 1, 1, 2, 2],
+      [900, 500, 100, 50, null],
+      [7, null, null, 8, 9]
+    ])
+    assert.equal(points, 7)
+    assert.deepEqual(pointsPerSeries, [4, 3])
+  })
+
+  test('counts exactly the points it places: 10 events a poll for 8 polls are 80 points', () => {
+    const polled = Array.from({ length: 80 }, (_, i) => ({ t: Math.floor(i / 10), y: 1000 - (i % 10) * 100 }))
+    const { data, points, pointsPerSeries } = aligned([polled, [], [{ t: 3.5, y: 1 }]])
+    const placed = data
+      .slice(1)
+      .flat()
+      .filter((value) => value !== null).length
+    assert.equal(placed, 81)
+    assert.equal(points, 81)
+    assert.deepEqual(pointsPerSeries, [80, 0, 1])
+    // The x array never goes backwards, as uPlot requires.
+    const xs = data[0] ?? []
+    assert.ok(xs.every((x, i) => i === 0 || (x ?? 0) >= (xs[i - 1] ?? 0)))
+    // Every latency of a batch counts, not one a poll: 100 to 1000 ms give a median of 500, not 100.
+    assert.equal(percentileOf(data[1]?.filter((value) => value !== null) ?? [], 50), 500)
   })
 })

@@ -79,6 +79,44 @@ describe('progress jobs', () => {
     )
   })
 
+  test('a job started with a key names it in every one of its events, the 0 % one included', async (t) => {
+    const server = await startServer(t)
+    const events = published(server.app)
+    const key = 'page-picked_key-42'
+    const response = await post(`${server.url}/jobs`, { steps: 2, durationMs: 500, key })
+    assert.equal(response.status, 202)
+    const { job, key: answered } = (await response.json()) as { job: number; key: string }
+    assert.equal(answered, key)
+    const progress = await events.waitUntil((items) => items.some((event) => event.data.done === true), 3000)
+    assert.deepEqual(
+      progress.map((event) => event.data),
+      [
+        { job, percent: 0, done: false, key },
+        { job, percent: 50, done: false, key },
+        { job, percent: 100, done: true, key }
+      ]
+    )
+  })
+
+  const badKeys: [string, unknown][] = [
+    ['of 3 characters', 'abc'],
+    ['of 65 characters', 'k'.repeat(65)],
+    ['with markup', '<b>key</b>-1234'],
+    ['with a space', 'my job key'],
+    ['that is a number', 12345678]
+  ]
+  for (const [name, key] of badKeys) {
+    test(`refuses a job key ${name}: 400 with a JSON reason, and no job starts`, async (t) => {
+      const server = await startServer(t)
+      const response = await post(`${server.url}/jobs`, { steps: 2, durationMs: 500, key })
+      assert.equal(response.status, 400)
+      const body = await errorBody(response)
+      assert.equal(body.code, 'FST_ERR_VALIDATION')
+      assert.match(body.message, /key/)
+      assert.equal(server.app.feed.latest, 0)
+    })
+  }
+
   test('at most 10 jobs run at once: the 11th gets 429 with a reason', async (t) => {
     const server = await startServer(t)
     // Ten pages (one page alone would meet its own send limit first).

@@ -1,62 +1,137 @@
 import './use-cases.css'
+import './progress-page.css'
+import type { FeedEvent } from '../../shared/feed-event.ts'
 import { ClassroomBar } from '../classroom-bar.ts'
 import { h } from '../dom.ts'
 import { PageSession } from '../page-session.ts'
+import { techniqueTitles } from '../technique-panels.ts'
 import { TechniqueChoice } from './technique-choice.ts'
 
-// The progress bar: a server job's progress events reach the bar by the technique you choose.
+// The progress bar: a server job's progress events reach the bar by the technique you choose,
+// and the bar is drawn once a frame with the newest of them. What this page counts is what the
+// reader saw: screen updates drawn, not events received.
 const session = new PageSession()
 new ClassroomBar(session.live)
 const start = document.querySelector<HTMLButtonElement>('#job-start')
 const bar = document.querySelector<HTMLProgressElement>('#job-progress')
 const percent = document.querySelector('#job-percent')
-const seen = document.querySelector('#job-updates')
+const received = document.querySelector('#job-received')
+const published = document.querySelector('#job-events')
+const drawn = document.querySelector('#job-updates')
 const jump = document.querySelector('#job-jump')
 const error = document.querySelector<HTMLOutputElement>('#job-error')
 const history = document.querySelector('#job-history')
 
-let job: number | undefined
-let steps = 0
-let updates = 0
-let last = 0
-let biggestJump = 0
+/** A key for the next job, picked here so its events are known before the POST's answer comes. */
+function randomJobKey(): string {
+  // getRandomValues, not randomUUID: the latter needs a secure context, and classrooms use http://<LAN-IP>.
+  const bytes = crypto.getRandomValues(new Uint8Array(12))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+}
 
-new TechniqueChoice(document.querySelector('#job-technique') ?? document.body, session, (events) => {
-  for (const event of events) {
-    if (event.kind !== 'progress' || event.data.job !== job) continue
-    const value = Number(event.data.percent)
-    updates++
-    biggestJump = Math.max(biggestJump, value - last)
-    last = value
-    if (bar) bar.value = value
-    if (percent) percent.textContent = `${value} %`
-    if (seen) seen.textContent = `${updates} of ${steps + 1}`
-    if (jump) jump.textContent = `${biggestJump} %`
-    if (event.data.done)
-      history?.prepend(
-        h('li', {}, `job ${job}: ${updates} of ${steps + 1} updates shown, biggest jump ${biggestJump} %`)
-      )
-  }
+/** One job as this page saw it. */
+interface JobView {
+  key: string
+  /** The job's number: from its first event or the POST's answer, whichever came first. */
+  job?: number
+  steps: number
+  /** Its events that reached the page. */
+  received: number
+  /** The newest value received and not drawn yet. */
+  pending?: { percent: number; done: boolean }
+  frame?: number
+  /** Screen updates drawn: frames in which the bar changed to a newly received value. */
+  updates: number
+  first?: number
+  last?: number
+  biggestJump: number
+}
+
+let current: JobView | undefined
+
+const choice = new TechniqueChoice(document.querySelector('#job-technique') ?? document.body, session, (events) => {
+  for (const event of events) receive(event)
 })
 
+function receive(event: FeedEvent): void {
+  const view = current
+  if (!view || event.kind !== 'progress' || event.data.key !== view.key) return
+  const job = Number(event.data.job)
+  // Another page could reuse a key it saw in the feed, but only after this job's first event.
+  if (view.job !== undefined && job !== view.job) return
+  view.job = job
+  view.received++
+  view.pending = { percent: Number(event.data.percent), done: event.data.done === true }
+  show(received, String(view.received))
+  view.frame ??= requestAnimationFrame(() => draw(view))
+}
+
+/** Draws the newest value received since the last frame: one screen update, however many events came. */
+function draw(view: JobView): void {
+  view.frame = undefined
+  const next = view.pending
+  if (!next || view !== current) return
+  view.pending = undefined
+  if (view.last !== undefined) view.biggestJump = Math.max(view.biggestJump, next.percent - view.last)
+  view.first ??= next.percent
+  view.last = next.percent
+  view.updates++
+  if (bar) bar.value = next.percent
+  show(percent, `${next.percent} %`)
+  show(drawn, String(view.updates))
+  show(jump, view.updates > 1 ? `${view.biggestJump} %` : '–')
+  if (next.done) finish(view)
+}
+
+function finish(view: JobView): void {
+  const jumpText = view.updates > 1 ? `${view.biggestJump} %` : '– (one update only)'
+  history?.prepend(
+    h(
+      'li',
+      {
+        'data-technique': choice.technique,
+        'data-received': String(view.received),
+        'data-updates': String(view.updates),
+        'data-first': String(view.first ?? ''),
+        'data-jump': String(view.biggestJump)
+      },
+      `job ${view.job} over ${techniqueTitles[choice.technique]}: ${view.updates} screen updates drawn (the first at ` +
+        `${view.first} %) from ${view.received} of ${view.steps + 1} events received; biggest jump between ` +
+        `two drawn updates ${jumpText}`
+    )
+  )
+}
+
+function show(element: Element | null, text: string): void {
+  if (element) element.textContent = text
+}
+
 start?.addEventListener('click', async () => {
+  if (current?.frame !== undefined) cancelAnimationFrame(current.frame)
+  const steps = 50
+  // Listening for the key starts before the POST is sent: its first event may arrive before the answer.
+  const view: JobView = { key: randomJobKey(), steps, received: 0, updates: 0, biggestJump: 0 }
+  current = view
+  if (bar) bar.value = 0
+  show(percent, '0 %')
+  show(received, '0')
+  show(published, String(steps + 1))
+  show(drawn, '0')
+  show(jump, '–')
   const response = await fetch(`/jobs?client=${session.clientId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ steps: 50, durationMs: 5000 })
+    body: JSON.stringify({ steps, durationMs: 5000, key: view.key })
   })
-  const body = (await response.json()) as { job?: number; steps?: number; message?: string }
+  const body = (await response.json().catch(() => ({}))) as { job?: number; message?: string }
   if (!response.ok || body.job === undefined) {
+    if (current === view) current = undefined
     if (error) error.value = `Not started: ${body.message ?? response.status}`
     return
   }
   if (error) error.value = ''
-  job = body.job
-  steps = body.steps ?? 50
-  updates = 0
-  last = 0
-  biggestJump = 0
-  if (bar) bar.value = 0
-  if (percent) percent.textContent = '0 %'
+  view.job ??= body.job
 })
 session.live.start()

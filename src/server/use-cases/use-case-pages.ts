@@ -31,13 +31,19 @@ ${how('Everybody on this server talks in one room.')}
     bundle: 'progress',
     mainAttributes: { class: 'use-case' },
     main: `<h1>Progress bar</h1>
-${how('Start a job on the server: it takes 5 s in 50 steps (it only waits: a stand-in for real work) and publishes its progress after each step.')}
+${how('Start a job on the server: it takes 5 s in 50 steps (it only waits: a stand-in for real work) and publishes its progress when it starts and after each step: 51 events.')}
 <div id="job-technique" class="technique-choice"></div>
 <p><button type="button" id="job-start">Start a job</button> <output id="job-error" role="alert"></output></p>
 <p class="job"><label for="job-progress">Job progress</label>
   <progress id="job-progress" max="100" value="0"></progress> <strong id="job-percent">0 %</strong></p>
-<p>Updates shown: <strong id="job-updates">–</strong>. Biggest jump of the bar: <strong id="job-jump">–</strong>
-  (1 step is 2 %: anything bigger is updates this technique delivered late, together, or never showed).</p>
+<dl class="figures job-figures">
+  <div><dt>Progress events received</dt><dd><strong id="job-received">–</strong> of <span id="job-events">51</span></dd></div>
+  <div><dt>Screen updates drawn</dt><dd><strong id="job-updates">–</strong></dd></div>
+  <div><dt>Biggest jump between two drawn updates</dt><dd><strong id="job-jump">–</strong></dd></div>
+</dl>
+<p class="job-how">Counted in this browser. The bar is drawn at most once a frame (<code>requestAnimationFrame</code>), with
+  the newest progress received: events that arrive between two frames make one screen update. One step is 2 %: a bigger
+  jump means this technique delivered several steps together (polling brings everything since its last request).</p>
 <h2>Finished jobs</h2>
 <ol id="job-history" reversed></ol>`
   }),

@@ -27,6 +27,9 @@ export const moveSchema = {
   }
 } as const
 
+/** The key a page picks at random for its job (`POST /jobs` `{ key }`), then found in each of the job's events. */
+export const jobKeySchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' } as const
+
 /** A move as sent: by `POST /game/moves`, or as `{"type":"move", …}` on the WebSocket. */
 export interface Move {
   player: string
@@ -67,7 +70,7 @@ const useCaseRoutes: FastifyPluginAsync = async (app) => {
     }
   )
 
-  app.post<{ Body: { steps?: number; durationMs?: number } }>(
+  app.post<{ Body: { steps?: number; durationMs?: number; key?: string } }>(
     '/jobs',
     {
       config: { wireRow: 'messages' },
@@ -79,16 +82,17 @@ const useCaseRoutes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: {
             steps: { type: 'integer', minimum: 2, maximum: 100, default: 50 },
-            durationMs: { type: 'integer', minimum: 500, maximum: 60_000, default: 5_000 }
+            durationMs: { type: 'integer', minimum: 500, maximum: 60_000, default: 5_000 },
+            key: jobKeySchema
           }
         }
       }
     },
     async (request, reply) => {
-      const { steps = 50, durationMs = 5_000 } = request.body ?? {}
-      const job = jobs.start(steps, durationMs)
+      const { steps = 50, durationMs = 5_000, key } = request.body ?? {}
+      const job = jobs.start(steps, durationMs, key)
       if (job === undefined) throw new TooManyJobs(jobs.max)
-      return reply.code(202).send({ job, steps, durationMs })
+      return reply.code(202).send({ job, steps, durationMs, ...(key === undefined ? {} : { key }) })
     }
   )
 }
