@@ -13,7 +13,8 @@ import type { WireLive } from './wire-live.ts'
 
 const shownSeconds = 120
 const bytesWindowMs = 10_000
-const requestsWindowMs = 5_000
+/** The same window as the panels' and the race view's requests/s, so the page has one such figure. */
+const requestsWindowMs = 10_000
 
 type ChartKey = 'latency' | 'bytes-per-event' | 'requests-per-second'
 
@@ -32,9 +33,9 @@ const specs: ChartSpec[] = [
     unit: 'ms',
     log: false,
     how:
-      'One dot per event: when this browser received it minus the server’s timestamp on it, corrected by the ' +
+      'One mark per event (the technique’s shape): when this browser received it minus the server’s timestamp on it, corrected by the ' +
       'estimated clock offset (as in the panels). Only events published after a panel was switched on. Events one ' +
-      'response brought share one arrival time: they stack up as a column of dots.'
+      'response brought share one arrival time: they stack up as a column of marks.'
   },
   {
     key: 'bytes-per-event',
@@ -50,7 +51,7 @@ const specs: ChartSpec[] = [
     title: 'Requests per second',
     unit: 'requests/s',
     log: false,
-    how: 'Change in the server’s count of HTTP requests from each panel over the last 5 s, from the reports it pushes twice a second.'
+    how: 'Change in the server’s count of HTTP requests from each panel over the last 10 s (as in the panels and the race view), from the reports it pushes twice a second.'
   }
 ]
 
@@ -173,7 +174,7 @@ export class Charts {
       h(
         'p',
         { class: 'charts-intro' },
-        'The last 2 minutes of this page’s six panels, in the technique colours. Click a name in a legend to hide its dots or line.'
+        'The last 2 minutes of this page’s six panels, in the technique colours. Click a name in a legend to hide its marks or line.'
       ),
       grid
     )
@@ -286,7 +287,7 @@ export class Charts {
             stroke: colour(name),
             width: 2,
             spanGaps: true,
-            // Latency is a scatter of dots, one per event: a line through a column of events that
+            // Latency is a scatter of marks, one per event: a line through a column of events that
             // arrived together would zigzag and hide them.
             ...(spec.key === 'latency'
               ? {

@@ -7,11 +7,13 @@ import { FeedControls } from './feed-controls.ts'
 import { MessageForm } from './message-form.ts'
 import { NetworkControls } from './network-controls.ts'
 import { PageSession } from './page-session.ts'
+import { RaceView } from './race-view.ts'
 import { SequenceDiagrams } from './sequence-diagram.ts'
 import { SummaryView } from './summary-view.ts'
 import { createPanels, followTeacherTechniques, techniqueTitles } from './technique-panels.ts'
+import { techniques } from './techniques/index.ts'
 
-// The side-by-side page: six panels, their figures, diagrams, charts and the cost calculator.
+// The side-by-side page: the race view, then six panels, their figures, diagrams, charts and the cost calculator.
 const session = new PageSession()
 const { clientId, clock, live } = session
 new ClassroomBar(live)
@@ -19,6 +21,7 @@ new ClassroomBar(live)
 const { panels, captured } = createPanels(session, techniqueNames)
 document.querySelector('#panels')?.append(...panels.map((panel) => panel.element))
 followTeacherTechniques(session, panels, 'run')
+document.querySelector('#race-slot')?.replaceWith(new RaceView(panels, techniques, clock, live).element)
 
 const summaryTable = document.querySelector<HTMLTableElement>('#summary')
 const summary = summaryTable ? new SummaryView(summaryTable, techniqueTitles) : undefined

@@ -1,12 +1,18 @@
 import { contentOf, type FeedEvent } from '../shared/feed-event.ts'
 import type { TechniqueName } from '../shared/techniques.ts'
 import type { WireCounters } from '../shared/wire-stats.ts'
+import { ArrivalLog } from './arrival-log.ts'
+import { DeliveryStats, RateWindow } from './delivery-stats.ts'
 import { browserNow, h } from './dom.ts'
-import { LatencyStats } from './latency-stats.ts'
 import type { ServerClock } from './server-clock.ts'
 import type { ClientListener, ClientState, TechniqueClient, TechniqueDefinition } from './technique-client.ts'
+import { paintAccent, techniqueBadge } from './technique-look.ts'
 
 const listed = 10
+/** Requests per second are counted over this sliding window. */
+const requestRateWindowMs = 10_000
+/** How much of what arrived is kept for pictures on a time axis (the race view shows up to 30 s). */
+const arrivalsKeptMs = 35_000
 
 /** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
 const figures = [
@@ -21,6 +27,12 @@ const figures = [
   ['latency-p50', 'latency p50', 'ms', 'Browser arrival time minus the server timestamp, clock offset corrected.'],
   ['latency-p95', 'latency p95', 'ms', '95 % of the measured latencies were at most this.'],
   ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
+  [
+    'requests-per-s',
+    'requests/s, last 10 s',
+    '',
+    'Change in the server’s request count for this panel over the last 10 s, per second.'
+  ],
   ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
   ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
   ['connections-opened', 'TCP connections', '', 'Connections the server accepted for this panel: one handshake each.'],
@@ -42,23 +54,17 @@ export class Panel implements ClientListener {
   readonly client: TechniqueClient
   /** Where views of the wire put their buttons (open the capture, drop the connection). */
   readonly tools = h('div', { class: 'tools' })
-  /** Arrival minus server timestamp, before the clock correction (which improves as samples come in). */
-  readonly uncorrectedLatency = new LatencyStats()
-  /** New events received since the page opened. */
-  eventsReceived = 0
-  /** Events skipped: ids missing between two received ones. */
-  gaps = 0
-  /** Events received again (an id not newer than the newest shown). */
-  duplicates = 0
+  /** Events, gaps, duplicates and latency, as this page counted them. */
+  readonly stats = new DeliveryStats()
+  /** The timed events and empty answers of the last half minute, for the race view. */
+  readonly arrivals = new ArrivalLog(arrivalsKeptMs)
   /** The last server counters for this panel, from `/wire/live`. */
   wire: WireCounters | undefined
   /** Called for every timed event: when the browser got it and its latency before clock correction. */
   onTimedEvent: ((receivedAt: number, uncorrectedLatency: number) => void) | undefined
 
   #clock: ServerClock
-  #newest: number | undefined
-  #baseline: number | undefined
-  #switchedOnAt = 0
+  #requestRate = new RateWindow(requestRateWindowMs)
   #stateText = h('span', { class: 'state-name' })
   #stateDetail = h('span', { class: 'state-detail' })
   #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
@@ -84,7 +90,7 @@ export class Panel implements ClientListener {
       h(
         'header',
         {},
-        h('h2', { id: `${name}-title` }, definition.title),
+        h('h2', { id: `${name}-title` }, techniqueBadge(name), definition.title),
         h('label', { class: 'switch' }, toggle, ' on')
       ),
       h('p', { class: 'how' }, definition.how),
@@ -94,6 +100,7 @@ export class Panel implements ClientListener {
       stats,
       this.#events
     )
+    paintAccent(this.element, name)
     this.client = definition.create({ clientId, listener: this, controls })
     toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
     if (on) this.switch(true)
@@ -120,35 +127,48 @@ export class Panel implements ClientListener {
     else this.client.stop()
   }
 
+  /** New events received since the page opened. */
+  get eventsReceived(): number {
+    return this.stats.events
+  }
+
   received(events: FeedEvent[], receivedAt: number): void {
-    for (const event of events) {
-      if (this.#newest !== undefined && event.id <= this.#newest) {
-        this.duplicates++
-        continue
-      }
-      if (this.#newest !== undefined) this.gaps += event.id - this.#newest - 1
-      this.#newest = event.id
-      this.eventsReceived++
-      // Stored uncorrected; the clock offset is added when shown, as it improves with more samples.
-      const uncorrected = receivedAt - event.at
-      const timed = this.#clock.toBrowser(event.at) >= this.#switchedOnAt
-      if (timed) {
-        this.uncorrectedLatency.add(uncorrected)
-        this.onTimedEvent?.(receivedAt, uncorrected)
-      }
-      this.#events.prepend(this.#item(event, timed ? uncorrected + this.#clock.offset : undefined))
+    const fresh = this.stats.receive(events, receivedAt, (at) => this.#clock.toBrowser(at))
+    this.arrivals.add(fresh, receivedAt)
+    const byId = new Map(events.map((event) => [event.id, event]))
+    for (const delivery of fresh) {
+      const event = byId.get(delivery.id)
+      const latency = delivery.uncorrectedLatency
+      if (latency !== undefined) this.onTimedEvent?.(receivedAt, latency)
+      if (event)
+        this.#events.prepend(this.#item(event, latency === undefined ? undefined : latency + this.#clock.offset))
     }
     while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()
-    this.#show('events', this.eventsReceived)
-    this.#show('gaps', this.gaps)
-    this.#show('duplicates', this.duplicates)
+    this.#show('events', this.stats.events)
+    this.#show('gaps', this.stats.gaps)
+    this.#show('duplicates', this.stats.duplicates)
     this.#showLatency()
+  }
+
+  emptyAnswer(receivedAt: number): void {
+    this.arrivals.addEmptyAnswer(receivedAt)
   }
 
   /** Latency percentile p (0–100), clock-corrected with the best offset known now. */
   latency(p: number): number | undefined {
-    const uncorrected = this.uncorrectedLatency.percentile(p)
+    const uncorrected = this.stats.latency.percentile(p)
     return uncorrected === undefined ? undefined : uncorrected + this.#clock.offset
+  }
+
+  /** Requests per second the server counted for this panel over the last 10 s. */
+  get requestsPerSecond(): number | undefined {
+    return this.#requestRate.perSecond()
+  }
+
+  /** Bytes in and out on the wire per new event received, since the page opened. */
+  get bytesPerEvent(): number | undefined {
+    const wire = this.wire
+    return wire && this.stats.events > 0 ? (wire.bytesIn + wire.bytesOut) / this.stats.events : undefined
   }
 
   reset(): void {
@@ -162,15 +182,16 @@ export class Panel implements ClientListener {
   }
 
   /** Shows what the server counted for this panel; `latest` is the feed's newest id. */
-  showWire(counters: WireCounters, latest: number): void {
+  showWire(counters: WireCounters, latest: number, at: number): void {
     this.wire = counters
-    this.#baseline ??= latest
+    this.#requestRate.add(at, counters.requests)
     this.#show('requests', counters.requests)
+    this.#show('requests-per-s', this.requestsPerSecond, 1)
     this.#show('bytes-in', counters.bytesIn)
     this.#show('bytes-out', counters.bytesOut)
     this.#show('connections-opened', counters.connectionsOpened)
     this.#show('empty-responses', counters.emptyResponses)
-    this.#show('unseen', Math.max(0, latest - (this.#newest ?? this.#baseline)))
+    this.#show('unseen', this.stats.unseen(latest))
     this.#showLatency()
   }
 
@@ -180,13 +201,13 @@ export class Panel implements ClientListener {
   }
 
   #start(): void {
-    this.#switchedOnAt = browserNow()
+    this.stats.timeFrom(browserNow())
     this.client.start()
   }
 
-  #show(key: FigureKey, value: number | undefined): void {
+  #show(key: FigureKey, value: number | undefined, decimals = 0): void {
     const element = this.#figures.get(key)
-    if (element) element.textContent = value === undefined ? '–' : String(Math.round(value))
+    if (element) element.textContent = value === undefined ? '–' : value.toFixed(decimals)
   }
 
   #item(event: FeedEvent, latency: number | undefined): HTMLLIElement {

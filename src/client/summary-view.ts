@@ -1,6 +1,7 @@
 import { type TechniqueName, techniqueNames } from '../shared/techniques.ts'
 import { h } from './dom.ts'
 import type { Panel } from './panel-view.ts'
+import { techniqueBadge } from './technique-look.ts'
 
 const columns = ['events', 'bytes-per-event', 'requests-per-event', 'connections-opened', 'latency-p50'] as const
 
@@ -17,7 +18,14 @@ export class SummaryView {
     for (const name of techniqueNames) {
       const cells = new Map(columns.map((column) => [column, h('td', { 'data-column': column }, '–')] as const))
       this.#cells.set(name, cells)
-      body.append(h('tr', { 'data-technique': name }, h('th', { scope: 'row' }, titles[name]), ...cells.values()))
+      body.append(
+        h(
+          'tr',
+          { 'data-technique': name },
+          h('th', { scope: 'row' }, techniqueBadge(name), ' ', titles[name]),
+          ...cells.values()
+        )
+      )
     }
   }
 

@@ -8,6 +8,8 @@ export type ClientState = 'connecting' | 'open' | 'waiting' | 'idle' | 'closed' 
 export interface ClientListener {
   /** Events that arrived (oldest first) and the browser's clock, epoch ms, when they did. */
   received(events: FeedEvent[], receivedAt: number): void
+  /** An answer came back with no event in it (an empty poll, a long poll's timeout), at `receivedAt`. */
+  emptyAnswer?(receivedAt: number): void
   /** The server no longer had the events after our cursor: some were missed, and it said so. */
   reset(): void
   state(state: ClientState, detail?: string): void
@@ -25,6 +27,8 @@ export interface ClientContext {
 export interface TechniqueClient {
   start(): void
   stop(): void
+  /** The manual techniques: ask now, once, as their button does. */
+  fetchNow?(): void
   /** Techniques whose connection carries client → server messages too (full duplex): chat, game moves. */
   send?(message: FeedClientMessage): boolean
 }
@@ -33,5 +37,7 @@ export interface TechniqueClient {
 export interface TechniqueDefinition {
   title: string
   how: string
+  /** The manual techniques: what their one action is called ("Update", "Reload"). */
+  fetchNowLabel?: string
   create(context: ClientContext): TechniqueClient
 }

@@ -24,7 +24,7 @@ export function createPanels(
   const panels = names.map((name) => new Panel(name, techniques[name], clientId, clock, on))
   live.listen({
     report: (report) => {
-      for (const panel of panels) panel.showWire(report.techniques[panel.name], report.latest)
+      for (const panel of panels) panel.showWire(report.techniques[panel.name], report.latest, report.at)
     }
   })
   const captured = new CaptureFeed()

@@ -16,3 +16,25 @@ export type RowName = TechniqueName | OtherRowName
 export function isTechniqueName(name: string): name is TechniqueName {
   return (techniqueNames as readonly string[]).includes(name)
 }
+
+/** Marks drawn for a technique's events in the race view, the diagrams and the legends. */
+export type MarkShape = 'square' | 'diamond' | 'triangle' | 'triangle-down' | 'circle' | 'plus'
+
+/**
+ * How a technique is recognised everywhere it appears. The colour is the CSS variable
+ * `--<name>` (the Okabe–Ito palette, told apart with the common colour-vision deficiencies);
+ * the letter and the shape make sure colour is never the only cue.
+ */
+export interface TechniqueLook {
+  letter: string
+  shape: MarkShape
+}
+
+export const techniqueLooks: Record<TechniqueName, TechniqueLook> = {
+  refresh: { letter: 'R', shape: 'square' },
+  ajax: { letter: 'A', shape: 'diamond' },
+  polling: { letter: 'P', shape: 'triangle' },
+  'long-polling': { letter: 'L', shape: 'triangle-down' },
+  sse: { letter: 'S', shape: 'circle' },
+  websocket: { letter: 'W', shape: 'plus' }
+}

@@ -20,6 +20,10 @@ class AjaxClient implements TechniqueClient {
     this.#context.listener.state('idle', 'press Update')
   }
 
+  fetchNow(): void {
+    if (!this.#button.disabled) this.#update()
+  }
+
   stop(): void {
     this.#inFlight?.abort()
     this.#button.disabled = true
@@ -44,5 +48,6 @@ class AjaxClient implements TechniqueClient {
 export const ajax: TechniqueDefinition = {
   title: 'Manual AJAX',
   how: 'The page asks with fetch() only when you press Update, and gets just the new events as JSON.',
+  fetchNowLabel: 'Update',
   create: (context) => new AjaxClient(context)
 }

@@ -21,12 +21,16 @@ export async function pull(
   for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value))
   const response = await fetch(`/feed/${name}?${search}`, { signal, cache: 'no-store' })
   const cursor = typeof query.after === 'number' ? query.after : undefined
-  if (response.status === 204) return cursor
+  if (response.status === 204) {
+    listener.emptyAnswer?.(browserNow())
+    return cursor
+  }
   if (!response.ok) throw new Error(`${response.status} ${(await response.json().catch(() => ({}))).message ?? ''}`)
   const page = (await response.json()) as FeedPage
   const receivedAt = browserNow()
   if (page.reset) listener.reset()
-  listener.received(page.events, receivedAt)
+  if (page.events.length === 0) listener.emptyAnswer?.(receivedAt)
+  else listener.received(page.events, receivedAt)
   return page.events.at(-1)?.id ?? page.latest
 }
 

@@ -43,6 +43,10 @@ class RefreshClient implements TechniqueClient {
     this.#load()
   }
 
+  fetchNow(): void {
+    if (!this.#button.disabled) this.#load()
+  }
+
   stop(): void {
     this.#on = false
     this.#button.disabled = true
@@ -68,5 +72,6 @@ class RefreshClient implements TechniqueClient {
 export const refresh: TechniqueDefinition = {
   title: 'Manual refresh',
   how: 'A whole HTML page rendered by the server. Nothing changes until you reload it.',
+  fetchNowLabel: 'Reload',
   create: (context) => new RefreshClient(context)
 }

@@ -1,14 +1,18 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { isTechniqueName, type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
+import { ArrivalLog } from '../arrival-log.ts'
+import { DeliveryStats } from '../delivery-stats.ts'
 import { browserNow, h } from '../dom.ts'
-import { LatencyStats } from '../latency-stats.ts'
 import type { PageSession } from '../page-session.ts'
 import type { ClientListener, ClientState, TechniqueClient } from '../technique-client.ts'
 import { techniqueTitles } from '../technique-panels.ts'
 import { techniques } from '../techniques/index.ts'
 
 /** Where each client → server message goes when the technique has no channel of its own for it. */
+/** Events per second arriving are counted over this window. */
+const rateWindowMs = 5_000
+
 const postRoutes: Record<Exclude<FeedClientMessage['type'], 'ping'>, string> = {
   chat: '/feed/messages',
   move: '/game/moves'
@@ -31,10 +35,8 @@ export class TechniqueChoice {
   #detail = h('span', { class: 'state-detail' })
   #rate = h('strong', { 'data-stat': 'events-per-second' }, '0')
   #latency = h('strong', { 'data-stat': 'latency-p50' }, '–')
-  #newest = 0
-  #arrivals: number[] = []
-  #latencies = new LatencyStats()
-  #chosenAt = 0
+  #stats = new DeliveryStats()
+  #arrivals = new ArrivalLog(rateWindowMs)
 
   /** `onEvents` gets each new event once, oldest first, whatever the technique re-delivers. */
   constructor(container: Element, session: PageSession, onEvents: (events: FeedEvent[]) => void) {
@@ -83,9 +85,11 @@ export class TechniqueChoice {
     this.#client?.stop()
     this.#controls.replaceChildren()
     this.technique = name
-    this.#latencies = new LatencyStats()
-    this.#arrivals = []
-    this.#chosenAt = browserNow()
+    // Only events published since the technique was chosen say how fast it delivers (not the backlog);
+    // ids go on counting from the previous technique, so a switch neither repeats nor skips an event.
+    this.#stats.timeFrom(browserNow())
+    this.#stats.latency.clear()
+    this.#arrivals = new ArrivalLog(rateWindowMs)
     const listener: ClientListener = {
       received: (events, receivedAt) => this.#received(events, receivedAt),
       reset: () => (this.#detail.textContent = 'reset: some events were missed'),
@@ -99,25 +103,18 @@ export class TechniqueChoice {
   }
 
   #received(events: FeedEvent[], receivedAt: number): void {
-    const fresh = events.filter((event) => event.id > this.#newest)
-    const last = fresh.at(-1)
-    if (!last) return
-    this.#newest = last.id
-    for (const event of fresh) {
-      const publishedAt = this.#session.clock.toBrowser(event.at)
-      // Only events published since the technique was chosen say how fast it delivers (not the backlog).
-      if (publishedAt < this.#chosenAt) continue
-      this.#arrivals.push(receivedAt)
-      this.#latencies.add(receivedAt - publishedAt)
-    }
-    this.#onEvents(fresh)
+    const { clock } = this.#session
+    const fresh = this.#stats.receive(events, receivedAt, (at) => clock.toBrowser(at))
+    if (fresh.length === 0) return
+    this.#arrivals.add(fresh, receivedAt)
+    const freshIds = new Set(fresh.map((delivery) => delivery.id))
+    this.#onEvents(events.filter((event) => freshIds.has(event.id)))
   }
 
   #showFigures(): void {
-    const since = browserNow() - 5_000
-    this.#arrivals = this.#arrivals.filter((at) => at >= since)
-    this.#rate.textContent = (this.#arrivals.length / 5).toFixed(1)
-    const p50 = this.#latencies.percentile(50)
-    this.#latency.textContent = p50 === undefined ? '–' : String(Math.round(p50))
+    this.#arrivals.trim(browserNow())
+    this.#rate.textContent = (this.#arrivals.deliveries.length / (rateWindowMs / 1000)).toFixed(1)
+    const p50 = this.#stats.latency.percentile(50)
+    this.#latency.textContent = p50 === undefined ? '–' : String(Math.round(p50 + this.#session.clock.offset))
   }
 }

@@ -1,0 +1,59 @@
+import type { MarkShape } from '../shared/techniques.ts'
+
+/** What a mark can be traced on: both a canvas and a `Path2D` have these. */
+type PathTarget = Pick<Path2D, 'moveTo' | 'lineTo' | 'arc' | 'rect' | 'closePath'>
+
+/**
+ * Adds a technique's mark, about `size` across and centred on (x, y), to a path: a canvas's
+ * current one or a `Path2D` (which uPlot fills for a chart's points). The caller fills and strokes it.
+ */
+export function traceShape(path: PathTarget, shape: MarkShape, x: number, y: number, size: number): void {
+  const r = size / 2
+  switch (shape) {
+    case 'square':
+      path.rect(x - r, y - r, size, size)
+      break
+    case 'diamond':
+      path.moveTo(x, y - r * 1.3)
+      path.lineTo(x + r * 1.3, y)
+      path.lineTo(x, y + r * 1.3)
+      path.lineTo(x - r * 1.3, y)
+      path.closePath()
+      break
+    case 'triangle':
+      path.moveTo(x, y - r * 1.3)
+      path.lineTo(x + r * 1.2, y + r)
+      path.lineTo(x - r * 1.2, y + r)
+      path.closePath()
+      break
+    case 'triangle-down':
+      path.moveTo(x, y + r * 1.3)
+      path.lineTo(x + r * 1.2, y - r)
+      path.lineTo(x - r * 1.2, y - r)
+      path.closePath()
+      break
+    case 'circle':
+      // A new subpath, so a Path2D of many circles draws no line from one to the next.
+      path.moveTo(x + r * 1.1, y)
+      path.arc(x, y, r * 1.1, 0, 2 * Math.PI)
+      break
+    case 'plus': {
+      const arm = r * 1.3
+      const half = r * 0.45
+      path.moveTo(x - half, y - arm)
+      path.lineTo(x + half, y - arm)
+      path.lineTo(x + half, y - half)
+      path.lineTo(x + arm, y - half)
+      path.lineTo(x + arm, y + half)
+      path.lineTo(x + half, y + half)
+      path.lineTo(x + half, y + arm)
+      path.lineTo(x - half, y + arm)
+      path.lineTo(x - half, y + half)
+      path.lineTo(x - arm, y + half)
+      path.lineTo(x - arm, y - half)
+      path.lineTo(x - half, y - half)
+      path.closePath()
+      break
+    }
+  }
+}

@@ -1,0 +1,315 @@
+import './race-view.css'
+import type { TechniqueName } from '../shared/techniques.ts'
+import { techniqueLooks } from '../shared/techniques.ts'
+import { describeTicker } from '../shared/ticker-settings.ts'
+import { browserNow, h } from './dom.ts'
+import type { Panel } from './panel-view.ts'
+import { RaceTrack, type TrackColours } from './race-track.ts'
+import type { ServerClock } from './server-clock.ts'
+import type { TechniqueDefinition } from './technique-client.ts'
+import { paintAccent, techniqueBadge } from './technique-look.ts'
+import type { WireLive } from './wire-live.ts'
+
+/** The time windows a viewer can choose, in seconds. */
+const windowChoices = [10, 20, 30] as const
+const defaultWindowS = 20
+/** Publications and connections kept: the widest window and a margin. */
+const keptMs = 35_000
+/** The tracks are redrawn at most this often; figures change with the twice-a-second reports. */
+const frameEveryMs = 33
+/** Labelled intervals on the time axis. */
+const axisSteps = 4
+
+/** The three figures beside each lane; `data-figure` names and units are a contract (see the README). */
+const figures = [
+  {
+    key: 'latency-p50',
+    title: 'median latency',
+    hint: 'arrival in this page − the server’s timestamp, clock-corrected; last 500 events, as in the panel',
+    value: (panel: Panel) => panel.latency(50),
+    dataValue: (value: number) => String(Math.round(value)),
+    shown: (value: number) => (value < 10_000 ? [String(Math.round(value)), 'ms'] : [(value / 1000).toFixed(1), 's'])
+  },
+  {
+    key: 'bytes-per-event',
+    title: 'bytes per event',
+    hint: 'bytes in + out on this page’s sockets (heads and framing included) ÷ new events received, since the page opened',
+    value: (panel: Panel) => panel.bytesPerEvent,
+    dataValue: (value: number) => value.toFixed(1),
+    shown: (value: number) => (value < 10_000 ? [String(Math.round(value)), 'B'] : [(value / 1000).toFixed(1), 'kB'])
+  },
+  {
+    key: 'requests-per-s',
+    title: 'requests/s',
+    hint: 'HTTP requests the server counted from this page, last 10 s',
+    value: (panel: Panel) => panel.requestsPerSecond,
+    dataValue: (value: number) => value.toFixed(2),
+    shown: (value: number) => [value.toFixed(1), '/s']
+  }
+] as const
+
+interface FigureCell {
+  element: HTMLElement
+  number: HTMLElement
+  unit: HTMLElement
+  bar: HTMLElement
+}
+
+interface Lane {
+  panel: Panel
+  element: HTMLElement
+  track: RaceTrack
+  cells: FigureCell[]
+  action: HTMLButtonElement | undefined
+}
+
+/**
+ * The race: one picture of every technique on one time axis, the feed's publications on top and
+ * a lane per technique below, each with three large figures on scales shared by all lanes. It
+ * draws only what this page's panels received and what the server counted for them.
+ */
+export class RaceView {
+  readonly element: HTMLElement
+  #lanes: Lane[]
+  #feedTrack = new RaceTrack('The feed: one tick per event, when the server published it')
+  #clock: ServerClock
+  #windowMs = defaultWindowS * 1000
+  /** Server timestamps of the feed's events, from `/wire/live`. */
+  #published: number[] = []
+  /** Server timestamps of requests on a new TCP connection, per technique, from the capture. */
+  #newConnections = new Map<TechniqueName, number[]>()
+  #colours = new Map<TechniqueName | 'feed', TrackColours>()
+  #feedText = h('span', { class: 'race-feed-rate' }, 'the feed: –')
+  #simulated = h('span', { class: 'race-simulated', hidden: '' })
+  #windowText = h('span', {}, `last ${defaultWindowS} s`)
+  /** Time labels under the tracks: how long ago, "now" at the right. */
+  #axis = h('div', { class: 'track-axis' })
+  #lastFrame = 0
+
+  constructor(
+    panels: Panel[],
+    definitions: Record<TechniqueName, TechniqueDefinition>,
+    clock: ServerClock,
+    live: WireLive
+  ) {
+    this.#clock = clock
+    this.#lanes = panels.map((panel) => this.#lane(panel, definitions[panel.name]))
+    const windowButtons = windowChoices.map((seconds) => {
+      const button = h(
+        'button',
+        { type: 'button', 'aria-pressed': String(seconds === defaultWindowS), 'data-window': String(seconds) },
+        `${seconds} s`
+      )
+      button.addEventListener('click', () => {
+        this.#setWindow(seconds)
+        for (const other of windowButtons) other.setAttribute('aria-pressed', String(other === button))
+      })
+      return button
+    })
+    const feedRow = h(
+      'div',
+      { class: 'race-row race-feed', 'data-row': 'feed' },
+      h(
+        'div',
+        { class: 'lane-name' },
+        h('span', { class: 'technique-badge feed-badge', 'aria-hidden': 'true' }, '•'),
+        'feed'
+      ),
+      h('div', { class: 'track-cell' }, this.#feedTrack.canvas),
+      h('p', { class: 'race-feed-note' }, 'when the server published each event')
+    )
+    this.element = h(
+      'section',
+      { id: 'race', class: 'race', 'aria-labelledby': 'race-title' },
+      h(
+        'header',
+        { class: 'race-head' },
+        h('h1', { id: 'race-title' }, 'Six ways to get live data'),
+        h('p', { class: 'race-conditions' }, this.#feedText, this.#simulated),
+        h('div', { class: 'race-window', role: 'group', 'aria-label': 'Time shown' }, 'show ', ...windowButtons)
+      ),
+      h(
+        'div',
+        { class: 'race-grid' },
+        h(
+          'div',
+          { class: 'race-row race-columns', 'aria-hidden': 'true' },
+          h('span', {}, 'technique'),
+          h('span', { class: 'track-heading' }, 'arrivals in this page, ', this.#windowText, ' → now'),
+          ...figures.map((figure) => h('span', { class: 'figure-heading', title: figure.hint }, figure.title))
+        ),
+        feedRow,
+        ...this.#lanes.map((lane) => lane.element),
+        h('div', { class: 'race-row race-axis', 'aria-hidden': 'true' }, h('span'), this.#axis)
+      ),
+      h(
+        'p',
+        { class: 'race-legend' },
+        'A mark is an event arriving in this page; its line reaches back to when the feed published it, so the line’s length is the latency. ',
+        h('span', { class: 'legend-ring', 'aria-hidden': 'true' }, '○'),
+        ' an answer with no event. ',
+        h('span', { class: 'legend-dash', 'aria-hidden': 'true' }, '┆'),
+        ' a new TCP connection (a 3-way handshake). Bars share one scale per column: shorter latency is faster, fewer bytes is cheaper.'
+      )
+    )
+
+    live.listen({
+      published: (events) => {
+        for (const event of events) this.#published.push(event.at)
+        trimBefore(this.#published, browserNow() + this.#clock.offset - keptMs)
+      },
+      capture: (items) => {
+        for (const item of items) {
+          if (item.kind !== 'request' || !item.newConnection) continue
+          const times = this.#newConnections.get(item.technique) ?? []
+          times.push(item.at)
+          trimBefore(times, item.at - keptMs)
+          this.#newConnections.set(item.technique, times)
+        }
+      },
+      ticker: (settings) => (this.#feedText.textContent = `the feed: ${describeTicker(settings)}`),
+      network: ({ rttMs }) => {
+        this.#simulated.hidden = rttMs === 0
+        this.#simulated.textContent = `SIMULATED round trip ${rttMs} ms`
+      },
+      report: () => this.#showFigures()
+    })
+    new ResizeObserver(() => this.#resize()).observe(this.element)
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#readColours())
+    this.#setWindow(defaultWindowS)
+    this.#readColours()
+    requestAnimationFrame((time) => this.#frame(time))
+  }
+
+  #lane(panel: Panel, definition: TechniqueDefinition): Lane {
+    const name = panel.name
+    const track = new RaceTrack(`${definition.title}: events as they arrived in this page`)
+    const cells = figures.map((figure) => {
+      const number = h('span', { class: 'figure-number' }, '–')
+      const unit = h('span', { class: 'figure-unit' })
+      const bar = h('span', { class: 'figure-bar' })
+      const element = h(
+        'div',
+        { class: 'race-figure', 'data-figure': figure.key, 'data-value': '', title: `${figure.title}: ${figure.hint}` },
+        h('span', { class: 'figure-label' }, figure.title),
+        h('span', { class: 'figure-reading' }, number, unit),
+        h('span', { class: 'figure-scale', 'aria-hidden': 'true' }, bar)
+      )
+      return { element, number, unit, bar }
+    })
+    let action: HTMLButtonElement | undefined
+    if (definition.fetchNowLabel && panel.client.fetchNow) {
+      action = h('button', { type: 'button', class: 'lane-action' }, definition.fetchNowLabel)
+      action.addEventListener('click', () => panel.client.fetchNow?.())
+    }
+    const element = h(
+      'div',
+      { class: 'race-row race-lane', 'data-lane': name, role: 'group', 'aria-labelledby': `race-${name}-name` },
+      h(
+        'div',
+        { class: 'lane-name' },
+        techniqueBadge(name),
+        h('span', { id: `race-${name}-name` }, definition.title),
+        ...(action ? [action] : [])
+      ),
+      h('div', { class: 'track-cell' }, track.canvas),
+      ...cells.map((cell) => cell.element)
+    )
+    paintAccent(element, name)
+    return { panel, element, track, cells, action }
+  }
+
+  /** Shows the last `seconds` on every track, and says so in the heading and on the axis. */
+  #setWindow(seconds: number): void {
+    this.#windowMs = seconds * 1000
+    this.#windowText.textContent = `last ${seconds} s`
+    const step = seconds / axisSteps
+    this.#axis.replaceChildren(
+      ...Array.from({ length: axisSteps }, (_, index) => h('span', {}, `${Math.round(seconds - index * step)} s ago`)),
+      h('span', {}, 'now')
+    )
+  }
+
+  #showFigures(): void {
+    figures.forEach((figure, index) => {
+      const values = this.#lanes.map((lane) => figure.value(lane.panel))
+      const max = Math.max(0, ...values.map((value) => value ?? 0))
+      this.#lanes.forEach((lane, laneIndex) => {
+        const cell = lane.cells[index]
+        const value = values[laneIndex]
+        if (!cell) return
+        if (value === undefined || !Number.isFinite(value)) {
+          cell.element.dataset.value = ''
+          cell.number.textContent = '–'
+          cell.unit.textContent = ''
+          cell.bar.style.setProperty('--share', '0')
+          return
+        }
+        const [number, unit] = figure.shown(value)
+        cell.element.dataset.value = figure.dataValue(value)
+        cell.number.textContent = number ?? ''
+        cell.unit.textContent = ` ${unit}`
+        cell.bar.style.setProperty('--share', String(max > 0 ? value / max : 0))
+      })
+    })
+    for (const lane of this.#lanes) {
+      if (lane.action) lane.action.disabled = !lane.panel.on
+      const { deliveries, emptyAnswers } = lane.panel.arrivals
+      lane.element.dataset.arrivals = String(deliveries.length)
+      lane.element.dataset.emptyAnswers = String(emptyAnswers.length)
+    }
+  }
+
+  #frame(time: number): void {
+    requestAnimationFrame((next) => this.#frame(next))
+    if (time - this.#lastFrame < frameEveryMs) return
+    this.#lastFrame = time
+    const now = browserNow()
+    const toBrowser = (serverAt: number) => this.#clock.toBrowser(serverAt)
+    const feedColours = this.#colours.get('feed')
+    if (feedColours) this.#feedTrack.drawFeed(this.#published.map(toBrowser), now, this.#windowMs, feedColours)
+    for (const lane of this.#lanes) {
+      const name = lane.panel.name
+      const colours = this.#colours.get(name)
+      if (!colours) continue
+      lane.panel.arrivals.trim(now)
+      const marks = {
+        deliveries: lane.panel.arrivals.deliveries.map((delivery) => ({
+          id: delivery.id,
+          publishedAt: toBrowser(delivery.publishedAt),
+          receivedAt: delivery.receivedAt
+        })),
+        emptyAnswers: lane.panel.arrivals.emptyAnswers,
+        newConnections: (this.#newConnections.get(name) ?? []).map(toBrowser)
+      }
+      lane.track.drawLane(
+        marks,
+        techniqueLooks[name].shape,
+        now,
+        this.#windowMs,
+        colours,
+        lane.panel.on ? undefined : 'off'
+      )
+    }
+  }
+
+  #resize(): void {
+    this.#feedTrack.resize()
+    for (const lane of this.#lanes) lane.track.resize()
+  }
+
+  #readColours(): void {
+    const style = getComputedStyle(document.documentElement)
+    const read = (name: string) => style.getPropertyValue(`--${name}`).trim()
+    const base = { outline: read('mark-outline'), text: read('text'), muted: read('muted'), line: read('line') }
+    this.#colours.set('feed', { ...base, accent: read('text') })
+    for (const lane of this.#lanes) this.#colours.set(lane.panel.name, { ...base, accent: read(lane.panel.name) })
+  }
+}
+
+/** Drops the leading times older than `oldest` (times are in order). */
+function trimBefore(times: number[], oldest: number): void {
+  let drop = 0
+  while (drop < times.length && (times[drop] ?? 0) < oldest) drop++
+  if (drop > 0) times.splice(0, drop)
+}
