@@ -122,11 +122,14 @@ export class RateWindow {
     while ((this.#samples[1]?.at ?? Number.POSITIVE_INFINITY) <= at - this.windowMs) this.#samples.shift()
   }
 
-  /** Change per second between the newest sample and the one `windowMs` before it (or the oldest kept). */
+  /**
+   * Change per second between the newest sample and the last one at least `windowMs` before it;
+   * undefined until the samples span the whole window (a rate over the first half second says little).
+   */
   perSecond(): number | undefined {
     const to = this.#samples.at(-1)
     const from = this.#samples[0]
-    if (!to || !from || to.at <= from.at) return undefined
+    if (!to || !from || to.at - from.at < this.windowMs) return undefined
     return ((to.value - from.value) * 1000) / (to.at - from.at)
   }
 }

@@ -73,7 +73,9 @@ describe('RateWindow', () => {
   test('gives the change per second over the window, from the sample before it', () => {
     const rate = new RateWindow(10_000)
     assert.equal(rate.perSecond(), undefined)
-    for (let second = 0; second <= 30; second++) rate.add(second * 1_000, second * 3)
+    for (let second = 0; second < 10; second++) rate.add(second * 1_000, second * 3)
+    assert.equal(rate.perSecond(), undefined, 'not before the samples span the whole window')
+    for (let second = 10; second <= 30; second++) rate.add(second * 1_000, second * 3)
     assert.equal(rate.perSecond(), 3)
     rate.add(30_500, 90 + 10)
     // The window now reaches back to the sample at 20 s: (100 - 60) / 10.5 s.
