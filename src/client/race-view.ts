@@ -4,6 +4,7 @@ import { techniqueLooks } from '../shared/techniques.ts'
 import { describeTicker } from '../shared/ticker-settings.ts'
 import { browserNow, h } from './dom.ts'
 import type { Panel } from './panel-view.ts'
+import { raceFigures } from './race-figures.ts'
 import { RaceTrack, type TrackColours } from './race-track.ts'
 import type { ServerClock } from './server-clock.ts'
 import type { TechniqueDefinition } from './technique-client.ts'
@@ -19,34 +20,6 @@ const keptMs = 35_000
 const frameEveryMs = 33
 /** Labelled intervals on the time axis. */
 const axisSteps = 4
-
-/** The three figures beside each lane; `data-figure` names and units are a contract (see the README). */
-const figures = [
-  {
-    key: 'latency-p50',
-    title: 'median latency',
-    hint: 'arrival in this page − the server’s timestamp, clock-corrected; last 500 events, as in the panel',
-    value: (panel: Panel) => panel.latency(50),
-    dataValue: (value: number) => String(Math.round(value)),
-    shown: (value: number) => (value < 10_000 ? [String(Math.round(value)), 'ms'] : [(value / 1000).toFixed(1), 's'])
-  },
-  {
-    key: 'bytes-per-event',
-    title: 'bytes per event',
-    hint: 'bytes in + out on this page’s sockets (heads and framing included) ÷ new events received, since the page opened',
-    value: (panel: Panel) => panel.bytesPerEvent,
-    dataValue: (value: number) => value.toFixed(1),
-    shown: (value: number) => (value < 10_000 ? [String(Math.round(value)), 'B'] : [(value / 1000).toFixed(1), 'kB'])
-  },
-  {
-    key: 'requests-per-s',
-    title: 'requests/s',
-    hint: 'HTTP requests the server counted from this page, last 10 s',
-    value: (panel: Panel) => panel.requestsPerSecond,
-    dataValue: (value: number) => value.toFixed(2),
-    shown: (value: number) => [value.toFixed(1), '/s']
-  }
-] as const
 
 interface FigureCell {
   element: HTMLElement
@@ -136,7 +109,7 @@ export class RaceView {
           { class: 'race-row race-columns', 'aria-hidden': 'true' },
           h('span', {}, 'technique'),
           h('span', { class: 'track-heading' }, 'arrivals in this page, ', this.#windowText, ' → now'),
-          ...figures.map((figure) => h('span', { class: 'figure-heading', title: figure.hint }, figure.title))
+          ...raceFigures.map((figure) => h('span', { class: 'figure-heading', title: figure.hint }, figure.title))
         ),
         feedRow,
         ...this.#lanes.map((lane) => lane.element),
@@ -184,7 +157,7 @@ export class RaceView {
   #lane(panel: Panel, definition: TechniqueDefinition): Lane {
     const name = panel.name
     const track = new RaceTrack(`${definition.title}: events as they arrived in this page`)
-    const cells = figures.map((figure) => {
+    const cells = raceFigures.map((figure) => {
       const number = h('span', { class: 'figure-number' }, '–')
       const unit = h('span', { class: 'figure-unit' })
       const bar = h('span', { class: 'figure-bar' })
@@ -231,7 +204,7 @@ export class RaceView {
   }
 
   #showFigures(): void {
-    figures.forEach((figure, index) => {
+    raceFigures.forEach((figure, index) => {
       const values = this.#lanes.map((lane) => figure.value(lane.panel))
       const max = Math.max(0, ...values.map((value) => value ?? 0))
       this.#lanes.forEach((lane, laneIndex) => {

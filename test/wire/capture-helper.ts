@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import { connect } from 'node:net'
+import type { TestContext } from 'node:test'
 import type { CaptureItem, CaptureReport } from '../../src/shared/capture.ts'
 import type { TechniqueName } from '../../src/shared/techniques.ts'
-import type { TestServer } from '../helper.ts'
+import { eventually, type TestServer } from '../helper.ts'
 import type { RawClient } from '../raw-http.ts'
+import { frame, opcodes } from '../security/raw-websocket.ts'
 
 /** `GET /wire/capture` for `client` (one technique, or all). */
 export async function captureOf(server: TestServer, client: string, technique?: TechniqueName): Promise<CaptureReport> {
@@ -29,4 +32,27 @@ export async function exchangeRaw(
   const head = received.slice(0, received.indexOf('\r\n\r\n') + 4)
   const response = await raw.readResponse()
   return { head, body: response.body, status: response.status }
+}
+
+/**
+ * Writes a WebSocket Upgrade request (`head`, ending in its blank line) and a masked ping frame
+ * in ONE write on a bare socket, so the frame's bytes arrive right behind the head, and waits for
+ * the pong. Returns the ping's JSON text.
+ */
+export async function upgradeWithPingBehind(
+  t: TestContext,
+  server: TestServer,
+  head: string,
+  pingT: number
+): Promise<string> {
+  const socket = connect({ port: server.port, host: '127.0.0.1' })
+  t.after(() => socket.destroy())
+  let received = ''
+  socket.on('data', (chunk) => {
+    received += chunk.toString('latin1')
+  })
+  const ping = JSON.stringify({ type: 'ping', t: pingT })
+  socket.write(Buffer.concat([Buffer.from(head), frame({ opcode: opcodes.text, payload: ping })]))
+  await eventually(() => assert.ok(received.includes('"pong"'), received))
+  return ping
 }

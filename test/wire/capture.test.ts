@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { connect } from 'node:net'
 import { describe, test } from 'node:test'
 import { getHeapStatistics, setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -9,7 +8,7 @@ import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.
 import { openWebSocket } from '../clients.ts'
 import { clientId, delay, errorBody, eventually, publishTicks, startServer } from '../helper.ts'
 import { RawClient } from '../raw-http.ts'
-import { captureOf, exchangeRaw, ofKind } from './capture-helper.ts'
+import { captureOf, exchangeRaw, ofKind, upgradeWithPingBehind } from './capture-helper.ts'
 
 /** Removes chunked framing from a (possibly unfinished) chunked body. */
 function dechunk(text: string): string {
@@ -287,33 +286,22 @@ describe('capture of WebSocket frames', () => {
   test('captures once a frame that arrived in the same packet as the Upgrade request', async (t) => {
     const server = await startServer(t)
     const id = clientId('eager')
-    // A bare socket: the frame's bytes must go out as they are, in the same write as the head.
-    const socket = connect({ port: server.port, host: '127.0.0.1' })
-    t.after(() => socket.destroy())
-    let received = ''
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1')
-    })
-    const ping = Buffer.from(JSON.stringify({ type: 'ping', t: 7 }))
-    const mask = Buffer.from([1, 2, 3, 4])
-    const frame = Buffer.concat([
-      Buffer.from([0x81, 0x80 | ping.length]),
-      mask,
-      ping.map((b, i) => b ^ (mask[i % 4] as number))
-    ])
-    const upgrade = [
-      `GET /feed/websocket?client=${id} HTTP/1.1`,
-      `Host: 127.0.0.1:${server.port}`,
-      `Origin: ${server.origin}`,
-      'Upgrade: websocket',
-      'Connection: Upgrade',
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-      'Sec-WebSocket-Version: 13',
-      '',
-      ''
-    ].join('\r\n')
-    socket.write(Buffer.concat([Buffer.from(upgrade), frame]))
-    await eventually(() => assert.ok(received.includes('"pong"'), received))
+    const ping = await upgradeWithPingBehind(
+      t,
+      server,
+      [
+        `GET /feed/websocket?client=${id} HTTP/1.1`,
+        `Host: 127.0.0.1:${server.port}`,
+        `Origin: ${server.origin}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        '',
+        ''
+      ].join('\r\n'),
+      7
+    )
     const frames = await eventually(async () => {
       const found = ofKind((await captureOf(server, id)).items, 'frame')
       assert.equal(found.length, 2)

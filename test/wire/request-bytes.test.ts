@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
-import { connect, type Socket } from 'node:net'
+import type { Socket } from 'node:net'
 import { describe, test } from 'node:test'
 import type { RequestItem, WireWatch } from '../../src/shared/capture.ts'
 import { clientId, delay, eventually, startServer, type TestServer } from '../helper.ts'
 import { RawClient } from '../raw-http.ts'
-import { captureOf, exchangeRaw, ofKind } from './capture-helper.ts'
+import { captureOf, exchangeRaw, ofKind, upgradeWithPingBehind } from './capture-helper.ts'
 
 /** Says `client`'s wire view is open, as the page does, from 127.0.0.1. */
 async function watch(server: TestServer, client: string): Promise<WireWatch> {
@@ -166,19 +166,6 @@ describe('request capture: parsed by Node, or the bytes as received', () => {
     const server = await startServer(t)
     const id = clientId('ws-watched')
     await watch(server, id)
-    const socket = connect({ port: server.port, host: '127.0.0.1' })
-    t.after(() => socket.destroy())
-    let received = ''
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1')
-    })
-    const ping = Buffer.from(JSON.stringify({ type: 'ping', t: 9 }))
-    const mask = Buffer.from([9, 8, 7, 6])
-    const frame = Buffer.concat([
-      Buffer.from([0x81, 0x80 | ping.length]),
-      mask,
-      ping.map((byte, i) => byte ^ (mask[i % 4] as number))
-    ])
     const upgrade = [
       `GET /feed/websocket?client=${id} HTTP/1.1`,
       `host:  127.0.0.1:${server.port}`,
@@ -190,8 +177,7 @@ describe('request capture: parsed by Node, or the bytes as received', () => {
       '',
       ''
     ].join('\r\n')
-    socket.write(Buffer.concat([Buffer.from(upgrade), frame]))
-    await eventually(() => assert.ok(received.includes('"pong"'), received))
+    const ping = await upgradeWithPingBehind(t, server, upgrade, 9)
 
     const items = await eventually(async () => {
       const found = (await captureOf(server, id)).items
