@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { limits } from '../src/shared/feed-event.ts'
 import { closeCodes } from '../src/shared/websocket-messages.ts'
 import { eventIds, openWebSocket } from './clients.ts'
-import { asPresenter, errorBody, publishTicks, range, startServer } from './helper.ts'
+import { asPresenter, errorBody, eventually, publishTicks, range, startServer } from './helper.ts'
 
 const tooLongId = 'x'.repeat(65)
 
@@ -47,6 +47,105 @@ describe('bad queries', () => {
   test('a 64-character client id is fine', async (t) => {
     const { url } = await startServer(t)
     assert.equal((await fetch(`${url}/feed/ajax?client=${'A_-9'.repeat(16)}`)).status, 200)
+  })
+})
+
+describe('numbers in a query or header: plain decimal integers in range, nothing else', () => {
+  // Each is a number to JavaScript or to Ajv's coercion, or read as 0 (the blank ones): none is one here.
+  const badNumbers = ['Infinity', '1e400', '1e3', '0x1d', '0b1', '0o7', '-0', '%2B1', '+1', '1.0', '', '%20', '00', '٣']
+  const routes: [string, (value: string) => { path: string; headers?: Record<string, string> }][] = [
+    ['ajax after', (value) => ({ path: `/feed/ajax?after=${value}` })],
+    ['polling after', (value) => ({ path: `/feed/polling?after=${value}` })],
+    ['polling keepalive', (value) => ({ path: `/feed/polling?keepalive=${value}` })],
+    ['long-polling after', (value) => ({ path: `/feed/long-polling?after=${value}&timeout=0` })],
+    ['long-polling timeout', (value) => ({ path: `/feed/long-polling?after=0&timeout=${value}` })],
+    ['sse after', (value) => ({ path: `/feed/sse?after=${value}` })],
+    // A header carries bytes: a non-Latin-1 digit goes as its UTF-8 bytes, as a raw client would send it.
+    [
+      'sse Last-Event-ID',
+      (value) => {
+        const header = Buffer.from(decodeURIComponent(value)).toString('latin1')
+        return { path: '/feed/sse', headers: { 'last-event-id': header } }
+      }
+    ],
+    ['wire capture since', (value) => ({ path: `/wire/capture?client=abc&since=${value}` })]
+  ]
+
+  for (const [name, request] of routes)
+    test(`${name}: each of ${badNumbers.length} non-decimal values answers 400 FST_ERR_VALIDATION with the reason`, async (t) => {
+      const { url } = await startServer(t)
+      const wrong: string[] = []
+      for (const value of badNumbers) {
+        const { path, headers } = request(value)
+        const response = await fetch(url + path, { headers })
+        const body = await errorBody(response).catch((error: Error) => ({ code: error.message, message: '' }))
+        if (response.status !== 400 || body.code !== 'FST_ERR_VALIDATION' || !/decimal integer/.test(body.message))
+          wrong.push(`${JSON.stringify(value)} -> ${response.status} ${body.code}`)
+      }
+      assert.deepEqual(wrong, [])
+    })
+
+  test('the WebSocket upgrade refuses each of them with 400 before the 101', async (t) => {
+    const server = await startServer(t)
+    const upgraded: string[] = []
+    for (const value of badNumbers) {
+      const opened = await openWebSocket(t, server, `/feed/websocket?after=${value}`).then(
+        (socket) => socket.ws.terminate() ?? 101,
+        (error: { statusCode?: number }) => error.statusCode
+      )
+      if (opened !== 400) upgraded.push(`${JSON.stringify(value)} -> ${opened}`)
+    }
+    assert.deepEqual(upgraded, [])
+  })
+
+  test(`long-polling timeout above ${limits.longPollMaxMs} ms answers 400, at the maximum it is held`, async (t) => {
+    const { app, url } = await startServer(t)
+    const over = await fetch(`${url}/feed/long-polling?after=0&timeout=${limits.longPollMaxMs + 1}`)
+    assert.equal(over.status, 400)
+    assert.match((await errorBody(over)).message, new RegExp(`from 0 to ${limits.longPollMaxMs}`))
+    const held = fetch(`${url}/feed/long-polling?after=0&timeout=${limits.longPollMaxMs}`)
+    await eventually(() => assert.equal(app.feed.subscriberCount, 1))
+    app.feed.publish('tick', {})
+    assert.equal((await held).status, 200)
+  })
+
+  test('valid values work as before: after=0, after=123, the largest safe cursor, keepalive=0|1, timeout=0', async (t) => {
+    const { app, url } = await startServer(t)
+    publishTicks(app, 2)
+    const answers: Record<string, number> = {}
+    for (const path of [
+      '/feed/ajax?after=0',
+      '/feed/ajax?after=123',
+      `/feed/ajax?after=${Number.MAX_SAFE_INTEGER}`,
+      '/feed/polling?after=1&keepalive=0',
+      '/feed/polling?after=1&keepalive=1',
+      '/feed/long-polling?after=2&timeout=0',
+      '/wire/capture?client=abc&since=0'
+    ]) {
+      const response = await fetch(url + path)
+      answers[path] = response.status
+      await response.arrayBuffer()
+    }
+    assert.deepEqual(answers, {
+      '/feed/ajax?after=0': 200,
+      '/feed/ajax?after=123': 200,
+      [`/feed/ajax?after=${Number.MAX_SAFE_INTEGER}`]: 200,
+      '/feed/polling?after=1&keepalive=0': 200,
+      '/feed/polling?after=1&keepalive=1': 200,
+      '/feed/long-polling?after=2&timeout=0': 204,
+      '/wire/capture?client=abc&since=0': 200
+    })
+    const page = (await (await fetch(`${url}/feed/ajax?after=1`)).json()) as { events: { id: number }[] }
+    assert.deepEqual(
+      page.events.map((event) => event.id),
+      [2],
+      'the cursor is read as the number 1'
+    )
+    assert.equal(
+      await fetch(`${url}/feed/ajax?after=${Number.MAX_SAFE_INTEGER + 1}`).then((r) => r.status),
+      400,
+      'one past the largest safe integer'
+    )
   })
 })
 

@@ -16,15 +16,18 @@ let previousAt = 0
 let published = 0
 let lagSum = 0
 let lagMax = 0
-app.feed.subscribe((event) => {
-  if (previousAt > 0) {
-    const lag = Math.max(0, event.at - previousAt - intervalMs)
-    lagSum += lag
-    lagMax = Math.max(lagMax, lag)
-  }
-  previousAt = event.at
-  published++
-})
+app.feed.subscribe(
+  (event) => {
+    if (previousAt > 0) {
+      const lag = Math.max(0, event.at - previousAt - intervalMs)
+      lagSum += lag
+      lagMax = Math.max(lagMax, lag)
+    }
+    previousAt = event.at
+    published++
+  },
+  (error) => console.error('the bench listener failed', error)
+)
 
 const reply = (message: ServerReply) => process.send?.(message)
 process.on('message', async (command: ServerCommand) => {

@@ -16,6 +16,12 @@ export const ChatNameInvalid = createError(
   400
 )
 
+export const PlayerNameInvalid = createError(
+  'WW_ERR_PLAYER_NAME',
+  `a player name must be at most ${limits.chatNameMax} characters after trimming`,
+  400
+)
+
 export const OriginRefused = createError(
   'WW_ERR_ORIGIN',
   "WebSocket refused: Origin %s is not this server's own nor in ALLOWED_ORIGINS",

@@ -51,7 +51,8 @@ export const limits = {
   pollIntervalMinMs: 250,
   pollIntervalMaxMs: 10_000,
   longPollDefaultMs: 25_000,
-  longPollMaxMs: 60_000,
+  /** Below the 60 s read timeout of common proxies (nginx's default), so a held poll is never cut with a 504. */
+  longPollMaxMs: 55_000,
   websocketMaxPayload: 4 * 1024,
   /** Events handed to a client that arrives without a cursor. */
   backlog: 10

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { eventJson, pageJson, sseBlock, websocketFrame, websocketMessage } from '../../src/server/feed/encoded.ts'
 import { Feed } from '../../src/server/feed/feed.ts'
-import { type DecodedFrame, FrameDecoder } from '../../src/server/wire/websocket-frames.ts'
+import { type DecodedFrame, FrameDecoder } from '../../src/server/wire/capture/websocket-frames.ts'
 
 describe('events encoded once', () => {
   test('each form is the plain JSON of the message, made once and shared', () => {

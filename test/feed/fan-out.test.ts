@@ -4,6 +4,9 @@ import { FanOut } from '../../src/server/feed/fan-out.ts'
 import { Feed } from '../../src/server/feed/feed.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 
+/** For a healthy subscriber: it is never told of a failure (its missing events would show it too). */
+const unexpected = (error: unknown) => assert.fail(String(error))
+
 const ids = (events: FeedEvent[]) => events.map((event) => event.id)
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 async function passesDone(): Promise<void> {
@@ -16,7 +19,7 @@ describe('FanOut', () => {
     feed.publish('tick', { value: 0 })
     const got: number[][] = [[], [], []]
     for (const [index, received] of got.entries())
-      feed.join(index === 2 ? 0 : 1, (events) => received.push(...ids(events)))
+      feed.join(index === 2 ? 0 : 1, (events) => received.push(...ids(events)), unexpected)
     for (let i = 0; i < 5; i++) feed.publish('tick', { value: i })
     await passesDone()
     assert.deepEqual(
@@ -43,7 +46,7 @@ describe('FanOut', () => {
       fanOut.published()
     }
     const deliveries: number[][][] = Array.from({ length: 6 }, () => [])
-    for (const received of deliveries) fanOut.join(0, (events) => received.push(ids(events)))
+    for (const received of deliveries) fanOut.join(0, (events) => received.push(ids(events)), unexpected)
     publish() // the first slice runs now, the rest after the event loop turns
     assert.deepEqual(
       deliveries.map((received) => received.length),
@@ -65,15 +68,40 @@ describe('FanOut', () => {
   test('a member that leaves mid-pass gets nothing more', async () => {
     const feed = new Feed()
     const left: number[] = []
-    const leave = feed.join(0, (events) => left.push(...ids(events)))
+    const leave = feed.join(0, (events) => left.push(...ids(events)), unexpected)
     const kept: number[] = []
-    feed.join(0, (events) => kept.push(...ids(events)))
+    feed.join(0, (events) => kept.push(...ids(events)), unexpected)
     feed.publish('tick', {})
     leave()
     feed.publish('tick', {})
     await passesDone()
     assert.deepEqual(left, [1])
     assert.deepEqual(kept, [1, 2])
+    assert.equal(feed.subscriberCount, 1)
+  })
+
+  test('a member whose delivery throws leaves and is told why; the others get every event, in order', async () => {
+    const feed = new Feed()
+    const failures: unknown[] = []
+    let deliveries = 0
+    feed.join(
+      0,
+      () => {
+        deliveries++
+        throw new Error('broken socket')
+      },
+      (error) => failures.push(error)
+    )
+    const kept: number[] = []
+    feed.join(0, (events) => kept.push(...ids(events)), unexpected)
+    for (let i = 0; i < 3; i++) {
+      feed.publish('tick', {})
+      await passesDone()
+    }
+    assert.deepEqual(kept, [1, 2, 3])
+    assert.equal(deliveries, 1, 'no delivery after the failure')
+    assert.equal(failures.length, 1)
+    assert.match(String(failures[0]), /broken socket/)
     assert.equal(feed.subscriberCount, 1)
   })
 })

@@ -9,11 +9,27 @@ export function weighted<T>(...choices: [number, fc.Arbitrary<T>][]): fc.Arbitra
   return fc.oneof(...choices.map(([weight, arbitrary]) => ({ weight, arbitrary })))
 }
 
-/** Text that is, or nearly is, a number: the edges of JSON, JavaScript and Ajv's coercion. */
+/**
+ * Text that is, or nearly is, a number: the edges of JSON, JavaScript and Ajv's coercion. Of these,
+ * only plain decimal digits in range may pass as a number in a query or header (see `isPlainInteger`).
+ */
 export const numberLike = fc.oneof(
   fc.constantFrom(
     ...'0 -0 +0 00 1 -1 1.0 1.5 .5 5. 0.1e1 1e3 1e400 -1e400 0x10 0b1 0o7 1_000 1,2 NaN Infinity -Infinity'.split(' '),
-    ...['', ' 1', '1 ', '9007199254740991', '9007199254740992', '99999999999999999999', 'null', '[]', '٣', '１']
+    ...[
+      '',
+      ' ',
+      ' 1',
+      '1 ',
+      '+1',
+      '0x1d',
+      '1e+3',
+      '0.0',
+      '9007199254740991',
+      '9007199254740992',
+      '99999999999999999999'
+    ],
+    ...['null', '[]', '٣', '１']
   ),
   fc.integer().map(String),
   fc.nat({ max: 80 }).map(String),

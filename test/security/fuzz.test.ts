@@ -10,7 +10,7 @@ import type { FeedEvent, FeedPage } from '../../src/shared/feed-event.ts'
 import { closeCodes, type FeedServerMessage } from '../../src/shared/websocket-messages.ts'
 import { type OpenWebSocket, openWebSocket } from '../clients.ts'
 import { asPresenter, publishTicks, range, startServer, type TestServer } from '../helper.ts'
-import { chatVerdict, expectedChat, expectedOutcome } from './fuzz-contract.ts'
+import { chatVerdict, expectedChat, expectedOutcome, isPlainInteger, queryValueAsRead } from './fuzz-contract.ts'
 import {
   anyText,
   badPercent,
@@ -303,29 +303,35 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
     t.diagnostic(`${sent['WebSocket message']} messages; closes ${codes}; feed at ${app.feed.latest}`)
   })
 
-  await t.test('any Last-Event-ID resumes the SSE stream without a gap, or is refused', async (t) => {
-    // A ring smaller than the feed: cursors below its oldest event take the reset path.
-    const server = await fuzzedServer(t, 40)
-    const { app } = server
-    const subscribers = app.feed.subscriberCount
-    await fc.assert(
-      fc.asyncProperty(cursorText.map(headerLegal), fc.option(cursorText.map(encode)), async (id, after) => {
-        const n = count('Last-Event-ID')
-        const url = after === null ? '/feed/sse' : `/feed/sse?after=${after}`
-        assertCursorAnswer(app, url, await get(server, url, { 'last-event-id': id }))
-        if (n % 250 === 0) await assertFeedIntact(app)
-      }),
-      { ...settings, numRuns: runs.lastEventIds }
-    )
-    // Every stream cut from the client side let go of its subscription.
-    await new Promise((resolve) => setImmediate(resolve))
-    assert.equal(app.feed.subscriberCount, subscribers)
-    await assertFeedIntact(app)
-    await assertStillServing(server)
-    t.diagnostic(`${sent['Last-Event-ID']} Last-Event-ID values`)
-  })
+  await t.test(
+    'any Last-Event-ID resumes the SSE stream without a gap, or is refused when not plain digits',
+    async (t) => {
+      // A ring smaller than the feed: cursors below its oldest event take the reset path.
+      const server = await fuzzedServer(t, 40)
+      const { app } = server
+      const subscribers = app.feed.subscriberCount
+      await fc.assert(
+        fc.asyncProperty(cursorText.map(headerLegal), fc.option(cursorText.map(encode)), async (id, after) => {
+          const n = count('Last-Event-ID')
+          const url = after === null ? '/feed/sse' : `/feed/sse?after=${after}`
+          const answer = await get(server, url, { 'last-event-id': id })
+          const valid = isPlainInteger(id) && (after === null || isPlainInteger(queryValueAsRead(after, 'after')))
+          assert.equal(answer.statusCode, valid ? 200 : 400, `${url} with Last-Event-ID ${JSON.stringify(id)}`)
+          assertCursorAnswer(app, url, answer)
+          if (n % 250 === 0) await assertFeedIntact(app)
+        }),
+        { ...settings, numRuns: runs.lastEventIds }
+      )
+      // Every stream cut from the client side let go of its subscription.
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.equal(app.feed.subscriberCount, subscribers)
+      await assertFeedIntact(app)
+      await assertStillServing(server)
+      t.diagnostic(`${sent['Last-Event-ID']} Last-Event-ID values`)
+    }
+  )
 
-  await t.test('any after cursor on the cursor techniques resumes without a gap, or is refused', async (t) => {
+  await t.test('any after cursor resumes without a gap if plain digits in range, else is refused', async (t) => {
     const server = await fuzzedServer(t, 40)
     const { app } = server
     const cursor = fc.oneof(
@@ -341,9 +347,11 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
         // timeout=0: a cursor at the newest event must not hold the request for 25 s.
         const url = `${path}?after=${after}${path === '/feed/long-polling' ? '&timeout=0' : ''}`
         const answer = await get(server, url)
-        // Without an Upgrade, the WebSocket route answers 426 (or 400 to a bad cursor).
-        if (path === '/feed/websocket')
-          assert.ok([400, 426].includes(answer.statusCode), `${url}: ${answer.statusCode}`)
+        // A good cursor gets its page (long-polling at the newest id: 204 at once), or on the WebSocket
+        // route without an Upgrade a 426; any other cursor a 400.
+        const good: Record<string, number[]> = { '/feed/websocket': [426], '/feed/long-polling': [200, 204] }
+        const expected = isPlainInteger(queryValueAsRead(after, 'after')) ? (good[path] ?? [200]) : [400]
+        assert.ok(expected.includes(answer.statusCode), `${url}: ${answer.statusCode}, want ${expected}`)
         assertCursorAnswer(app, url, answer)
         if (n % 250 === 0) await assertFeedIntact(app)
       }),
@@ -355,13 +363,15 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
       fc.asyncProperty(cursor, async (after) => {
         count('after (WebSocket upgrade)')
         const what = `upgrade /feed/websocket?after=${after}`
+        const valid = isPlainInteger(queryValueAsRead(after, 'after'))
         let socket: OpenWebSocket
         try {
           socket = await within(openWebSocket(t, server, `/feed/websocket?after=${after}`), 5000, what)
         } catch (error) {
           const { statusCode } = error as { statusCode?: number }
-          return assert.ok(statusCode !== undefined && statusCode < 500, `${what}: ${(error as Error).message}`)
+          return assert.ok(!valid && statusCode === 400, `${what}: ${(error as Error).message}`)
         }
+        assert.ok(valid, `${what} is refused before the 101`)
         const outcome = exchange(socket, -1)
         socket.ws.send(JSON.stringify({ type: 'ping', t: -1 }))
         const { messages, close } = await within(outcome, 5000, what)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { performance } from 'node:perf_hooks'
 import { describe, test } from 'node:test'
-import type { FeedPage } from '../../src/shared/feed-event.ts'
+import { type FeedPage, limits } from '../../src/shared/feed-event.ts'
 import { delay, eventually, publishTicks, range, startServer } from '../helper.ts'
 import { RawClient } from '../raw-http.ts'
 
@@ -73,9 +73,10 @@ describe('long-polling', () => {
     assert.equal(response.status, 204)
   })
 
-  test('refuses a timeout over 60 000 ms with 400', async (t) => {
+  test(`refuses a timeout over ${limits.longPollMaxMs} ms (below proxies' 60 s read timeout) with 400`, async (t) => {
+    assert.equal(limits.longPollMaxMs, 55_000)
     const { url } = await startServer(t)
-    const response = await fetch(`${url}/feed/long-polling?after=0&timeout=60001`)
+    const response = await fetch(`${url}/feed/long-polling?after=0&timeout=${limits.longPollMaxMs + 1}`)
     assert.equal(response.status, 400)
     assert.equal(((await response.json()) as { code: string }).code, 'FST_ERR_VALIDATION')
   })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import type { Feed } from '../../src/server/feed/feed.ts'
 import { gameLimits } from '../../src/server/use-cases/game-board.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 import { openWebSocket } from '../clients.ts'
@@ -10,9 +11,12 @@ function post(url: string, body: unknown): Promise<Response> {
 }
 
 /** Collects what the feed publishes from now on. */
-function published(app: { feed: { subscribe(listener: (event: FeedEvent) => void): () => void } }) {
+function published(app: { feed: Feed }) {
   const inbox = new Inbox<FeedEvent>()
-  app.feed.subscribe((event) => inbox.push(event))
+  app.feed.subscribe(
+    (event) => inbox.push(event),
+    (error) => assert.fail(error as Error)
+  )
   return inbox
 }
 

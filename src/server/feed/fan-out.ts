@@ -1,5 +1,5 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
-import type { Catchup } from './feed.ts'
+import type { Catchup, Deliver, DeliveryFailed } from './feed-types.ts'
 
 /** What a fan-out reads: the feed's newest id and the events after a cursor. */
 interface Source {
@@ -7,14 +7,22 @@ interface Source {
   since(cursor: number): Catchup
 }
 
-/** Receives, in order and exactly once, every event after the cursor it joined with. */
-export type Deliver = (events: FeedEvent[]) => void
-
 interface Member {
   /** Id of the last event handed to `deliver`. */
   cursor: number
   deliver: Deliver
+  failed: DeliveryFailed
   left: boolean
+}
+
+/**
+ * Tells a connection that its delivery threw. Its own clean-up throwing too is ignored: it is
+ * detached already, and nothing thrown here may stop the feed reaching everyone else.
+ */
+export function tellFailed(failed: DeliveryFailed, error: unknown): void {
+  try {
+    failed(error)
+  } catch {}
 }
 
 /** Members served before the fan-out lets the event loop run (timers, new connections, reads). */
@@ -42,14 +50,19 @@ export class FanOut {
     this.#sliceSize = sliceSize
   }
 
-  /** `deliver` gets every event after `cursor` from the next pass on; returns the function that leaves. */
-  join(cursor: number, deliver: Deliver): () => void {
-    const member: Member = { cursor, deliver, left: false }
+  /**
+   * `deliver` gets every event after `cursor` from the next pass on; should it throw, the member
+   * leaves and `failed` gets the error. Returns the function that leaves.
+   */
+  join(cursor: number, deliver: Deliver, failed: DeliveryFailed): () => void {
+    const member: Member = { cursor, deliver, failed, left: false }
     this.#members.add(member)
-    return () => {
-      member.left = true
-      this.#members.delete(member)
-    }
+    return () => this.#leave(member)
+  }
+
+  #leave(member: Member): void {
+    member.left = true
+    this.#members.delete(member)
   }
 
   get memberCount(): number {
@@ -91,10 +104,9 @@ export class FanOut {
     try {
       member.deliver(last.events)
     } catch (error) {
-      // One failing connection must not stop the others from getting the event.
-      queueMicrotask(() => {
-        throw error
-      })
+      // This connection is closed; the pass goes on to the others.
+      this.#leave(member)
+      tellFailed(member.failed, error)
     }
   }
 }

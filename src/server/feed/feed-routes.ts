@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { limits } from '../../shared/feed-event.ts'
 import { type TickerSettings, tickerPatterns } from '../../shared/ticker-settings.ts'
-import { clientQuerySchema } from '../schemas.ts'
+import { chatMessageSchema, clientQuerySchema } from '../schemas.ts'
 import { publishChat } from './chat.ts'
 
 const clientQuery = clientQuerySchema
@@ -21,15 +21,7 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
       bodyLimit: 16 * 1024,
       schema: {
         querystring: clientQuery,
-        body: {
-          type: 'object',
-          required: ['text'],
-          additionalProperties: false,
-          properties: {
-            text: { type: 'string', maxLength: 4 * limits.chatTextMax },
-            name: { type: 'string', maxLength: 4 * limits.chatNameMax }
-          }
-        }
+        body: chatMessageSchema
       }
     },
     async (request, reply) => {

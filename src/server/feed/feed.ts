@@ -1,15 +1,13 @@
 import type { FeedEvent, FeedPage } from '../../shared/feed-event.ts'
 import { limits } from '../../shared/feed-event.ts'
-import { type Deliver, FanOut } from './fan-out.ts'
+import { FanOut, tellFailed } from './fan-out.ts'
+import type { Catchup, Deliver, DeliveryFailed, FeedListener } from './feed-types.ts'
 
-/** Called with every event published after subscribing. */
-export type FeedListener = (event: FeedEvent) => void
+export type { Catchup, Deliver, DeliveryFailed, FeedListener } from './feed-types.ts'
 
-/** What `since(cursor)` returns: the events after the cursor, and whether some were lost. */
-export interface Catchup {
-  events: FeedEvent[]
-  /** True when the cursor is older than the kept history (or newer than the feed): events were missed. */
-  reset: boolean
+interface Subscriber {
+  listener: FeedListener
+  failed: DeliveryFailed
 }
 
 /**
@@ -21,7 +19,7 @@ export class Feed {
   readonly capacity: number
   #ring: FeedEvent[] = []
   #latest = 0
-  #listeners = new Set<FeedListener>()
+  #subscribers = new Set<Subscriber>()
   #fanOut = new FanOut(this)
   #clock: () => number
 
@@ -46,14 +44,13 @@ export class Feed {
     const event: FeedEvent = { id: this.#latest + 1, at: this.#clock(), kind, data }
     this.#latest = event.id
     this.#ring[(event.id - 1) % this.capacity] = event
-    for (const listener of this.#listeners) {
-      // One failing subscriber must not stop the others from getting the event.
+    for (const subscriber of this.#subscribers) {
+      // A subscriber that throws loses its subscription and closes its own connection; the others still get the event.
       try {
-        listener(event)
+        subscriber.listener(event)
       } catch (error) {
-        queueMicrotask(() => {
-          throw error
-        })
+        this.#subscribers.delete(subscriber)
+        tellFailed(subscriber.failed, error)
       }
     }
     this.#fanOut.published()
@@ -85,23 +82,28 @@ export class Feed {
     return this.#slice(Math.max(this.oldest, this.#latest - count + 1))
   }
 
-  /** Calls `listener` for every event published from now on; returns the unsubscribe function. */
-  subscribe(listener: FeedListener): () => void {
-    this.#listeners.add(listener)
-    return () => this.#listeners.delete(listener)
+  /**
+   * Calls `listener` for every event published from now on; returns the unsubscribe function.
+   * Should `listener` throw, it is unsubscribed and `failed` gets the error (to close its connection).
+   */
+  subscribe(listener: FeedListener, failed: DeliveryFailed): () => void {
+    const subscriber = { listener, failed }
+    this.#subscribers.add(subscriber)
+    return () => this.#subscribers.delete(subscriber)
   }
 
   /**
    * For push connections (SSE, WebSocket): `deliver` gets every event after `cursor`, in order and
-   * once, batched when the server falls behind (see `FanOut`). Returns the function that leaves.
+   * once, batched when the server falls behind (see `FanOut`). Should `deliver` throw, the
+   * connection leaves and `failed` gets the error. Returns the function that leaves.
    */
-  join(cursor: number, deliver: Deliver): () => void {
-    return this.#fanOut.join(cursor, deliver)
+  join(cursor: number, deliver: Deliver, failed: DeliveryFailed): () => void {
+    return this.#fanOut.join(cursor, deliver, failed)
   }
 
   /** Listeners and push connections attached: lets tests prove a closed connection let go. */
   get subscriberCount(): number {
-    return this.#listeners.size + this.#fanOut.memberCount
+    return this.#subscribers.size + this.#fanOut.memberCount
   }
 
   #keptCount(): number {

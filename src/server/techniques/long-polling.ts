@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { limits } from '../../shared/feed-event.ts'
-import { type CursorQuery, clientIdSchema, cursorSchema } from '../schemas.ts'
+import { type CursorQuery, clientIdSchema, cursorSchema, queryInteger } from '../schemas.ts'
+import { deliveryFailure, guarded } from './delivery-failure.ts'
 import { pullAnswer } from './pull.ts'
 
 interface LongPollingQuery extends CursorQuery {
@@ -18,7 +19,7 @@ const longPolling: FastifyPluginAsync = async (app) => {
     properties: {
       client: clientIdSchema,
       after: cursorSchema,
-      timeout: { type: 'integer', minimum: 0, maximum: limits.longPollMaxMs, default: limits.longPollDefaultMs }
+      timeout: queryInteger(0, limits.longPollMaxMs)
     }
   } as const
   // Every held request's "answer now" function, so shutdown can answer them all.
@@ -33,19 +34,29 @@ const longPolling: FastifyPluginAsync = async (app) => {
       if (after === undefined || after !== app.feed.latest) return pullAnswer(app, request, reply, after)
 
       return new Promise((resolve) => {
-        const finish = (answer: () => unknown) => {
+        const stopWaiting = () => {
           clearTimeout(timer)
           unsubscribe()
           held.delete(timeOut)
+        }
+        const finish = (answer: () => unknown) => {
+          stopWaiting()
           resolve(answer())
         }
+        // An answer that throws cuts this request alone; the client asks again with its cursor.
+        const failed = deliveryFailure(request, 'long-polling', () => {
+          stopWaiting()
+          reply.hijack()
+          reply.raw.destroy()
+          resolve(undefined)
+        })
         const timeOut = () =>
           finish(() => {
             app.wire.countEmptyResponse(request.raw.socket)
             return reply.code(204).send()
           })
-        const unsubscribe = app.feed.subscribe(() => finish(() => pullAnswer(app, request, reply, after)))
-        const timer = setTimeout(timeOut, timeout)
+        const unsubscribe = app.feed.subscribe(() => finish(() => pullAnswer(app, request, reply, after)), failed)
+        const timer = setTimeout(guarded(timeOut, failed), timeout)
         held.add(timeOut)
         // The browser gave up (tab closed, panel switched off): stop waiting; nobody reads the answer.
         reply.raw.once('close', () => {

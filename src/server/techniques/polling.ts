@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { type CursorQuery, clientIdSchema, cursorSchema } from '../schemas.ts'
+import { type CursorQuery, clientIdSchema, cursorSchema, queryInteger } from '../schemas.ts'
 import { pullAnswer } from './pull.ts'
 
 interface PollingQuery extends CursorQuery {
@@ -14,7 +14,7 @@ interface PollingQuery extends CursorQuery {
 const polling: FastifyPluginAsync = async (app) => {
   const querystring = {
     type: 'object',
-    properties: { client: clientIdSchema, after: cursorSchema, keepalive: { type: 'integer', enum: [0, 1] } }
+    properties: { client: clientIdSchema, after: cursorSchema, keepalive: queryInteger(0, 1) }
   } as const
 
   app.get<{ Querystring: PollingQuery }>(

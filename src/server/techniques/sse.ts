@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { sseBlock } from '../feed/encoded.ts'
 import { type CursorQuery, cursorQuerySchema, cursorSchema } from '../schemas.ts'
+import { deliveryFailure, guarded } from './delivery-failure.ts'
 import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
 
 export interface SseOptions extends PushOptions {
@@ -56,24 +57,30 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
         stream.destroy()
         return true
       }
+      // A write that throws cuts this stream alone (its 'close' lets go of the feed); EventSource resumes with Last-Event-ID.
+      const failed = deliveryFailure(request, 'sse', () => stream.destroy())
       const write = (block: string) =>
-        trip.send(() => {
-          if (!stream.writableEnded && !stream.destroyed && !dropIfSlow()) stream.write(block)
-        })
+        trip.send(
+          guarded(() => {
+            if (!stream.writableEnded && !stream.destroyed && !dropIfSlow()) stream.write(block)
+          }, failed)
+        )
       // Each event's block is encoded once for every stream; several at once go out in one write.
       const sendEvents = (events: FeedEvent[]) =>
-        trip.send(() => {
-          if (stream.writableEnded || stream.destroyed || dropIfSlow()) return
-          for (const event of events) stream.write(sseBlock(event))
-          app.wire.countEvents(request.raw.socket, events.length)
-        })
+        trip.send(
+          guarded(() => {
+            if (stream.writableEnded || stream.destroyed || dropIfSlow()) return
+            for (const event of events) stream.write(sseBlock(event))
+            app.wire.countEvents(request.raw.socket, events.length)
+          }, failed)
+        )
 
       const cursor = request.headers['last-event-id'] ?? request.query.after
       const { events, reset } = app.feed.since(cursor)
       if (reset) write(`event: reset\ndata: {"latest":${app.feed.latest}}\n\n`)
       for (const event of events) bound += sseBlock(event).length
       if (events.length > 0) sendEvents(events)
-      const leave = app.feed.join(app.feed.latest, sendEvents)
+      const leave = app.feed.join(app.feed.latest, sendEvents, failed)
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs)
       const stop = () => {
         leave()

@@ -1,3 +1,4 @@
+import type { ValidateFunction } from 'ajv'
 import type { FastifyPluginAsync } from 'fastify'
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
@@ -5,9 +6,29 @@ import { closeCodes } from '../../shared/websocket-messages.ts'
 import { refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
 import { websocketFrame, websocketMessage } from '../feed/encoded.ts'
-import { type CursorQuery, clientIdPattern, cursorQuerySchema } from '../schemas.ts'
-import { applyMove } from '../use-cases/use-case-routes.ts'
+import { type CursorQuery, chatMessageSchema, cursorQuerySchema, moveMessageSchema } from '../schemas.ts'
+import { applyMove, type Move } from '../use-cases/use-case-routes.ts'
+import { compileMessageSchema } from '../validation.ts'
+import { deliveryFailure, guarded } from './delivery-failure.ts'
 import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
+
+const expected = 'expected {"type":"chat","text"}, {"type":"ping","t"} or {"type":"move","player","x","y"}'
+
+// The very schemas of POST /feed/messages and POST /game/moves, checked the same way: one verdict either way.
+const checks = {
+  chat: compileMessageSchema<{ text: string; name?: string }>(chatMessageSchema),
+  move: compileMessageSchema<Move>(moveMessageSchema)
+}
+
+/** Ajv's first complaint, worded as Fastify words a body's (`body/name must …`), within a close reason's 123 bytes. */
+function reasonOf(check: ValidateFunction): string {
+  const [error] = check.errors ?? []
+  const reason = error ? `message${error.instancePath} ${error.message ?? 'is invalid'}` : 'message is invalid'
+  return Buffer.from(reason)
+    .subarray(0, 123)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')
+}
 
 /** Reads one client message, or says which close code it earns. */
 function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { code: number; reason: string } {
@@ -18,23 +39,20 @@ function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { co
   } catch {
     return { code: closeCodes.invalidPayload, reason: 'message is not JSON' }
   }
-  const { type, text, t, name, player, x, y } = (message ?? {}) as Record<string, unknown>
-  const optionalName = name === undefined || typeof name === 'string'
-  if (type === 'chat' && typeof text === 'string' && optionalName)
-    return { type, text, name: name as string | undefined }
-  if (type === 'ping' && typeof t === 'number' && Number.isFinite(t)) return { type, t }
-  if (type === 'move' && isMove(player, x, y) && optionalName)
-    return { type, player: player as string, x: x as number, y: y as number, name: name as string | undefined }
-  return {
-    code: closeCodes.policyViolation,
-    reason: 'expected {"type":"chat","text"}, {"type":"ping","t"} or {"type":"move","player","x","y"}'
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return { code: closeCodes.policyViolation, reason: expected }
+  const { type, ...fields } = message as Record<string, unknown>
+  if (type === 'ping') {
+    const { t } = fields
+    if (typeof t === 'number' && Number.isFinite(t)) return { type, t }
+  } else if (type === 'chat') {
+    if (!checks.chat(fields)) return { code: closeCodes.policyViolation, reason: reasonOf(checks.chat) }
+    return { type, ...fields }
+  } else if (type === 'move') {
+    if (!checks.move(fields)) return { code: closeCodes.policyViolation, reason: reasonOf(checks.move) }
+    return { type, ...fields }
   }
-}
-
-/** The same rule as `POST /game/moves`: a player id, and x and y within 0–1. */
-function isMove(player: unknown, x: unknown, y: unknown): boolean {
-  const within = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1
-  return typeof player === 'string' && clientIdPattern.test(player) && within(x) && within(y)
+  return { code: closeCodes.policyViolation, reason: expected }
 }
 
 /**
@@ -60,6 +78,7 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
       // frame could reach it anyway) and, reconnecting with its cursor, misses nothing. The
       // catch-up below goes out in one burst, so it may wait on top of the bound (the feed's capacity bounds it).
       let bound = bufferMax
+      let leave = () => {}
       const dropIfSlow = () => {
         if (socket.bufferedAmount <= bound) return false
         request.log.warn(
@@ -69,28 +88,44 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         socket.terminate()
         return true
       }
+      // A write that throws closes this socket alone, with 1011; should even the close frame not go out, it is cut.
+      const failed = deliveryFailure(request, 'websocket', () => {
+        leave()
+        try {
+          socket.close(closeCodes.internalError, 'delivery failed')
+        } catch {
+          socket.terminate()
+        }
+      })
       const send = (message: FeedServerMessage) =>
-        outbound.send(() => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
-        })
+        outbound.send(
+          guarded(() => {
+            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
+          }, failed)
+        )
       // Each event's frame is built once for every socket and written as is, beside ws's own frames:
       // safe because ws writes each frame whole and at once (no permessage-deflate here, so it never queues).
       // Several events at once go out in one write.
       const sendEvents = (events: FeedEvent[]) =>
-        outbound.send(() => {
-          if (socket.readyState !== socket.OPEN) return // closing: after ws's close frame nothing may follow
-          if (dropIfSlow()) return
-          tcp.cork()
-          for (const event of events) tcp.write(websocketFrame(event))
-          tcp.uncork()
-          app.wire.countEvents(tcp, events.length)
-        })
+        outbound.send(
+          guarded(() => {
+            if (socket.readyState !== socket.OPEN) return // closing: after ws's close frame nothing may follow
+            if (dropIfSlow()) return
+            tcp.cork()
+            try {
+              for (const event of events) tcp.write(websocketFrame(event))
+            } finally {
+              tcp.uncork()
+            }
+            app.wire.countEvents(tcp, events.length)
+          }, failed)
+        )
 
       const { events, reset } = app.feed.since(request.query.after)
       if (reset) send({ type: 'reset' })
       for (const event of events) bound += websocketMessage(event).length
       if (events.length > 0) sendEvents(events)
-      const leave = app.feed.join(app.feed.latest, sendEvents)
+      leave = app.feed.join(app.feed.latest, sendEvents, failed)
       socket.once('close', () => {
         leave()
         outbound.cancel()

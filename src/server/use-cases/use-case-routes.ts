@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { limits } from '../../shared/feed-event.ts'
-import { BoardFull, TooManyJobs } from '../errors.ts'
-import { clientIdSchema, clientQuerySchema } from '../schemas.ts'
+import { BoardFull, PlayerNameInvalid, TooManyJobs } from '../errors.ts'
+import { clientQuerySchema, moveMessageSchema } from '../schemas.ts'
 import { GameBoard, gameLimits } from './game-board.ts'
 import { ProgressJobs } from './progress-jobs.ts'
 
@@ -15,18 +15,6 @@ declare module 'fastify' {
 
 const clientQuery = clientQuerySchema
 
-/** A move as JSON Schema: the same rule for `POST /game/moves` and the WebSocket's `{"type":"move"}`. */
-export const moveSchema = {
-  type: 'object',
-  required: ['player', 'x', 'y'],
-  properties: {
-    player: clientIdSchema,
-    name: { type: 'string', maxLength: limits.chatNameMax },
-    x: { type: 'number', minimum: 0, maximum: 1 },
-    y: { type: 'number', minimum: 0, maximum: 1 }
-  }
-} as const
-
 /** The key a page picks at random for its job (`POST /jobs` `{ key }`), then found in each of the job's events. */
 export const jobKeySchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{8,64}$' } as const
 
@@ -38,10 +26,14 @@ export interface Move {
   y: number
 }
 
-/** Puts a checked move on the board, or says why not. */
+/**
+ * Puts a move checked by `moveMessageSchema` on the board, or says why not: the name, like a chat
+ * name, may have at most 24 characters after trimming (counted in code points), whichever way the move came.
+ */
 export function applyMove(game: GameBoard, { player, name = '', x, y }: Move): void {
-  if (!game.move({ id: player, name: name.trim().slice(0, limits.chatNameMax) || 'player', x, y }))
-    throw new BoardFull(gameLimits.maxPlayers)
+  const who = name.trim()
+  if ([...who].length > limits.chatNameMax) throw new PlayerNameInvalid()
+  if (!game.move({ id: player, name: who || 'player', x, y })) throw new BoardFull(gameLimits.maxPlayers)
 }
 
 /**
@@ -62,7 +54,7 @@ const useCaseRoutes: FastifyPluginAsync = async (app) => {
     {
       config: { wireRow: 'messages' },
       onRequest: app.limitSends('move'),
-      schema: { querystring: clientQuery, body: { ...moveSchema, additionalProperties: false } }
+      schema: { querystring: clientQuery, body: moveMessageSchema }
     },
     async (request, reply) => {
       applyMove(game, request.body)
