@@ -11,7 +11,8 @@ describe('readConfig', () => {
       feedPattern: 'random',
       feedCapacity: 1000,
       allowedOrigins: [],
-      presenterToken: undefined
+      presenterToken: undefined,
+      publicUrl: undefined
     })
   })
 
@@ -42,6 +43,37 @@ describe('readConfig', () => {
       /FEED_PATTERN must be one of random, steady, bursts, got "jazzy"/
     )
     assert.throws(() => readConfig({ FEED_PATTERN: 'Steady' }), /FEED_PATTERN/)
+  })
+
+  test('reads PUBLIC_URL as scheme://host[:port]/, spaces trimmed, a trailing slash added', () => {
+    assert.equal(
+      readConfig({ PUBLIC_URL: 'https://wirewatch.school.example' }).publicUrl,
+      'https://wirewatch.school.example/'
+    )
+    assert.equal(readConfig({ PUBLIC_URL: ' http://10.0.0.5:8080/ ' }).publicUrl, 'http://10.0.0.5:8080/')
+    assert.equal(readConfig({ PUBLIC_URL: 'HTTPS://Proxy.Example:443' }).publicUrl, 'https://proxy.example/')
+    assert.equal(readConfig({ PUBLIC_URL: '' }).publicUrl, undefined)
+  })
+
+  test('throws, naming PUBLIC_URL and what is wrong, for anything but an http(s) address with no path', () => {
+    for (const [value, why] of [
+      ['wirewatch.school.example', /not a URL/],
+      ['ftp://proxy.example', /the scheme is ftp:/],
+      ['ws://proxy.example', /the scheme is ws:/],
+      ['https://proxy.example/wirewatch', /it has the path \/wirewatch/],
+      ['https://proxy.example/?x=1', /query or fragment/],
+      ['https://proxy.example/#top', /query or fragment/],
+      ['https://teacher:secret@proxy.example', /user name or password/]
+    ] as const) {
+      assert.throws(
+        () => readConfig({ PUBLIC_URL: value }),
+        (error: Error) =>
+          error.message.startsWith('PUBLIC_URL must be an http:// or https:// address with no path') &&
+          error.message.includes(`got "${value}"`) &&
+          why.test(error.message),
+        value
+      )
+    }
   })
 
   test('splits ALLOWED_ORIGINS on commas, trimming spaces and dropping empty entries', () => {

@@ -105,6 +105,30 @@ describe('main (the process)', () => {
     }
   })
 
+  test("with PUBLIC_URL prints it as the students' address, and the presenter URL stays this process's own", async (t) => {
+    const server = await startProcess(t, { PORT: '0', PUBLIC_URL: 'https://wirewatch.school.example' })
+    await eventually(() => assert.match(server.output(), /Presenter/))
+    assert.match(server.output(), /^Students open: https:\/\/wirewatch\.school\.example\/$/m)
+    assert.match(server.output(), /Presenter .*: http:\/\/127\.0\.0\.1:\d+\/presenter#token=/)
+    server.child.kill('SIGTERM')
+    await server.exited
+  })
+
+  test('refuses a PUBLIC_URL with a path with exit code 2 and one clear line', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, PORT: '0', PUBLIC_URL: 'https://proxy.example/wirewatch' },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text))
+    const [code] = (await once(child, 'exit')) as [number | null]
+    assert.equal(code, 2)
+    assert.match(
+      stderr,
+      /^wirewatch: PUBLIC_URL must be an http:\/\/ or https:\/\/ address with no path.*it has the path \/wirewatch\n$/
+    )
+  })
+
   test('exits within 2 s of SIGTERM with 100 SSE, 100 WebSocket and 100 long-poll clients open; WebSockets hear 1001', async (t) => {
     const server = await startProcess(t, { PORT: '0' })
     const port = Number(/http:\/\/127\.0\.0\.1:(\d+)\//.exec(server.output())?.[1])
@@ -126,7 +150,7 @@ describe('main (the process)', () => {
       { length: clients },
       () =>
         new Promise<number>((resolve) => {
-          const request = get(`${origin}/feed/long-polling?after=0&timeout=60000`, { agent: false }, (response) => {
+          const request = get(`${origin}/feed/long-polling?after=0&timeout=55000`, { agent: false }, (response) => {
             response.resume()
             resolve(response.statusCode ?? 0)
           })

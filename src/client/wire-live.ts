@@ -4,6 +4,7 @@ import type { TickerSettings } from '../shared/ticker-settings.ts'
 import type { PublishedEvent, WireLiveClientMessage, WireLiveServerMessage } from '../shared/websocket-messages.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { browserNow } from './dom.ts'
+import { explainWebSocketFailure, webSocketOpened } from './origin-banner.ts'
 import type { ServerClock } from './server-clock.ts'
 
 // A quick burst of clock samples at first (one of them will have a short round trip), then a slow trickle.
@@ -41,6 +42,7 @@ export class WireLive {
   /** The newest report received, if any. */
   latest: WireReport | undefined
   #url: string
+  #clientId: string
   #clock: ServerClock
   #listeners: WireLiveListener[] = []
   #waiting = new Set<(report: WireReport) => void>()
@@ -48,6 +50,7 @@ export class WireLive {
   constructor(clientId: string, clock: ServerClock) {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
     this.#url = `${scheme}://${location.host}/wire/live?client=${clientId}`
+    this.#clientId = clientId
     this.#clock = clock
   }
 
@@ -60,7 +63,10 @@ export class WireLive {
     const send = (message: WireLiveClientMessage) => socket.send(JSON.stringify(message))
     const sampleClock = () => send({ type: 'clock', t: browserNow() })
     const timers: ReturnType<typeof setTimeout>[] = []
+    let opened = false
     socket.addEventListener('open', () => {
+      opened = true
+      webSocketOpened()
       for (const delay of clockSampleDelaysMs) timers.push(setTimeout(sampleClock, delay))
       timers.push(setInterval(sampleClock, clockEveryMs))
     })
@@ -80,6 +86,8 @@ export class WireLive {
     })
     socket.addEventListener('close', () => {
       for (const timer of timers) clearTimeout(timer)
+      // Closed before opening: the handshake failed, and the browser does not say why (1006). Ask.
+      if (!opened) void explainWebSocketFailure(this.#clientId)
       setTimeout(() => this.start(), reconnectAfterMs)
     })
   }

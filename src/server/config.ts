@@ -31,6 +31,31 @@ function patternFrom(env: NodeJS.ProcessEnv): TickerPattern {
   return raw
 }
 
+/**
+ * PUBLIC_URL: the address people open when a proxy is in front (`https://wirewatch.school.example`),
+ * as `scheme://host[:port]/`; undefined when unset. Only an origin is meaningful: the app is served
+ * from `/`, so a path, query or fragment (or a user name) is refused rather than silently dropped.
+ */
+function publicUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.PUBLIC_URL?.trim()
+  if (raw === undefined || raw === '') return undefined
+  const refuse = (why: string) =>
+    new Error(
+      `PUBLIC_URL must be an http:// or https:// address with no path, like https://wirewatch.school.example, got "${env.PUBLIC_URL}": ${why}`
+    )
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw refuse('not a URL')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`the scheme is ${url.protocol}`)
+  if (url.pathname !== '/') throw refuse(`it has the path ${url.pathname}`)
+  if (url.search || url.hash || raw.endsWith('?') || raw.endsWith('#')) throw refuse('it has a query or fragment')
+  if (url.username || url.password) throw refuse('it has a user name or password')
+  return `${url.origin}/`
+}
+
 interface Range {
   min: number
   max: number
@@ -48,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    presenterToken: env.PRESENTER_TOKEN?.trim() || undefined
+    presenterToken: env.PRESENTER_TOKEN?.trim() || undefined,
+    publicUrl: publicUrlFrom(env)
   }
 }

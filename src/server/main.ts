@@ -67,7 +67,8 @@ await app.listen({ port: config.port, host: config.host })
 const { port } = app.server.address() as AddressInfo // the port really bound (PORT=0 picks a free one)
 const urls = urlsFor(scheme, config.host, port)
 console.log(`wirewatch is running. Open:\n${urls.map((url) => `  ${url}`).join('\n')}`)
-console.log(`Students open: ${urls.at(-1)}`)
+// Behind a proxy, the address students open is the proxy's (PUBLIC_URL), not the one this process listens on.
+console.log(`Students open: ${config.publicUrl ?? urls.at(-1)}`)
 console.log(`Presenter (keep this one to yourself, it carries the token): ${urls[0]}presenter#token=${presenterToken}`)
 if (tls?.selfSigned)
   console.log(
