@@ -12,7 +12,7 @@ import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
-import { verdicts } from './targets.ts'
+import { livePagesVariant, verdicts } from './targets.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rate = 20
@@ -32,6 +32,10 @@ interface Case {
   /** Polling only: ms between a client's polls; 0 = as fast as answers come (the requests/s row). */
   pollMs?: number
   variant?: string
+  /** Pages that also hold their stats channel `/wire/live` open (the same client ids). */
+  livePages?: number
+  /** `--only <name>` picks this row by this name as well as by its technique. */
+  group?: string
 }
 
 const bareServers: Record<Technique, string> = {
@@ -62,6 +66,17 @@ function plan(full: boolean): Case[] {
   const captureClients = full ? 5_000 : 1_000
   for (const server of ['wirewatch', 'wirewatch, capture off'] as const)
     cases.push({ technique: 'websocket', server, clients: captureClients, variant: 'capture on/off' })
+  // What the pages' own stats channel costs: the same 1,000 WebSocket feed clients, without and then
+  // with 1,000 pages holding /wire/live open (reports, capture items, publications every 500 ms).
+  for (const livePages of [0, 1_000])
+    cases.push({
+      technique: 'websocket',
+      server: 'wirewatch',
+      clients: 1_000,
+      variant: livePagesVariant(livePages),
+      livePages,
+      group: 'wire-live'
+    })
   return cases
 }
 
@@ -158,12 +173,15 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           count: Math.ceil(test.clients / processes),
           after,
           pollMs: test.pollMs ?? 0,
-          tag: `bench${index}`
+          tag: `bench${index}`,
+          livePages: Math.ceil((test.livePages ?? 0) / processes)
         })
       )
     )
     const open = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.open : 0), 0)
     if (open < test.clients) throw new Error(`only ${open} of ${test.clients} ${test.technique} clients connected`)
+    const live = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.live : 0), 0)
+    if (live < (test.livePages ?? 0)) throw new Error(`only ${live} of ${test.livePages} /wire/live pages connected`)
     const connected = await statsOf(server, true)
 
     const { firstId } = await ask<Extract<ServerReply, { type: 'started' }>>(
@@ -227,6 +245,15 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           }
         : {}),
       loadCpuPercent: (loadCpu / 1000 / loadElapsed) * 100,
+      serverCpuPercent:
+        ((windowEnd.stats.cpu.user +
+          windowEnd.stats.cpu.system -
+          windowStart.stats.cpu.user -
+          windowStart.stats.cpu.system) /
+          1000 /
+          (windowSeconds * 1000)) *
+        100,
+      ...(test.livePages ? { livePages: test.livePages } : {}),
       ...(test.pollMs !== undefined ? { requestsPerSecond: requests / (loadElapsed / 1000) } : {})
     }
   } finally {
@@ -254,7 +281,7 @@ function commit(): string {
   }
 }
 
-// --only <technique>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
+// --only <technique|wire-live>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
 const { values: flags } = parseArgs({
   options: {
     full: { type: 'boolean' },
@@ -269,7 +296,7 @@ const partial = flags.only !== undefined || flags.clients !== undefined || flags
 const seconds = full ? 15 : 4
 const cases = plan(full).filter(
   (test) =>
-    (flags.only === undefined || test.technique === flags.only) &&
+    (flags.only === undefined || test.technique === flags.only || test.group === flags.only) &&
     (flags.clients === undefined || String(test.clients) === flags.clients) &&
     (flags.server === undefined || (flags.server === 'bare') === !test.server.startsWith('wirewatch'))
 )

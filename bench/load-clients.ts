@@ -15,6 +15,8 @@ export type LoadCommand =
       after: number
       pollMs: number
       tag: string
+      /** Also open this many pages' stats channels (`/wire/live?client=<the same ids>`), read and dropped. */
+      livePages?: number
     }
   /** Count deliveries of ids ≥ fromId from now on. */
   | { type: 'measure'; fromId: number }
@@ -22,7 +24,7 @@ export type LoadCommand =
   | { type: 'report'; toId: number }
 
 export type LoadReply =
-  | { type: 'opened'; open: number; failed: number }
+  | { type: 'opened'; open: number; failed: number; live: number }
   | { type: 'measuring' }
   | {
       type: 'report'
@@ -105,7 +107,7 @@ function open(port: number): Promise<Socket> {
 }
 
 /** Reads the `101` head, then server frames (never masked): text frames are scanned, pings answered. */
-async function openWebSocket(client: Client, port: number, path: string): Promise<Socket> {
+async function openWebSocket(client: Client | undefined, port: number, path: string): Promise<Socket> {
   const socket = await open(port)
   const key = randomBytes(16).toString('base64')
   socket.write(
@@ -147,7 +149,7 @@ async function openWebSocket(client: Client, port: number, path: string): Promis
         }
         if (buffer.length < start + length) return
         const payload = buffer.subarray(start, start + length)
-        if (opcode === 0x1) client.scan(payload.toString('latin1'), now)
+        if (opcode === 0x1) client?.scan(payload.toString('latin1'), now)
         // A pong masked with a zero key carries the ping's payload unchanged.
         else if (opcode === 0x9) socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | length, 0, 0, 0, 0]), payload]))
         buffer = buffer.subarray(start + length)
@@ -231,14 +233,20 @@ async function openPoller(
 
 const clients: Client[] = []
 const sockets: Socket[] = []
+let liveOpen = 0
 
 async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Promise<LoadReply> {
-  const { technique, port, count, after, pollMs, tag } = command
+  const { technique, port, count, after, pollMs, tag, livePages = 0 } = command
   let failed = 0
   const openOne = async (index: number) => {
     const client = new Client(after)
     const query = (cursor: number) => `client=${tag}-${index}&after=${cursor}`
     try {
+      // The page's own channel: reports, capture items and the feed's publications, which no delivery counts.
+      if (index < livePages) {
+        sockets.push(await openWebSocket(undefined, port, `/wire/live?client=${tag}-${index}`))
+        liveOpen++
+      }
       const socket =
         technique === 'websocket'
           ? await openWebSocket(client, port, `/feed/websocket?${query(after)}`)
@@ -256,7 +264,7 @@ async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Pro
     while (next < count) await openOne(next++)
   }
   await Promise.all(Array.from({ length: Math.min(connectingAtOnce, count) }, worker))
-  return { type: 'opened', open: clients.length, failed }
+  return { type: 'opened', open: clients.length, failed, live: liveOpen }
 }
 
 let measuredSince = { cpu: process.cpuUsage(), at: Date.now() }

@@ -69,6 +69,10 @@ export interface BenchRow {
   wireBytesPerDelivery?: number
   /** The load generator processes' own CPU over the window, as % of one core (user + system). */
   loadCpuPercent: number
+  /** Server process CPU (user + system) over the window, % of one core. */
+  serverCpuPercent?: number
+  /** Pages holding `/wire/live` open next to the clients (the live channel's row). */
+  livePages?: number
   /** Polling rows: requests answered per second. */
   requestsPerSecond?: number
 }

@@ -10,6 +10,11 @@ export interface Verdict {
   met: boolean
 }
 
+/** The variant of the live channel's rows (see `plan` in `bench/bench.ts`): with and without the pages. */
+export function livePagesVariant(livePages: number): string {
+  return livePages > 0 ? `${livePages.toLocaleString('en')} /wire/live pages` : 'no /wire/live pages'
+}
+
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
 
 function rowOf(rows: BenchRow[], technique: BenchRow['technique'], clients: number, variant?: string) {
@@ -66,6 +71,16 @@ export function verdicts(rows: BenchRow[], page: PageFigures | undefined): Verdi
       target: `wire capture on vs off (websocket, ${captureOn.clients} clients): ≤ 5 % CPU difference`,
       measured: `${fixed(cpu(captureOn), 1)} vs ${fixed(cpu(captureOff), 1)} µs/delivery = ${difference >= 0 ? '+' : ''}${fixed(difference, 1)} %`,
       met: difference <= 5
+    })
+  }
+  const withLive = rows.find((row) => row.server === 'wirewatch' && (row.livePages ?? 0) > 0)
+  const withoutLive = rows.find((row) => row.server === 'wirewatch' && row.variant === livePagesVariant(0))
+  if (withLive?.serverCpuPercent !== undefined && withoutLive?.serverCpuPercent !== undefined) {
+    const cost = withLive.serverCpuPercent - withoutLive.serverCpuPercent
+    found.push({
+      target: `/wire/live, ${withLive.livePages} pages next to ${withLive.clients} WebSocket feed clients: ≤ 5 % of a core`,
+      measured: `server CPU ${fixed(withLive.serverCpuPercent, 1)} % with vs ${fixed(withoutLive.serverCpuPercent, 1)} % without = ${cost >= 0 ? '+' : ''}${fixed(cost, 1)} % of a core`,
+      met: cost <= 5
     })
   }
   if (page) {

@@ -1,6 +1,6 @@
 import { type Audience, classroomLimits } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
-import type { WireAccounting } from '../wire/wire-accounting.ts'
+import type { WireAccounting } from '../wire/accounting/wire-accounting.ts'
 
 /**
  * The pages in the room: one is counted while its `/wire/live` connection is open (every

@@ -11,9 +11,22 @@ export function pullAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   cursor: number | undefined
-): string {
-  const { json, events } = pageJson(app.feed, cursor)
+): string | Promise<string> {
   const socket = request.raw.socket
+  // Pipelined behind a response Node is still writing (a held long poll), this answer goes out after
+  // it: built now, its `latest` could be behind an event that response carries. It is built on its turn.
+  const writing = (socket as { _httpMessage?: unknown } | null)?._httpMessage
+  if (writing && writing !== reply.raw && !socket.destroyed)
+    return new Promise<void>((resolve) => {
+      const turn = () => {
+        reply.raw.off('socket', turn)
+        socket.off('close', turn)
+        resolve()
+      }
+      reply.raw.once('socket', turn)
+      socket.once('close', turn)
+    }).then(() => pullAnswer(app, request, reply, cursor))
+  const { json, events } = pageJson(app.feed, cursor)
   if (events > 0) app.wire.countEvents(socket, events)
   else app.wire.countEmptyResponse(socket)
   reply.type('application/json; charset=utf-8')

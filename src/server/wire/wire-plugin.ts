@@ -3,12 +3,14 @@ import type { Socket } from 'node:net'
 import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
-import type { RowName } from '../../shared/techniques.ts'
+import { isTechniqueName, type RowName, techniques } from '../../shared/techniques.ts'
 import { clientIdPattern } from '../schemas.ts'
-import { CaptureStore } from './capture-store.ts'
-import { type SocketTap, tapSocket } from './socket-tap.ts'
-import { WatchedPages } from './watched-pages.ts'
-import { WireAccounting } from './wire-accounting.ts'
+import { requestBytesOf, WireAccounting } from './accounting/wire-accounting.ts'
+import { CaptureFailures } from './capture/capture-failures.ts'
+import { CaptureStore } from './capture/capture-store.ts'
+import { markRouteOwner } from './capture/route-owner.ts'
+import { type SocketTap, tapSocket } from './capture/socket-tap.ts'
+import { WatchedPages } from './capture/watched-pages.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +28,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The row this route's traffic is charged to; routes without one are the page's own traffic. */
     wireRow?: RowName
+    /**
+     * The response never ends: the server writes into it for as long as the connection lasts (an event
+     * stream), so the capture shows it chunk by chunk. Defaults to the `streamed` trait of the row's technique.
+     */
+    wireStreams?: boolean
   }
 }
 
@@ -64,6 +71,8 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   app.decorate('capture', capture)
   const watched = new WatchedPages({ everyone: captureBytesOfEveryone })
   app.decorate('watchedPages', watched)
+  const failures = new CaptureFailures(app.log)
+  const failed = failures.report
   // Each tap hears of a request before Fastify does (prepended), so a request is captured before its answer.
   const taps = new WeakMap<Socket, SocketTap>()
   if (capturing) {
@@ -72,31 +81,45 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
     )
     app.server.prependListener('upgrade', (request: IncomingMessage) => taps.get(request.socket)?.upgrade(request))
   }
-  if (app.server instanceof TlsServer) {
+  const tls = app.server instanceof TlsServer
+  // Before any route runs: each request takes its place in its connection's order, with its size on the
+  // wire (over TLS the counted bytes are encrypted, so sizes of plaintext heads would not match them).
+  app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
+    wire.requestArrived(request.socket, request, tls ? undefined : requestBytesOf(request))
+    // Prepended: Node's own `finish` listener starts writing the next pipelined response.
+    response.prependListener('finish', () => wire.responseDone(request))
+    response.prependListener('close', () => wire.responseDone(request))
+  })
+  app.server.prependListener('upgrade', (request: IncomingMessage) =>
+    wire.requestArrived(request.socket, request, undefined)
+  )
+  if (tls) {
     // Requests see the TLS socket; the bytes that cross the wire are counted on the TCP socket under it.
     // The capture taps the TLS socket, where the bytes are plaintext HTTP.
     app.server.on('secureConnection', (socket: TLSSocket) => {
       wire.track(socket, tcpUnder(socket))
-      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: tcpUnder(socket), watched }))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: tcpUnder(socket), watched, failed }))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {
       wire.track(socket)
-      if (capturing) taps.set(socket, tapSocket(socket, capture, { watched }))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { watched, failed }))
     })
   }
 
   app.decorateRequest('newConnection', false)
-  app.addHook('onRequest', (request, reply, done) => {
-    const socket = request.raw.socket
-    request.newConnection = wire.beginRequest(
-      socket,
-      request.routeOptions.config.wireRow ?? 'page',
-      clientOf(request.query)
-    )
-    const ended = () => wire.endRequest(socket)
-    reply.raw.once('finish', ended)
-    reply.raw.once('close', ended)
+  app.addHook('onRoute', (route) => {
+    const row = route.config?.wireRow
+    if (route.config?.wireStreams === undefined && row !== undefined && isTechniqueName(row))
+      route.config = { ...route.config, wireStreams: techniques[row].streamed }
+  })
+  app.addHook('onRequest', (request, _reply, done) => {
+    const { wireRow: row = 'page', wireStreams: streams = false } = request.routeOptions.config
+    const client = clientOf(request.query)
+    request.newConnection = wire.nameRequest(request.raw, row, client)
+    // The capture saw this request's bytes before any route: from here it knows whose they are.
+    markRouteOwner(request.raw, { row, client, streams })
+    taps.get(request.raw.socket)?.routed(request.raw)
     done()
   })
 }

@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { HttpStream } from '../../src/server/wire/http-stream.ts'
+import { HttpStream } from '../../../src/server/wire/capture/http-stream.ts'
 
-/** An HttpStream that owns the requests whose target contains `mine`, and lists what it reports. */
+/**
+ * An HttpStream that owns the requests whose target contains `mine`, and lists what it reports. Here the
+ * test plays the route: a target under `/feed/sse` is declared to stream.
+ */
 function streamOwning(mine: string) {
   const reported: string[] = []
   const stream = new HttpStream<string>({
-    owner: ({ target }) => (target.includes(mine) ? target : undefined),
+    owner: ({ head }) => {
+      const target = head.split(' ')[1] ?? ''
+      return { tag: target.includes(mine) ? target : undefined, streams: target.startsWith('/feed/sse') }
+    },
     request: (tag, { bodyBytes, source }) => reported.push(`request ${tag} ${source} ${bodyBytes}`),
     response: (tag, { status }) => reported.push(`response ${tag} ${status}`),
     stream: (tag, { data }) => reported.push(`stream ${tag} ${JSON.stringify(data.toString())}`),

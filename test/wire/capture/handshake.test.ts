@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import WebSocket from 'ws'
-import { acceptFor, explainHandshake, websocketGuid } from '../../src/server/wire/handshake.ts'
-import type { CaptureReport, HandshakeExplained } from '../../src/shared/capture.ts'
-import { openWebSocket } from '../clients.ts'
-import { clientId, errorBody, startServer, type TestServer } from '../helper.ts'
-import { RawClient } from '../raw-http.ts'
+import { acceptFor, explainHandshake, websocketGuid } from '../../../src/server/wire/capture/handshake.ts'
+import type { CaptureReport, HandshakeExplained } from '../../../src/shared/capture.ts'
+import { openWebSocket } from '../../clients.ts'
+import { clientId, errorBody, startServer, type TestServer } from '../../helper.ts'
+import { RawClient } from '../../raw-http.ts'
 
 // RFC 6455 section 1.3's worked example.
 const rfcKey = 'dGhlIHNhbXBsZSBub25jZQ=='

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type DecodedFrame, FrameDecoder, frameLimits } from '../../src/server/wire/websocket-frames.ts'
+import { type DecodedFrame, FrameDecoder, frameLimits } from '../../../src/server/wire/capture/websocket-frames.ts'
 
 interface FrameSpec {
   opcode: number

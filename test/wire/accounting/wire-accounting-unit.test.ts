@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
 import { describe, test } from 'node:test'
-import { WireAccounting } from '../../src/server/wire/wire-accounting.ts'
-import { emptyCounters, type WireCounters } from '../../src/shared/wire-stats.ts'
+import { WireAccounting } from '../../../src/server/wire/accounting/wire-accounting.ts'
+import { emptyCounters, type WireCounters } from '../../../src/shared/wire-stats.ts'
 
 /** Just what the accounting reads from a socket: its two byte counters and its close event. */
 class FakeSocket extends EventEmitter {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { WatchedPages } from '../../src/server/wire/watched-pages.ts'
+import { WatchedPages } from '../../../src/server/wire/capture/watched-pages.ts'
 
 describe('WatchedPages', () => {
   test('watches a page and its address for a minute after it last said so', () => {

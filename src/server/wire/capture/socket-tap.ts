@@ -1,35 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
-import { clientIdPattern } from '../schemas.ts'
+import { isTechniqueName, type TechniqueName } from '../../../shared/techniques.ts'
 import type { CaptureStore } from './capture-store.ts'
-import { HttpStream } from './http-stream.ts'
+import { type Claim, HttpStream } from './http-stream.ts'
+import { routeOwnerOf } from './route-owner.ts'
 import type { WatchedPages } from './watched-pages.ts'
 
 /** Heads longer than this are kept cut (and marked `truncated`). */
 export const headLimitBytes = 8 * 1024
 
-/** Whose an exchange is: the page and technique named by its request line. */
+/** Whose an exchange is: the page and technique its route named. */
 interface Owner {
   client: string
   technique: TechniqueName
   /** The request was the first on its connection. */
   newConnection: boolean
-}
-
-/**
- * `/feed/<technique>?client=<id>` names the page and technique a request belongs to.
- * It is read from the raw request target, because the capture runs before (and
- * apart from) Node's parser and Fastify's routing.
- */
-export function ownerOf(target: string): { client: string; technique: TechniqueName } | undefined {
-  const query = target.indexOf('?')
-  const path = query < 0 ? target : target.slice(0, query)
-  if (!path.startsWith('/feed/') || query < 0) return undefined
-  const technique = path.slice('/feed/'.length)
-  if (!isTechniqueName(technique)) return undefined
-  const client = new URLSearchParams(target.slice(query + 1)).get('client')
-  return client !== null && clientIdPattern.test(client) ? { client, technique } : undefined
 }
 
 /** What the server tells a tap about its socket, from Node's HTTP server events. */
@@ -38,13 +23,20 @@ export interface SocketTap {
   request(request: IncomingMessage, response: ServerResponse): void
   /** Node parsed an Upgrade request on this socket (`upgrade` event): frames follow. */
   upgrade(request: IncomingMessage): void
+  /** A route said whose `request` is (`markRouteOwner`): its exchange can be reported. */
+  routed(request: IncomingMessage): void
 }
+
+/** Told of every error the capture swallowed, with the page the socket last served (if any). */
+export type CaptureFailed = (error: unknown, client: string | undefined) => void
 
 export interface TapOptions {
   /** The socket whose byte counters the `closed` item reports (under TLS, the TCP socket). */
   counted?: Socket
   /** Whose requests are read as bytes; without it, every request is read by Node's parser. */
   watched?: WatchedPages
+  /** Hears of each error the capture swallowed (it then stops capturing this socket). */
+  failed?: CaptureFailed
 }
 
 /**
@@ -78,14 +70,17 @@ function headOf(request: IncomingMessage): string {
 export function tapSocket(
   socket: Socket,
   store: CaptureStore,
-  { counted = socket, watched }: TapOptions = {}
+  { counted = socket, watched, failed }: TapOptions = {}
 ): SocketTap {
   const connection = store.nextConnection()
   const connectedAt = Date.now()
-  // Request heads the stream has seen (read as bytes or handed over parsed), and requests Node parsed.
-  let requests = 0
+  // Requests Node parsed (the stream counts the heads it has seen, read as bytes or handed over parsed).
   let parsedByNode = 0
   let lastOwner: Owner | undefined
+  // The page this socket last served, captured or not: named in the log when the capture fails.
+  let lastClient: string | undefined
+  // Node's requests by their place on the connection, until their exchange knows whose it is.
+  const incoming = new Map<number, IncomingMessage>()
   let capturing = true
   // Frames are read as bytes once the connection is upgraded, even when its HTTP was read by Node.
   let upgraded = false
@@ -95,12 +90,16 @@ export function tapSocket(
   let replayed = 0
 
   const stream = new HttpStream<Owner>({
-    owner: ({ target }) => {
-      const newConnection = requests++ === 0
-      const named = ownerOf(target)
-      if (!named || !store.admits(named.client)) return undefined
-      lastOwner = { ...named, newConnection }
-      return lastOwner
+    owner: ({ index }): Claim<Owner> | undefined => {
+      const request = incoming.get(index)
+      const route = request && routeOwnerOf(request)
+      if (!route) return undefined
+      incoming.delete(index)
+      lastClient = route.client ?? lastClient
+      const { row, client, streams } = route
+      if (!isTechniqueName(row) || client === undefined || !store.admits(client)) return { tag: undefined, streams }
+      lastOwner = { client, technique: row, newConnection: index === 0 }
+      return { tag: lastOwner, streams }
     },
     request: ({ client, technique, newConnection }, { at, head, bodyBytes, source }) => {
       const kept = cut(head)
@@ -146,8 +145,8 @@ export function tapSocket(
         truncated
       })
     },
-    upgraded: ({ client, technique }, requestHead, responseHead) => {
-      if (technique === 'websocket') store.recordHandshake(client, { connection, requestHead, responseHead })
+    upgraded: ({ client }, requestHead, responseHead) => {
+      store.recordHandshake(client, { connection, requestHead, responseHead })
     },
     frame: ({ client, technique }, direction, frame) => {
       store.add(client, Object.assign(frame, { kind: 'frame' as const, technique, connection, direction }))
@@ -162,8 +161,13 @@ export function tapSocket(
     if (!capturing) return
     try {
       step()
-    } catch {
+    } catch (error) {
       stop()
+      try {
+        failed?.(error, lastClient)
+      } catch {
+        // Reporting must not disturb the traffic either.
+      }
     }
   }
 
@@ -221,11 +225,13 @@ export function tapSocket(
   } as Socket['end']
   socket.once('close', () => {
     guarded(() => stream.closed())
+    guarded(() => {
+      if (!lastOwner) return
+      const { client, technique } = lastOwner
+      const bytes = { bytesIn: counted.bytesRead, bytesOut: counted.bytesWritten }
+      store.add(client, { kind: 'closed', technique, connection, at: Date.now(), ...bytes })
+    })
     capturing = false
-    if (!lastOwner) return
-    const { client, technique } = lastOwner
-    const bytes = { bytesIn: counted.bytesRead, bytesOut: counted.bytesWritten }
-    store.add(client, { kind: 'closed', technique, connection, at: Date.now(), ...bytes })
   })
 
   const watchedNow = () => watched?.watchesAddress(socket.remoteAddress) ?? false
@@ -233,13 +239,14 @@ export function tapSocket(
   if (watchedNow()) readBytes()
 
   /** Hands a request Node parsed to the stream, unless its bytes were read already. */
-  const parsed = (incoming: IncomingMessage): boolean => {
+  const parsed = (request: IncomingMessage): boolean => {
     // A request whose bytes arrived before the switch to bytes took effect is still taken from Node.
-    if (++parsedByNode <= requests) return false
+    incoming.set(parsedByNode, request)
+    if (++parsedByNode <= stream.requestsSeen) return false
     const hasBody =
-      incoming.headers['transfer-encoding'] !== undefined || Number(incoming.headers['content-length'] ?? 0) > 0
-    guarded(() => stream.parsedRequest(headOf(incoming), Date.now(), hasBody))
-    if (hasBody && capturing) countBody(incoming)
+      request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0
+    guarded(() => stream.parsedRequest(headOf(request), Date.now(), hasBody))
+    if (hasBody && capturing) countBody(request)
     return true
   }
   /** Counts the body as Node's parser hands it to the request stream (`push`), chunk framing removed. */
@@ -253,15 +260,16 @@ export function tapSocket(
     } as IncomingMessage['push']
   }
   return {
-    request: (incoming, response) => {
+    request: (request, response) => {
       // Once a watched page's address is seen, the next exchange on this connection is read as bytes.
-      if (parsed(incoming) && !readingBytes && watchedNow())
+      if (parsed(request) && !readingBytes && watchedNow())
         response.once('finish', () => guarded(() => stream.idle && readBytes()))
     },
-    upgrade: (incoming) => {
-      parsed(incoming)
+    upgrade: (request) => {
+      parsed(request)
       upgraded = true
-    }
+    },
+    routed: () => guarded(() => stream.ownersKnown())
   }
 }
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
-import { connect } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import type { TestContext } from 'node:test'
-import type { CaptureItem, CaptureReport } from '../../src/shared/capture.ts'
-import type { TechniqueName } from '../../src/shared/techniques.ts'
-import { eventually, type TestServer } from '../helper.ts'
-import type { RawClient } from '../raw-http.ts'
-import { frame, opcodes } from '../security/raw-websocket.ts'
+import { buildApp } from '../../../src/server/app.ts'
+import type { CaptureItem, CaptureReport } from '../../../src/shared/capture.ts'
+import type { TechniqueName } from '../../../src/shared/techniques.ts'
+import { eventually, presenterToken, type TestServer } from '../../helper.ts'
+import type { RawClient } from '../../raw-http.ts'
+import { frame, opcodes } from '../../security/raw-websocket.ts'
 
 /** `GET /wire/capture` for `client` (one technique, or all). */
 export async function captureOf(server: TestServer, client: string, technique?: TechniqueName): Promise<CaptureReport> {
@@ -55,4 +56,21 @@ export async function upgradeWithPingBehind(
   socket.write(Buffer.concat([Buffer.from(head), frame({ opcode: opcodes.text, payload: ping })]))
   await eventually(() => assert.ok(received.includes('"pong"'), received))
   return ping
+}
+
+/** A route of the `ajax` row that takes a body, added for these tests: no technique's own route takes one. */
+export const uploadPath = '/test/ajax-upload'
+
+/**
+ * The app as `startServer` builds it, plus `POST /test/ajax-upload` declared on the `ajax` row: the
+ * capture knows whose a request is only from its route, so a body it must stay in step with needs one.
+ */
+export async function startServerWithUpload(t: TestContext): Promise<TestServer> {
+  const app = await buildApp({ feedRate: 0, presenterToken })
+  app.post(uploadPath, { config: { wireRow: 'ajax' } }, async (request) => ({ received: String(request.body).length }))
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.after(() => app.close())
+  const { port } = app.server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  return { app, url, port, origin: url }
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { CaptureReport, HandshakeExplained, WireWatch } from '../../shared/capture.ts'
-import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
-import { NoHandshakeYet } from '../errors.ts'
-import { clientIdSchema, clientQuerySchema, cursorSchema } from '../schemas.ts'
+import type { CaptureReport, HandshakeExplained, WireWatch } from '../../../shared/capture.ts'
+import { type TechniqueName, techniqueNames } from '../../../shared/techniques.ts'
+import { NoHandshakeYet } from '../../errors.ts'
+import { clientIdSchema, clientQuerySchema, cursorSchema } from '../../schemas.ts'
 import { explainHandshake } from './handshake.ts'
 
 interface CaptureQuery {

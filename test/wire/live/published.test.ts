@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
-import { openWebSocket } from '../clients.ts'
-import { publishTicks, range, startServer } from '../helper.ts'
+import type { WireLiveServerMessage } from '../../../src/shared/websocket-messages.ts'
+import { openWebSocket } from '../../clients.ts'
+import { publishTicks, range, startServer } from '../../helper.ts'
 
 type Published = Extract<WireLiveServerMessage, { type: 'published' }>
 

@@ -2,10 +2,17 @@ import assert from 'node:assert/strict'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import { describe, test } from 'node:test'
-import type { RequestItem, WireWatch } from '../../src/shared/capture.ts'
-import { clientId, delay, eventually, startServer, type TestServer } from '../helper.ts'
-import { RawClient } from '../raw-http.ts'
-import { captureOf, exchangeRaw, ofKind, upgradeWithPingBehind } from './capture-helper.ts'
+import type { RequestItem, WireWatch } from '../../../src/shared/capture.ts'
+import { clientId, delay, eventually, startServer, type TestServer } from '../../helper.ts'
+import { RawClient } from '../../raw-http.ts'
+import {
+  captureOf,
+  exchangeRaw,
+  ofKind,
+  startServerWithUpload,
+  upgradeWithPingBehind,
+  uploadPath
+} from './capture-helper.ts'
 
 /** Says `client`'s wire view is open, as the page does, from 127.0.0.1. */
 async function watch(server: TestServer, client: string): Promise<WireWatch> {
@@ -30,7 +37,7 @@ async function requestsOf(server: TestServer, client: string, count: number): Pr
 function parserPaths(server: TestServer): { native: boolean; address: string | undefined }[] {
   const paths: { native: boolean; address: string | undefined }[] = []
   server.app.server.on('request', ({ socket, url }: IncomingMessage) => {
-    if (!url?.startsWith('/feed/')) return
+    if (!url?.startsWith('/feed/') && !url?.startsWith(uploadPath)) return
     const { parser } = socket as Socket & { parser?: { _consumed?: boolean } }
     paths.push({ native: parser?._consumed === true, address: socket.remoteAddress })
   })
@@ -56,11 +63,11 @@ const chunkedWireBytes = Buffer.byteLength('5\r\nhello\r\n6\r\n world\r\n0\r\n\r
 
 describe('request capture: parsed by Node, or the bytes as received', () => {
   test("counts a chunked POST's body as Node delivered it, never 0, and says the request was parsed by Node", async (t) => {
-    const server = await startServer(t)
+    const server = await startServerWithUpload(t)
     const id = clientId('chunked')
     const raw = await RawClient.connect(server.port)
     t.after(() => raw.close())
-    const post = chunkedPost(server.port, `/feed/ajax?client=${id}`)
+    const post = chunkedPost(server.port, `${uploadPath}?client=${id}`)
     const secondChunk = post.indexOf('6\r\n world')
     raw.send(post.slice(0, secondChunk))
     // The second chunk comes in a packet of its own, after Node has begun the request.
@@ -72,7 +79,7 @@ describe('request capture: parsed by Node, or the bytes as received', () => {
   })
 
   test('reads a watched page’s requests byte for byte as sent, odd spacing and case included, from the first byte of a new connection', async (t) => {
-    const server = await startServer(t)
+    const server = await startServerWithUpload(t)
     const id = clientId('watched')
     const answer = await watch(server, id)
     assert.equal(answer.client, id)
@@ -82,7 +89,7 @@ describe('request capture: parsed by Node, or the bytes as received', () => {
     t.after(() => raw.close())
     const sent = oddHead(server.port, `/feed/ajax?client=${id}&after=0`)
     assert.equal((await exchangeRaw(raw, sent)).status, 200)
-    await exchangeRaw(raw, chunkedPost(server.port, `/feed/ajax?client=${id}`))
+    await exchangeRaw(raw, chunkedPost(server.port, `${uploadPath}?client=${id}`))
 
     const [get, post] = await requestsOf(server, id, 2)
     assert.equal(get?.source, 'socket-bytes')

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { eventIds, openWebSocket } from '../clients.ts'
-import { clientId, eventually, publishTicks, startServer, wireOf } from '../helper.ts'
-import { RawClient } from '../raw-http.ts'
-import { assertOtherTechniquesEmpty, counters, expectRow } from './wire-helper.ts'
+import { eventIds, openWebSocket } from '../../clients.ts'
+import { clientId, eventually, publishTicks, startServer, wireOf } from '../../helper.ts'
+import { RawClient } from '../../raw-http.ts'
+import { assertOtherTechniquesEmpty, counters, expectRow } from '../wire-helper.ts'
 
 describe('wire accounting of streams', () => {
   test('charges an SSE stream every byte it wrote, chunk framing included, while open and after', async (t) => {

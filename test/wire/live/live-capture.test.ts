@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { CaptureItem } from '../../src/shared/capture.ts'
-import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
-import { openWebSocket } from '../clients.ts'
-import { clientId, startServer } from '../helper.ts'
+import type { CaptureItem } from '../../../src/shared/capture.ts'
+import type { WireLiveServerMessage } from '../../../src/shared/websocket-messages.ts'
+import { openWebSocket } from '../../clients.ts'
+import { clientId, startServer } from '../../helper.ts'
 
 function capturedOf(messages: WireLiveServerMessage[]): CaptureItem[] {
   return messages.flatMap((message) => (message.type === 'capture' ? message.items : []))

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { techniqueNames } from '../../src/shared/techniques.ts'
-import { emptyCounters } from '../../src/shared/wire-stats.ts'
-import { clientId, eventually, publishTicks, startServer, wireOf } from '../helper.ts'
-import { RawClient } from '../raw-http.ts'
-import { assertOtherTechniquesEmpty, counters, exchange, expectRow } from './wire-helper.ts'
+import { techniqueNames } from '../../../src/shared/techniques.ts'
+import { emptyCounters } from '../../../src/shared/wire-stats.ts'
+import { clientId, eventually, publishTicks, startServer, wireOf } from '../../helper.ts'
+import { RawClient } from '../../raw-http.ts'
+import { assertOtherTechniquesEmpty, counters, exchange, expectRow } from '../wire-helper.ts'
 
 describe('wire accounting', () => {
   test('charges each keep-alive request on one socket to its own technique, to the byte', async (t) => {

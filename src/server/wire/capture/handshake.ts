@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { HandshakeExplained } from '../../shared/capture.ts'
+import type { HandshakeExplained } from '../../../shared/capture.ts'
 import type { CapturedHandshake } from './capture-store.ts'
 
 /** RFC 6455 section 1.3: the fixed GUID every server appends to the client's key. */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer'
-import { type FrameItem, opcodeNames } from '../../shared/capture.ts'
+import { type FrameItem, opcodeNames } from '../../../shared/capture.ts'
 
 /** What one frame's own bytes tell; the capture adds whose it was, on which connection and the direction. */
 export type DecodedFrame = Omit<FrameItem, 'seq' | 'technique' | 'connection' | 'simulatedRttMs' | 'kind' | 'direction'>

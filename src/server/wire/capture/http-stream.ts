@@ -1,4 +1,4 @@
-import type { RequestSource } from '../../shared/capture.ts'
+import type { RequestSource } from '../../../shared/capture.ts'
 import {
   type Body,
   bodyOf,
@@ -14,13 +14,23 @@ import { type DecodedFrame, FrameDecoder } from './websocket-frames.ts'
 
 export type { CapturedChunk } from './http-framing.ts'
 
-/** A request head as it arrived: the caller decides from it whose the exchange is. */
+/** A request on the connection, by its place: the caller learns from its route whose the exchange is. */
 export interface RequestHead {
+  /** 0 for the connection's first request, then 1, 2, … in the order they arrived. */
+  index: number
   method: string
-  target: string
   /** Request line and headers, CRLFs kept, blank line included, as latin1 (one character per byte). */
   head: string
   at: number
+}
+
+/**
+ * Whose an exchange is, as its route declared it: `tag` to have it reported (undefined: nobody's),
+ * and whether its response never ends (an event stream: written chunk by chunk for as long as it lasts).
+ */
+export interface Claim<Tag> {
+  tag: Tag | undefined
+  streams: boolean
 }
 
 export interface CapturedRequest {
@@ -44,8 +54,12 @@ export interface CapturedResponse {
 
 /** What an `HttpStream` reports, for exchanges the caller claimed with a tag. */
 export interface HttpStreamHandlers<Tag> {
-  /** A request head arrived: return a tag to have the exchange reported, undefined to only keep in step. */
-  owner(request: RequestHead): Tag | undefined
+  /**
+   * Whose this request is: asked when its request is complete, again whenever `ownersKnown()` is called,
+   * and a last time when its response begins. Undefined while its route has not said yet; at the
+   * response, not knowing means nobody's (the stream only keeps in step).
+   */
+  owner(request: RequestHead): Claim<Tag> | undefined
   request(tag: Tag, request: CapturedRequest): void
   response(tag: Tag, response: CapturedResponse): void
   stream(tag: Tag, chunk: CapturedChunk): void
@@ -56,7 +70,9 @@ export interface HttpStreamHandlers<Tag> {
 
 /** One request on the connection, from its head until its response's head. */
 interface Exchange<Tag> {
-  tag: Tag | undefined
+  index: number
+  /** Undefined until the owner is known. */
+  claim: Claim<Tag> | undefined
   method: string
   head: string
   at: number
@@ -109,6 +125,7 @@ export class HttpStream<Tag> {
   #inFrames: FrameDecoder | undefined
   #outFrames: FrameDecoder | undefined
   #lastWriteAt = 0
+  #requests = 0
 
   constructor(handlers: HttpStreamHandlers<Tag>) {
     this.#handlers = handlers
@@ -134,6 +151,11 @@ export class HttpStream<Tag> {
     if (this.#in !== 'parsed-body') return
     ;(this.#inBody as ParsedBody).done = true
     this.#requestDone()
+  }
+
+  /** Request heads seen so far, read as bytes or handed over parsed. */
+  get requestsSeen(): number {
+    return this.#requests
   }
 
   /** Between exchanges: no request or response under way, so requests may start to be read as bytes. */
@@ -193,7 +215,7 @@ export class HttpStream<Tag> {
   closed(): void {
     if (this.#out === 'body' && this.#writing) this.#responseDone(this.#lastWriteAt)
     const reading = this.#reading
-    if (reading && !reading.reported && reading.tag !== undefined) this.#reportRequest(reading)
+    if (reading && !reading.reported && this.#tagOf(reading) !== undefined) this.#reportRequest(reading)
   }
 
   /** `parsed-…`: Node parsed the request, and its body (if any) is counted from what Node delivers. */
@@ -202,10 +224,10 @@ export class HttpStream<Tag> {
     const match = requestLine.exec(startLine)
     if (!match) throw new CaptureConfused('not an HTTP/1.1 request line')
     const method = match[1] as string
-    const target = match[2] as string
     const upgrade = headers.has('upgrade') && /\bupgrade\b/i.test(headers.get('connection') ?? '')
     const source: RequestSource = read === 'bytes' ? 'socket-bytes' : 'parsed-by-node'
     const exchange: Exchange<Tag> = {
+      index: this.#requests++,
       method,
       head,
       at,
@@ -213,9 +235,8 @@ export class HttpStream<Tag> {
       source,
       upgrade,
       reported: false,
-      tag: undefined
+      claim: undefined
     }
-    exchange.tag = this.#handlers.owner({ method, target, head, at })
     this.#awaiting.push(exchange)
     this.#reading = exchange
     if (read === 'bytes') {
@@ -232,15 +253,33 @@ export class HttpStream<Tag> {
     const exchange = this.#reading as Exchange<Tag>
     if (this.#inBody) exchange.bodyBytes = this.#inBody.bytes
     this.#reading = undefined
-    if (!exchange.reported && exchange.tag !== undefined) this.#reportRequest(exchange)
+    if (!exchange.reported && this.#tagOf(exchange) !== undefined) this.#reportRequest(exchange)
     this.#in = exchange.upgrade ? 'upgrade-pending' : 'head'
+  }
+
+  /** The route of some request has said whose it is: requests complete and waiting for that are reported now. */
+  ownersKnown(): void {
+    for (const exchange of this.#awaiting)
+      if (exchange !== this.#reading && !exchange.reported && this.#tagOf(exchange) !== undefined)
+        this.#reportRequest(exchange)
+  }
+
+  /** The exchange's tag, asking the owner while it is not known. */
+  #tagOf(exchange: Exchange<Tag>): Tag | undefined {
+    exchange.claim ??= this.#handlers.owner({
+      index: exchange.index,
+      method: exchange.method,
+      head: exchange.head,
+      at: exchange.at
+    })
+    return exchange.claim?.tag
   }
 
   #reportRequest(exchange: Exchange<Tag>): void {
     exchange.reported = true
     const bodyBytes = exchange === this.#reading ? (this.#inBody?.bytes ?? 0) : exchange.bodyBytes
     const { at, head, source } = exchange
-    this.#handlers.request(exchange.tag as Tag, { at, head, bodyBytes, source })
+    this.#handlers.request(exchange.claim?.tag as Tag, { at, head, bodyBytes, source })
   }
 
   #hold(chunk: Buffer, at: number): void {
@@ -256,8 +295,10 @@ export class HttpStream<Tag> {
     const status = Number(match[1])
     // Node may answer a request (413, 400) before its body has arrived: show the request first.
     const exchange = this.#awaiting[0]
-    if (exchange && !exchange.reported && exchange.tag !== undefined) this.#reportRequest(exchange)
-    const tag = exchange?.tag
+    const tag = exchange && this.#tagOf(exchange)
+    if (exchange && !exchange.reported && tag !== undefined) this.#reportRequest(exchange)
+    // The route never said (a request refused before routing, a 400 from Node): nobody's, and no stream.
+    const streams = exchange?.claim?.streams ?? false
     const response: CapturedResponse = { at, status, head, bodyBytes: 0, bodyStart: Buffer.alloc(0), endAt: undefined }
 
     if (status >= 100 && status < 200 && status !== 101) {
@@ -274,7 +315,7 @@ export class HttpStream<Tag> {
     if (exchange?.upgrade && this.#in === 'upgrade-pending') this.#refeedHeld()
 
     const noBody = exchange?.method === 'HEAD' || status === 204 || status === 304
-    const eventStream = !noBody && /^text\/event-stream/i.test(headers.get('content-type') ?? '')
+    const eventStream = !noBody && streams
     if (eventStream && tag === undefined) {
       // A stream the capture does not keep (a page past the store's room) lasts as long as its connection.
       this.#in = 'ignore'

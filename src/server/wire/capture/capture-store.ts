@@ -1,5 +1,5 @@
-import type { CaptureItem } from '../../shared/capture.ts'
-import type { TechniqueName } from '../../shared/techniques.ts'
+import type { CaptureItem } from '../../../shared/capture.ts'
+import type { TechniqueName } from '../../../shared/techniques.ts'
 
 /** An item as the tap builds it: the store numbers it and stamps the simulated RTT. */
 export type NewCaptureItem = CaptureItem extends infer Item
