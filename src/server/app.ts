@@ -12,6 +12,7 @@ import lessons from './lessons/lessons-plugin.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
 import networkPlugin from './network/network-plugin.ts'
 import origin from './origin.ts'
+import originCheckRoute from './origin-check.ts'
 import overload, { type OverloadOptions } from './overload.ts'
 import pages from './pages.ts'
 import rateLimits, { type RateLimitOptions } from './rate-limits.ts'
@@ -21,7 +22,7 @@ import useCasePages from './use-cases/use-case-pages.ts'
 import useCaseRoutes from './use-cases/use-case-routes.ts'
 import validation from './validation.ts'
 import websocketServer from './websocket-server.ts'
-import captureRoutes from './wire/capture-routes.ts'
+import captureRoutes from './wire/capture/capture-routes.ts'
 import wirePlugin from './wire/wire-plugin.ts'
 import wireRoutes from './wire/wire-routes.ts'
 
@@ -49,6 +50,8 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions, Overload
   feedPattern?: TickerPattern
   /** Origins besides our own that may open WebSockets. */
   allowedOrigins?: string[]
+  /** The address people open when a proxy is in front (PUBLIC_URL): its origin may open WebSockets, and students are shown it. */
+  publicUrl?: string
   /** Largest WebSocket message accepted, bytes (default 4 KiB). */
   websocketMaxPayload?: number
   /** How often every WebSocket peer is pinged, ms (default 30 s). */
@@ -92,7 +95,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(rateLimits, { rateLimits: options.rateLimits })
   await app.register(wirePlugin, { capture: options.wireCapture })
   await app.register(networkPlugin)
-  await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [] })
+  await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [], publicUrl: options.publicUrl })
   await app.register(websocketServer, {
     maxPayload: options.websocketMaxPayload,
     pingIntervalMs: options.websocketPingIntervalMs,
@@ -106,8 +109,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(feedRoutes)
   await app.register(wireRoutes)
   await app.register(captureRoutes)
+  await app.register(originCheckRoute)
   await app.register(lessons, { lessonsDir: options.lessonsDir })
-  await app.register(classroomRoutes, { studentUrl: options.studentUrl })
+  await app.register(classroomRoutes, { studentUrl: options.publicUrl ?? options.studentUrl })
   await app.register(useCasePages)
   await app.register(pages)
   return app
