@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { type Browser, chromium, type Response } from '@playwright/test'
 import type { FeedPage } from '../src/shared/feed-event.ts'
-import type { TechniqueName } from '../src/shared/techniques.ts'
+import { allTechniques, type TechniqueName } from '../src/shared/techniques.ts'
 
 export interface PageFigures {
   /** Every script the main page `/` loads: URL path, bytes as served, bytes gzipped (zlib default level). */
@@ -20,19 +20,18 @@ export interface PageFigures {
 }
 
 /**
- * The panels that fetch on their own when the page loads. `ajax` is left out: it shows nothing until
- * someone presses Update, so its "first event" would time the click, not the page.
+ * The panels that show events when the page loads: the automatic ones, and a whole page reloaded
+ * by hand (its answers are HTML), which loads once when switched on. Manual AJAX shows nothing
+ * until Update, so its "first event" would time the click, not the page.
  */
-export const measuredPanels = [
-  'refresh',
-  'polling',
-  'long-polling',
-  'sse',
-  'websocket'
-] as const satisfies TechniqueName[]
+export const measuredPanels: readonly TechniqueName[] = allTechniques
+  .filter((technique) => technique.asking !== 'by hand' || technique.contentType === 'text/html')
+  .map((technique) => technique.name)
 
-/** Refresh loads its frame once on load and then waits for Reload: its first page is all it will show. */
-const showsOnce: readonly string[] = ['refresh']
+/** The manual ones then wait for their button: their first answer is all they show. */
+const showsOnce: readonly string[] = allTechniques
+  .filter((technique) => technique.asking === 'by hand')
+  .map((technique) => technique.name)
 
 /** How long one run waits for every panel's first live event (polling's comes after its 1 s interval). */
 const settleTimeoutMs = 5_000

@@ -1,13 +1,15 @@
 import { copyFile, mkdir } from 'node:fs/promises'
 import { type APIRequestContext, type Browser, expect, type Locator, type Page, type TestInfo } from '@playwright/test'
-import type { TechniqueName } from '../src/shared/techniques.ts'
+import { allTechniques, type TechniqueName } from '../src/shared/techniques.ts'
 import type { TickerSettings } from '../src/shared/ticker-settings.ts'
 import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
 
 export { techniqueNames } from '../src/shared/techniques.ts'
 
-/** The four techniques that fetch on their own once switched on. */
-export const automaticTechniques = ['polling', 'long-polling', 'sse', 'websocket'] as const satisfies TechniqueName[]
+/** The techniques that fetch on their own once switched on (all but the ones asked by hand). */
+export const automaticTechniques: readonly TechniqueName[] = allTechniques
+  .filter((technique) => technique.asking !== 'by hand')
+  .map((technique) => technique.name)
 
 /** The e2e server's presenter token (PRESENTER_TOKEN in playwright.config.ts), and the header that carries it. */
 export const presenterToken = 'e2e-presenter-token'

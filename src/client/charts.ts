@@ -1,7 +1,7 @@
 import 'uplot/dist/uPlot.min.css'
 import './charts.css'
 import uPlot from 'uplot'
-import { type TechniqueName, techniqueLooks, techniqueNames } from '../shared/techniques.ts'
+import { type TechniqueName, techniqueNames, techniques } from '../shared/techniques.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { aligned, CounterHistory, maxPointsPerSeries, type Point, PointWindow } from './chart-data.ts'
 import { linearRange, logRange, powersOfTen, secondsAgo, shapedPoints } from './chart-scales.ts'
@@ -239,7 +239,7 @@ export class Charts {
         series: [
           { label: 'time' },
           ...techniqueNames.map((name) => ({
-            label: `${techniqueLooks[name].letter} · ${this.#titles[name]}`,
+            label: `${techniques[name].letter} · ${this.#titles[name]}`,
             stroke: colour(name),
             width: 2,
             spanGaps: true,
@@ -254,7 +254,7 @@ export class Charts {
                     fill: colour(name),
                     stroke: colour('mark-outline'),
                     width: 1,
-                    paths: shapedPoints(techniqueLooks[name].shape)
+                    paths: shapedPoints(techniques[name].shape)
                   }
                 }
               : { points: { show: false } })

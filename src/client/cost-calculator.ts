@@ -1,11 +1,11 @@
 import './cost-calculator.css'
 import { limits } from '../shared/feed-event.ts'
-import { isTechniqueName, type TechniqueName, techniqueNames } from '../shared/techniques.ts'
+import { type Asking, isTechniqueName, type TechniqueName, techniqueNames, techniques } from '../shared/techniques.ts'
 import type { TickerSettings } from '../shared/ticker-settings.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
 import { type CostEstimate, type CostSettings, estimateCost } from './cost-model.ts'
 import { h } from './dom.ts'
-import { textbook, textbookOverhead } from './textbook-figures.ts'
+import { textbookFigures, textbookOverhead } from './textbook-figures.ts'
 import type { WireLive } from './wire-live.ts'
 
 const number = new Intl.NumberFormat('en', { maximumFractionDigits: 2 })
@@ -75,22 +75,22 @@ export class CostCalculator {
   #used = h('ul', { class: 'cost-used' })
   #formulas = h('ul', { class: 'cost-formulas' })
   #textbookLine = h('p', { class: 'cost-textbook-line' })
-  /** Which inputs matter for which technique; the others are hidden. */
-  #onlyFor: [HTMLElement, TechniqueName[]][] = []
+  /** Which inputs matter for which way of asking; the others are hidden. */
+  #onlyFor: [HTMLElement, Asking[]][] = []
 
   constructor(section: Element, clientId: string, titles: Record<TechniqueName, string>, wireLive: WireLive) {
     this.#clientId = clientId
     for (const name of techniqueNames) this.#technique.append(h('option', { value: name }, titles[name]))
     this.#technique.value = 'polling'
 
-    const field = (label: string, input: HTMLElement, unit: string, techniques?: TechniqueName[]) => {
+    const field = (label: string, input: HTMLElement, unit: string, askings?: Asking[]) => {
       const element = h(
         'label',
         { class: 'cost-field' },
         h('span', {}, label),
         h('span', {}, input, unit ? ` ${unit}` : '')
       )
-      if (techniques) this.#onlyFor.push([element, techniques])
+      if (askings) this.#onlyFor.push([element, askings])
       return element
     }
     const inputs = h(
@@ -99,11 +99,11 @@ export class CostCalculator {
       h('legend', {}, 'Settings'),
       field('students', this.#students, ''),
       field('technique', this.#technique, ''),
-      field('poll every', this.#interval, 'ms', ['polling']),
-      field('keep-alive', this.#keepAlive, '', ['polling']),
-      field('each student clicks', this.#clicks, 'times/min', ['refresh', 'ajax']),
-      field('long-poll timeout', this.#timeout, 'ms', ['long-polling']),
-      field('feed rate', this.#rate, 'events/s', ['long-polling', 'sse', 'websocket'])
+      field('poll every', this.#interval, 'ms', ['on a timer']),
+      field('keep-alive', this.#keepAlive, '', ['on a timer']),
+      field('each student clicks', this.#clicks, 'times/min', ['by hand']),
+      field('long-poll timeout', this.#timeout, 'ms', ['again at once']),
+      field('feed rate', this.#rate, 'events/s', ['again at once', 'once'])
     )
 
     const figures = h('dl', { class: 'cost-results' })
@@ -123,30 +123,11 @@ export class CostCalculator {
       h('h4', {}, 'Formulas'),
       this.#formulas
     )
-    const textbookFigures = h(
+    const textbookAside = h(
       'aside',
       { class: 'cost-textbook', 'aria-labelledby': 'cost-textbook-title' },
       h('h3', { id: 'cost-textbook-title' }, 'Textbook figures (not measured), for contrast'),
-      h(
-        'ul',
-        {},
-        h(
-          'li',
-          {},
-          `HTTP/1.x request + response headers: typically ${textbook.httpHeadersPerExchange.min}–${textbook.httpHeadersPerExchange.max} bytes per exchange, more with cookies.`
-        ),
-        h('li', {}, `The classic polling example: ${textbook.pollHeaders} bytes of headers per poll.`),
-        h(
-          'li',
-          {},
-          `WebSocket framing: ${textbook.websocketFraming.min}–${textbook.websocketFraming.max} bytes per message, plus the payload.`
-        ),
-        h(
-          'li',
-          {},
-          `Server-Sent Events: a few bytes of data: and id: framing per message (at least ${textbook.sseFramingMin}).`
-        )
-      ),
+      h('ul', {}, ...textbookFigures().map((figure) => h('li', {}, figure))),
       this.#textbookLine,
       h(
         'p',
@@ -162,7 +143,7 @@ export class CostCalculator {
         'N students × this technique at these settings: what the server would carry, using the bytes this page measured ',
         'for the technique in this run (not constants). Change the panel’s settings and the measured figures follow.'
       ),
-      h('div', { class: 'cost-layout' }, inputs, estimate, textbookFigures)
+      h('div', { class: 'cost-layout' }, inputs, estimate, textbookAside)
     )
 
     inputs.addEventListener('input', (event) => {
@@ -203,7 +184,8 @@ export class CostCalculator {
 
   #update(): void {
     const settings = this.#settings
-    for (const [element, techniques] of this.#onlyFor) element.hidden = !techniques.includes(settings.technique)
+    const { asking } = techniques[settings.technique]
+    for (const [element, askings] of this.#onlyFor) element.hidden = !askings.includes(asking)
     const measured = this.#report?.techniques[settings.technique]
     const estimate = measured ? estimateCost(settings, measured) : undefined
     const title = this.#technique.selectedOptions[0]?.textContent ?? settings.technique

@@ -1,4 +1,4 @@
-import type { TechniqueName } from '../shared/techniques.ts'
+import { isPulled, type TechniqueName, techniques } from '../shared/techniques.ts'
 import type { WireCounters } from '../shared/wire-stats.ts'
 
 /** What the teacher asks about: how many students, which technique, at which settings. */
@@ -39,36 +39,31 @@ export interface CostEstimate {
   formulas: string[]
 }
 
-/** Techniques that pay one HTTP request per answer; the others hold one connection and push. */
-const pulled: ReadonlySet<TechniqueName> = new Set(['refresh', 'ajax', 'polling', 'long-polling'])
-
 /** How many requests per second N students make: the one part that depends on the technique. */
 export function requestsPerSecond(settings: CostSettings): number {
-  const { students, technique } = settings
-  switch (technique) {
-    case 'refresh':
-    case 'ajax':
+  const { students } = settings
+  switch (techniques[settings.technique].asking) {
+    case 'by hand':
       return (students * settings.clicksPerMinute) / 60
-    case 'polling':
+    case 'on a timer':
       return students / (settings.pollIntervalMs / 1000)
-    case 'long-polling':
+    case 'again at once':
       // The server answers as soon as there is news, or after the timeout when there is none.
       return students * Math.max(settings.feedRate, 1000 / settings.longPollTimeoutMs)
-    default:
-      return 0 // SSE and WebSocket: one request each to connect, then none
+    case 'once':
+      return 0 // one request each to connect, then the server pushes
   }
 }
 
 function requestFormula(settings: CostSettings): string {
-  switch (settings.technique) {
-    case 'refresh':
-    case 'ajax':
+  switch (techniques[settings.technique].asking) {
+    case 'by hand':
       return 'requests/s = students × clicks per minute ÷ 60'
-    case 'polling':
+    case 'on a timer':
       return 'requests/s = students ÷ poll interval (s)'
-    case 'long-polling':
+    case 'again at once':
       return 'requests/s = students × max(feed rate, 1 ÷ timeout (s))'
-    default:
+    case 'once':
       return 'requests/s ≈ 0 once connected (one request each to connect)'
   }
 }
@@ -79,9 +74,10 @@ function requestFormula(settings: CostSettings): string {
  * technique needs at least one request, a push one at least one event.
  */
 export function estimateCost(settings: CostSettings, measured: WireCounters): CostEstimate | undefined {
-  const { students, technique } = settings
+  const { students } = settings
+  const technique = techniques[settings.technique]
   const requests = requestsPerSecond(settings)
-  if (pulled.has(technique)) {
+  if (isPulled(technique)) {
     if (measured.requests === 0) return undefined
     const inPerRequest = measured.bytesIn / measured.requests
     const outPerRequest = measured.bytesOut / measured.requests
@@ -97,11 +93,11 @@ export function estimateCost(settings: CostSettings, measured: WireCounters): Co
     ]
     let handshakes: number
     let open: number
-    if (technique === 'polling' && !settings.keepAlive) {
+    if (technique.asking === 'on a timer' && !settings.keepAlive) {
       handshakes = requests
       open = 0
       formulas.push('keep-alive off: new TCP handshakes/s = requests/s; no connection stays open between polls')
-    } else if (technique === 'polling') {
+    } else if (technique.asking === 'on a timer') {
       handshakes = 0
       open = students
       formulas.push('keep-alive on: each student reuses one open connection, so ≈ 0 new handshakes/s after the first')
@@ -116,7 +112,7 @@ export function estimateCost(settings: CostSettings, measured: WireCounters): Co
       })
       formulas.push(
         'new TCP handshakes/s = requests/s × measured new connections per request',
-        technique === 'long-polling'
+        technique.asking === 'again at once'
           ? 'open connections = students (each holds a request open)'
           : 'open connections = students (kept alive, idle between clicks)'
       )
@@ -143,9 +139,9 @@ export function estimateCost(settings: CostSettings, measured: WireCounters): Co
     formulas: [
       requestFormula(settings),
       'bytes out/s = students × feed rate × measured bytes out per event',
-      technique === 'sse'
-        ? 'bytes in/s ≈ 0: the browser sends nothing on an open stream'
-        : 'bytes in/s ≈ 0: only what students send themselves (chat, pings)',
+      technique.duplex
+        ? 'bytes in/s ≈ 0: only what students send themselves (chat, pings)'
+        : 'bytes in/s ≈ 0: the browser sends nothing on an open stream',
       'open connections = students'
     ]
   }

@@ -1,5 +1,5 @@
 import './views.css'
-import { techniqueNames } from '../shared/techniques.ts'
+import { techniqueNames, techniques } from '../shared/techniques.ts'
 import { Charts } from './charts.ts'
 import { ClassroomBar } from './classroom-bar.ts'
 import { CostCalculator } from './cost-calculator.ts'
@@ -11,7 +11,6 @@ import { RaceView } from './race-view.ts'
 import { SequenceDiagrams } from './sequence-diagram.ts'
 import { SummaryView } from './summary-view.ts'
 import { createPanels, followTeacherTechniques, techniqueTitles } from './technique-panels.ts'
-import { techniques } from './techniques/index.ts'
 
 // The side-by-side page: the race view, then six panels, their figures, diagrams, charts and the cost calculator.
 const session = new PageSession()
@@ -21,7 +20,7 @@ new ClassroomBar(live)
 const { panels, captured } = createPanels(session, techniqueNames)
 document.querySelector('#panels')?.append(...panels.map((panel) => panel.element))
 followTeacherTechniques(session, panels, 'run')
-document.querySelector('#race-slot')?.replaceWith(new RaceView(panels, techniques, clock, live).element)
+document.querySelector('#race-slot')?.replaceWith(new RaceView(panels, clock, live).element)
 
 const summaryTable = document.querySelector<HTMLTableElement>('#summary')
 const summary = summaryTable ? new SummaryView(summaryTable, techniqueTitles) : undefined
@@ -36,8 +35,9 @@ live.listen({
   }
 })
 
-const websocketPanel = panels.find((panel) => panel.name === 'websocket')
-if (websocketPanel) new MessageForm(clientId, live, websocketPanel.client)
+// Chat can go over the connection of a technique that sends both ways.
+const duplexPanel = panels.find((panel) => techniques[panel.name].duplex)
+if (duplexPanel) new MessageForm(clientId, live, duplexPanel.client)
 new FeedControls(clientId, live)
 
 const networkControls = document.querySelector('#network-controls')

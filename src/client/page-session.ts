@@ -1,4 +1,5 @@
 import { ServerClock } from './server-clock.ts'
+import { paintTechniqueColours } from './technique-look.ts'
 import { WireLive } from './wire-live.ts'
 
 /** A random id for this page, so the server counts its traffic apart from every other page's. */
@@ -18,5 +19,6 @@ export class PageSession {
 
   constructor() {
     document.body.dataset.client = this.clientId
+    paintTechniqueColours()
   }
 }

@@ -1,11 +1,11 @@
 import { contentOf, type FeedEvent } from '../shared/feed-event.ts'
-import type { TechniqueName } from '../shared/techniques.ts'
+import { type TechniqueName, techniques } from '../shared/techniques.ts'
 import type { WireCounters } from '../shared/wire-stats.ts'
 import { ArrivalLog } from './arrival-log.ts'
 import { DeliveryStats, RateWindow } from './delivery-stats.ts'
 import { browserNow, h } from './dom.ts'
 import type { ServerClock } from './server-clock.ts'
-import type { ClientListener, ClientState, TechniqueClient, TechniqueDefinition } from './technique-client.ts'
+import type { ClientListener, ClientState, CreateClient, TechniqueClient } from './technique-client.ts'
 import { paintAccent, techniqueBadge } from './technique-look.ts'
 
 const listed = 10
@@ -73,7 +73,8 @@ export class Panel implements ClientListener {
   #toggle = h('input', { type: 'checkbox', name: 'enabled' })
 
   /** `on: false` leaves the panel switched off until the reader (or the teacher) switches it on. */
-  constructor(name: TechniqueName, definition: TechniqueDefinition, clientId: string, clock: ServerClock, on = true) {
+  constructor(name: TechniqueName, createClient: CreateClient, clientId: string, clock: ServerClock, on = true) {
+    const technique = techniques[name]
     this.name = name
     this.#clock = clock
     const toggle = this.#toggle
@@ -90,10 +91,10 @@ export class Panel implements ClientListener {
       h(
         'header',
         {},
-        h('h2', { id: `${name}-title` }, techniqueBadge(name), definition.title),
+        h('h2', { id: `${name}-title` }, techniqueBadge(name), technique.title),
         h('label', { class: 'switch' }, toggle, ' on')
       ),
-      h('p', { class: 'how' }, definition.how),
+      h('p', { class: 'how' }, technique.how),
       h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
       controls,
       this.tools,
@@ -101,7 +102,7 @@ export class Panel implements ClientListener {
       this.#events
     )
     paintAccent(this.element, name)
-    this.client = definition.create({ clientId, listener: this, controls })
+    this.client = createClient({ clientId, listener: this, controls })
     toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
     if (on) this.switch(true)
   }

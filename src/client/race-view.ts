@@ -1,13 +1,11 @@
 import './race-view.css'
-import type { TechniqueName } from '../shared/techniques.ts'
-import { techniqueLooks } from '../shared/techniques.ts'
+import { type Technique, type TechniqueName, techniques } from '../shared/techniques.ts'
 import { describeTicker } from '../shared/ticker-settings.ts'
 import { browserNow, h } from './dom.ts'
 import type { Panel } from './panel-view.ts'
 import { raceFigures } from './race-figures.ts'
 import { RaceTrack, type TrackColours } from './race-track.ts'
 import type { ServerClock } from './server-clock.ts'
-import type { TechniqueDefinition } from './technique-client.ts'
 import { paintAccent, techniqueBadge } from './technique-look.ts'
 import type { WireLive } from './wire-live.ts'
 
@@ -59,14 +57,9 @@ export class RaceView {
   #axis = h('div', { class: 'track-axis' })
   #lastFrame = 0
 
-  constructor(
-    panels: Panel[],
-    definitions: Record<TechniqueName, TechniqueDefinition>,
-    clock: ServerClock,
-    live: WireLive
-  ) {
+  constructor(panels: Panel[], clock: ServerClock, live: WireLive) {
     this.#clock = clock
-    this.#lanes = panels.map((panel) => this.#lane(panel, definitions[panel.name]))
+    this.#lanes = panels.map((panel) => this.#lane(panel, techniques[panel.name]))
     const windowButtons = windowChoices.map((seconds) => {
       const button = h(
         'button',
@@ -154,9 +147,9 @@ export class RaceView {
     requestAnimationFrame((time) => this.#frame(time))
   }
 
-  #lane(panel: Panel, definition: TechniqueDefinition): Lane {
+  #lane(panel: Panel, technique: Technique): Lane {
     const name = panel.name
-    const track = new RaceTrack(`${definition.title}: events as they arrived in this page`)
+    const track = new RaceTrack(`${technique.title}: events as they arrived in this page`)
     const cells = raceFigures.map((figure) => {
       const number = h('span', { class: 'figure-number' }, '–')
       const unit = h('span', { class: 'figure-unit' })
@@ -171,8 +164,8 @@ export class RaceView {
       return { element, number, unit, bar }
     })
     let action: HTMLButtonElement | undefined
-    if (definition.fetchNowLabel && panel.client.fetchNow) {
-      action = h('button', { type: 'button', class: 'lane-action' }, definition.fetchNowLabel)
+    if (technique.action && panel.client.fetchNow) {
+      action = h('button', { type: 'button', class: 'lane-action' }, technique.action)
       action.addEventListener('click', () => panel.client.fetchNow?.())
     }
     const element = h(
@@ -182,7 +175,7 @@ export class RaceView {
         'div',
         { class: 'lane-name' },
         techniqueBadge(name),
-        h('span', { id: `race-${name}-name` }, definition.title),
+        h('span', { id: `race-${name}-name` }, technique.title),
         ...(action ? [action] : [])
       ),
       h('div', { class: 'track-cell' }, track.canvas),
@@ -257,7 +250,7 @@ export class RaceView {
       }
       lane.track.drawLane(
         marks,
-        techniqueLooks[name].shape,
+        techniques[name].shape,
         now,
         this.#windowMs,
         colours,

@@ -33,11 +33,5 @@ export interface TechniqueClient {
   send?(message: FeedClientMessage): boolean
 }
 
-/** A technique as the page knows it: what to call it, one line on how it works, and its client. */
-export interface TechniqueDefinition {
-  title: string
-  how: string
-  /** The manual techniques: what their one action is called ("Update", "Reload"). */
-  fetchNowLabel?: string
-  create(context: ClientContext): TechniqueClient
-}
+/** Makes a technique's browser client; what the technique IS (title, traits) is declared in src/shared/techniques.ts. */
+export type CreateClient = (context: ClientContext) => TechniqueClient

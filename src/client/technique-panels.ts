@@ -1,8 +1,8 @@
-import { type TechniqueName, techniqueNames } from '../shared/techniques.ts'
+import { type TechniqueName, techniqueNames, techniques } from '../shared/techniques.ts'
 import { CaptureFeed } from './capture-feed.ts'
 import type { PageSession } from './page-session.ts'
 import { Panel } from './panel-view.ts'
-import { techniques } from './techniques/index.ts'
+import { techniqueClients } from './techniques/index.ts'
 import { addWireTools } from './wire-tools.ts'
 import { WireView } from './wire-view.ts'
 
@@ -21,7 +21,7 @@ export function createPanels(
   on = true
 ): { panels: Panel[]; captured: CaptureFeed } {
   const { clientId, clock, live } = session
-  const panels = names.map((name) => new Panel(name, techniques[name], clientId, clock, on))
+  const panels = names.map((name) => new Panel(name, techniqueClients[name], clientId, clock, on))
   live.listen({
     report: (report) => {
       for (const panel of panels) panel.showWire(report.techniques[panel.name], report.latest, report.at)

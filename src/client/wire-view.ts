@@ -1,5 +1,5 @@
 import type { CaptureItem, FrameItem, RequestItem, ResponseItem, StreamItem } from '../shared/capture.ts'
-import type { TechniqueName } from '../shared/techniques.ts'
+import { type TechniqueName, techniques } from '../shared/techniques.ts'
 import type { CaptureFeed } from './capture-feed.ts'
 import { browserNow, h } from './dom.ts'
 import { HandshakeView } from './handshake-view.ts'
@@ -196,7 +196,8 @@ export class WireView {
     this.#feed = feed
     this.#clock = clock
     this.#clientId = clientId
-    if (technique === 'websocket') this.#handshake = new HandshakeView(clientId)
+    // Only a technique that upgrades its connection has an opening handshake to work through.
+    if (techniques[technique].upgrades) this.#handshake = new HandshakeView(clientId)
     const close = h('button', { type: 'button', class: 'close' }, 'Close')
     const freeze = h('input', { type: 'checkbox', name: 'freeze' })
     this.#dialog = h(

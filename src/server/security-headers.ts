@@ -1,15 +1,17 @@
 import helmet from '@fastify/helmet'
 import type { FastifyPluginAsync, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { isTechniqueName, techniques } from '../shared/techniques.ts'
 
 /**
  * The feed's data routes (the JSON and streams the techniques read, and what pages send):
  * not documents, nothing in them runs, and their heads are what the lessons measure, so
- * they carry no document headers. The refresh technique's answer is a page, so it does.
+ * they carry no document headers. A technique whose answer is an HTML page does.
  */
 function isDataRoute(route: RouteOptions): boolean {
   const row = (route.config as { wireRow?: string } | undefined)?.wireRow
-  return row !== undefined && row !== 'refresh'
+  if (row === undefined) return false
+  return !isTechniqueName(row) || techniques[row].contentType !== 'text/html'
 }
 
 /**

@@ -100,7 +100,7 @@ describe('textbookOverhead', () => {
     assert.deepEqual(textbookOverhead(settings), {
       min: 30 * 871,
       max: 30 * 871,
-      formula: 'requests/s × 871 bytes of headers per poll'
+      formula: 'requests/s × 871 bytes of headers per poll (websocket.org’s polling example)'
     })
   })
 

@@ -1,5 +1,5 @@
 import { h } from '../dom.ts'
-import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
 import { pull } from './pull.ts'
 
 /** Manual AJAX: one `fetch` when the user presses Update, and never otherwise. */
@@ -45,9 +45,4 @@ class AjaxClient implements TechniqueClient {
   }
 }
 
-export const ajax: TechniqueDefinition = {
-  title: 'Manual AJAX',
-  how: 'The page asks with fetch() only when you press Update, and gets just the new events as JSON.',
-  fetchNowLabel: 'Update',
-  create: (context) => new AjaxClient(context)
-}
+export const create: CreateClient = (context) => new AjaxClient(context)

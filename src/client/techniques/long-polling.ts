@@ -1,6 +1,6 @@
 import { limits } from '../../shared/feed-event.ts'
 import { h } from '../dom.ts'
-import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
 import { pause, pull } from './pull.ts'
 
 const retryAfterErrorMs = 2_000
@@ -58,8 +58,4 @@ class LongPollingClient implements TechniqueClient {
   }
 }
 
-export const longPolling: TechniqueDefinition = {
-  title: 'Long polling',
-  how: 'The server holds each request until an event exists, answers, and the page asks again at once.',
-  create: (context) => new LongPollingClient(context)
-}
+export const create: CreateClient = (context) => new LongPollingClient(context)

@@ -1,6 +1,6 @@
 import { limits } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
 import { pause, pull } from './pull.ts'
 
 /** Interval polling: a `fetch` on a timer, whether or not anything happened. */
@@ -86,8 +86,4 @@ class PollingClient implements TechniqueClient {
   }
 }
 
-export const polling: TechniqueDefinition = {
-  title: 'Interval polling',
-  how: 'The page asks on a timer, news or not. Most answers are empty; each costs a request.',
-  create: (context) => new PollingClient(context)
-}
+export const create: CreateClient = (context) => new PollingClient(context)

@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
 
 /** Reads an event back from a row of the server-rendered page (`<tr data-id data-at data-kind data-data>`). */
 function eventOf(row: HTMLTableRowElement): FeedEvent {
@@ -69,9 +69,4 @@ class RefreshClient implements TechniqueClient {
   }
 }
 
-export const refresh: TechniqueDefinition = {
-  title: 'Manual refresh',
-  how: 'A whole HTML page rendered by the server. Nothing changes until you reload it.',
-  fetchNowLabel: 'Reload',
-  create: (context) => new RefreshClient(context)
-}
+export const create: CreateClient = (context) => new RefreshClient(context)

@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
 
 /** After a refusal (503 overloaded, 429) EventSource gives up for good; we try again after this. */
 const retryAfterRefusalMs = 5_000
@@ -54,8 +54,4 @@ class SseClient implements TechniqueClient {
   }
 }
 
-export const sse: TechniqueDefinition = {
-  title: 'Server-Sent Events',
-  how: 'One HTTP response that never ends: the server writes an id: and data: block per event.',
-  create: (context) => new SseClient(context)
-}
+export const create: CreateClient = (context) => new SseClient(context)

@@ -1,6 +1,7 @@
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, TechniqueClient, TechniqueDefinition } from '../technique-client.ts'
+import { explainWebSocketFailure, webSocketOpened } from '../origin-banner.ts'
+import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
 
 const reconnectAfterMs = 2_000
 
@@ -30,7 +31,10 @@ class WebSocketClient implements TechniqueClient {
     const socket = new WebSocket(`${scheme}://${location.host}/feed/websocket?client=${clientId}${after}`)
     this.#socket = socket
     listener.state('connecting')
+    let opened = false
     socket.addEventListener('open', () => {
+      opened = true
+      webSocketOpened()
       listener.state('open')
       this.#pingButton.disabled = false
       this.#ping()
@@ -40,6 +44,12 @@ class WebSocketClient implements TechniqueClient {
       if (this.#socket !== socket) return // closed on purpose
       this.#pingButton.disabled = true
       listener.state('closed', `close code ${close.code}${close.reason ? `: ${close.reason}` : ''}; reconnecting`)
+      // A refused handshake shows only as 1006: ask whether it was the Origin, and say so while still closed.
+      if (!opened)
+        void explainWebSocketFailure(clientId).then((originRefused) => {
+          if (originRefused && this.#socket === socket)
+            listener.state('closed', 'refused: see the banner; reconnecting')
+        })
       this.#reconnect = setTimeout(() => this.start(), reconnectAfterMs)
     })
   }
@@ -81,8 +91,4 @@ class WebSocketClient implements TechniqueClient {
   }
 }
 
-export const websocket: TechniqueDefinition = {
-  title: 'WebSocket',
-  how: 'One HTTP Upgrade, then a full-duplex connection: the server pushes frames, the page can send too.',
-  create: (context) => new WebSocketClient(context)
-}
+export const create: CreateClient = (context) => new WebSocketClient(context)

@@ -1,5 +1,11 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
-import { isTechniqueName, type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
+import {
+  allTechniques,
+  isTechniqueName,
+  type TechniqueName,
+  techniqueNames,
+  techniques
+} from '../../shared/techniques.ts'
 import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
 import { ArrivalLog } from '../arrival-log.ts'
 import { DeliveryStats } from '../delivery-stats.ts'
@@ -7,7 +13,7 @@ import { browserNow, h } from '../dom.ts'
 import type { PageSession } from '../page-session.ts'
 import type { ClientListener, ClientState, TechniqueClient } from '../technique-client.ts'
 import { techniqueTitles } from '../technique-panels.ts'
-import { techniques } from '../techniques/index.ts'
+import { techniqueClients } from '../techniques/index.ts'
 
 /** Where each client → server message goes when the technique has no channel of its own for it. */
 /** Events per second arriving are counted over this window. */
@@ -43,7 +49,10 @@ export class TechniqueChoice {
     this.#session = session
     this.#onEvents = onEvents
     const asked = new URLSearchParams(location.search).get('technique') ?? ''
-    this.technique = isTechniqueName(asked) ? asked : 'websocket'
+    // Without a choice in the address, the one that can also send: a use case sends as well as receives.
+    this.technique = isTechniqueName(asked)
+      ? asked
+      : (allTechniques.find((technique) => technique.duplex)?.name ?? techniqueNames[0])
     const select = h('select', { id: 'technique', name: 'technique' })
     for (const name of techniqueNames)
       select.append(new Option(techniqueTitles[name], name, false, name === this.technique))
@@ -69,7 +78,10 @@ export class TechniqueChoice {
 
   /** Sends a message to the server by the chosen technique's way; the refusal's reason when it fails. */
   async send(message: Exclude<FeedClientMessage, { type: 'ping' }>): Promise<string | undefined> {
-    if (this.technique === 'websocket') return this.#client?.send?.(message) ? undefined : 'the WebSocket is not open'
+    if (techniques[this.technique].duplex)
+      return this.#client?.send?.(message)
+        ? undefined
+        : `the ${techniques[this.technique].title} connection is not open`
     const { type, ...body } = message
     const response = await fetch(`${postRoutes[type]}?client=${this.#session.clientId}`, {
       method: 'POST',
@@ -98,7 +110,7 @@ export class TechniqueChoice {
         this.#detail.textContent = detail
       }
     }
-    this.#client = techniques[name].create({ clientId: this.#session.clientId, listener, controls: this.#controls })
+    this.#client = techniqueClients[name]({ clientId: this.#session.clientId, listener, controls: this.#controls })
     this.#client.start()
   }
 

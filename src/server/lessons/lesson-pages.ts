@@ -1,5 +1,5 @@
 import type { Lesson } from '../../shared/lesson.ts'
-import { techniqueLooks } from '../../shared/techniques.ts'
+import { techniques } from '../../shared/techniques.ts'
 import { escapeHtml, pageHtml } from '../page-layout.ts'
 
 /** `/lessons/`: every lesson in order, with its one-line summary. */
@@ -9,7 +9,7 @@ export function lessonIndexPage(lessons: Lesson[]): string {
       (lesson) =>
         `<li${lesson.technique ? ` data-technique="${lesson.technique}"` : ''}>` +
         (lesson.technique
-          ? `<span class="technique-badge" aria-hidden="true">${techniqueLooks[lesson.technique].letter}</span> `
+          ? `<span class="technique-badge" aria-hidden="true">${techniques[lesson.technique].letter}</span> `
           : '') +
         `<a href="/lessons/${lesson.slug}">${escapeHtml(lesson.title)}</a><p>${escapeHtml(lesson.summary)}</p></li>`
     )
