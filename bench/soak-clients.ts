@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http'
 import { EventSource } from 'eventsource'
 import WebSocket from 'ws'
 import type { FeedEvent, FeedPage } from '../src/shared/feed-event.ts'
-import type { TechniqueName } from '../src/shared/techniques.ts'
+import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
 
 /** Where the server is, and the one connection pool every HTTP client shares. */
 export interface Target {
@@ -311,7 +311,7 @@ class PullClient extends SoakClient {
 
   /** One request; false when it failed (already counted as an error). */
   async askOnce(): Promise<boolean> {
-    const held = this.stats.name === 'long-polling'
+    const held = techniques[this.stats.name].asking === 'again at once'
     const after = this.#cursor === undefined ? '' : `&after=${this.#cursor}`
     const path = `/feed/${this.stats.name}?client=${this.id}${after}${held ? '&timeout=25000' : ''}`
     this.stats.requests++
@@ -400,27 +400,76 @@ class WebSocketClient extends SoakClient {
   }
 }
 
-/** One client of `technique`, number `n`, chatting every `chatEveryMs` if given. */
+/** A streamed fetch: one GET whose body never ends, a JSON event per line; asks again from its cursor when cut. */
+class LineStreamClient extends SoakClient {
+  #cursor: number | undefined
+  #abort = (): void => {}
+
+  protected open(): void {
+    this.#connect()
+  }
+
+  protected close(): void {
+    this.#abort()
+  }
+
+  #connect(): void {
+    if (!this.running) return
+    const after = this.#cursor === undefined ? '' : `&after=${this.#cursor}`
+    const path = `/feed/${this.stats.name}?client=${this.id}${after}`
+    this.stats.requests++
+    const req = request({ host: this.target.host, port: this.target.port, path })
+    this.#abort = () => req.destroy()
+    let pending = ''
+    req.once('response', (res) => {
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => {
+        pending += chunk
+        const lines = pending.split('\n')
+        pending = lines.pop() ?? ''
+        const events: FeedEvent[] = []
+        for (const line of lines) {
+          if (line === '') continue
+          const parsed = JSON.parse(line) as FeedEvent | { reset: true }
+          if ('reset' in parsed) this.stats.error(this.id, 'reset line: events were missed')
+          else events.push(parsed)
+        }
+        this.received(events)
+        this.#cursor = events.at(-1)?.id ?? this.#cursor
+      })
+      res.once('close', () => setTimeout(() => this.#connect(), 1_000))
+    })
+    req.once('error', (error) => {
+      if (this.running) this.stats.error(this.id, `GET ${path}: ${error.message}`)
+    })
+    req.end()
+  }
+}
+
+/** One client of `technique`, number `n`, chatting every `chatEveryMs` if given: the kind of client its traits call for. */
 export function makeClient(
-  technique: TechniqueName,
+  name: TechniqueName,
   n: number,
   target: Target,
   stats: TechniqueStats,
   chatEveryMs?: number
 ): SoakClient {
-  const id = `soak-${technique}-${n}`
-  switch (technique) {
-    case 'refresh':
-      return new RefreshClient(id, target, stats, chatEveryMs)
-    case 'ajax':
-      return new PullClient(id, target, stats, chatEveryMs, 3_000)
-    case 'polling':
+  const id = `soak-${name}-${n}`
+  const technique = techniques[name]
+  switch (technique.asking) {
+    case 'by hand':
+      // A whole page is reloaded; an "Update" asks for what is new, about every 3 s.
+      return technique.contentType === 'text/html'
+        ? new RefreshClient(id, target, stats, chatEveryMs)
+        : new PullClient(id, target, stats, chatEveryMs, 3_000)
+    case 'on a timer':
       return new PullClient(id, target, stats, chatEveryMs, 1_000)
-    case 'long-polling':
+    case 'again at once':
       return new PullClient(id, target, stats, chatEveryMs, 0)
-    case 'sse':
-      return new SseClient(id, target, stats, chatEveryMs)
-    case 'websocket':
-      return new WebSocketClient(id, target, stats, chatEveryMs)
+    case 'once':
+      if (technique.duplex) return new WebSocketClient(id, target, stats, chatEveryMs)
+      return technique.contentType === 'text/event-stream'
+        ? new SseClient(id, target, stats, chatEveryMs)
+        : new LineStreamClient(id, target, stats, chatEveryMs)
   }
 }

@@ -7,7 +7,8 @@ import {
   presenterToken,
   saveScreenshot,
   setTicker,
-  statOf
+  statOf,
+  techniqueNames
 } from './support.ts'
 
 async function openStudent(browser: Browser): Promise<Page> {
@@ -23,7 +24,7 @@ test.describe('classroom', () => {
     await setTicker(request, defaultTicker)
     const headers = { authorization: `Bearer ${presenterToken}` }
     await request.put('/classroom', {
-      data: { techniques: ['refresh', 'ajax', 'polling', 'long-polling', 'sse', 'websocket'], announcement: '' },
+      data: { techniques: [...techniqueNames], announcement: '' },
       headers
     })
   })
@@ -39,7 +40,7 @@ test.describe('classroom', () => {
     await expect.poll(() => presenter.url()).not.toContain('token')
     const students = [await openStudent(browser), await openStudent(browser)]
 
-    // Audience: two student pages, both running all six techniques (the presenter's own page not counted).
+    // Audience: two student pages, both running every technique (the presenter's own page not counted).
     await expect(presenter.locator('#audience-pages')).toHaveText('2', { timeout: 15_000 })
     await expect(presenter.locator('[data-audience="sse"]')).toHaveText('2')
     await expect(presenter.locator('[data-audience="websocket"]')).toHaveText('2')

@@ -40,7 +40,7 @@ test.describe('simulated network', () => {
     await expect(page.locator('.network-banner')).toBeVisible()
     await expect(page.locator('#network-controls .simulated-tag')).toBeVisible()
     await expect(page.locator('#network-controls')).toContainText(
-      'SIMULATED: added by the server to all six techniques'
+      'SIMULATED: added by the server to every technique alike'
     )
 
     const polling = panel(page, 'polling')

@@ -6,7 +6,7 @@ test.describe('the side-by-side page', () => {
     { label: 'desktop', width: 1440, height: 1000 },
     { label: 'phone', width: 375, height: 800 }
   ]) {
-    test(`renders six live panels without errors on a ${label}`, async ({ page }, testInfo) => {
+    test(`renders a live panel per technique without errors on a ${label}`, async ({ page }, testInfo) => {
       const errors: string[] = []
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(message.text())

@@ -13,10 +13,10 @@ import {
   wireOf
 } from './support.ts'
 
-test.describe('six panels, one feed', () => {
+test.describe('the panels, one feed', () => {
   test.afterEach(async ({ request }) => setTicker(request, defaultTicker))
 
-  test('all six panels show the same event ids', async ({ page, request }) => {
+  test('every panel shows the same event ids', async ({ page, request }) => {
     await openWirewatch(page)
     await setTicker(request, { paused: true })
     const posted = await request.post('/feed/messages', { data: { text: 'the same everywhere' } })

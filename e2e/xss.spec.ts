@@ -51,7 +51,7 @@ test.describe('student text is never HTML', () => {
     }
   })
 
-  test('chat and names with script in them show as text in all six panels, the refresh page, a lesson demo and the chat room', async ({
+  test('chat and names with script in them show as text in every panel, the refresh page, a lesson demo and the chat room', async ({
     browser,
     request
   }) => {

@@ -130,7 +130,7 @@ export class Charts {
       h(
         'p',
         { class: 'charts-intro' },
-        'The last 2 minutes of this page’s six panels, in the technique colours. Click a name in a legend to hide its marks or line.'
+        'The last 2 minutes of this page’s panels, in the technique colours. Click a name in a legend to hide its marks or line.'
       ),
       grid
     )

@@ -12,7 +12,7 @@ import { SequenceDiagrams } from './sequence-diagram.ts'
 import { SummaryView } from './summary-view.ts'
 import { createPanels, followTeacherTechniques, techniqueTitles } from './technique-panels.ts'
 
-// The side-by-side page: the race view, then six panels, their figures, diagrams, charts and the cost calculator.
+// The side-by-side page: the race view, then a panel per technique, their figures, diagrams, charts and the cost calculator.
 const session = new PageSession()
 const { clientId, clock, live } = session
 new ClassroomBar(live)

@@ -37,6 +37,15 @@ export function traceShape(path: PathTarget, shape: MarkShape, x: number, y: num
       path.moveTo(x + r * 1.1, y)
       path.arc(x, y, r * 1.1, 0, 2 * Math.PI)
       break
+    case 'hexagon':
+      for (let corner = 0; corner < 6; corner++) {
+        const angle = (Math.PI / 3) * corner
+        const [cornerX, cornerY] = [x + r * 1.2 * Math.cos(angle), y + r * 1.2 * Math.sin(angle)]
+        if (corner === 0) path.moveTo(cornerX, cornerY)
+        else path.lineTo(cornerX, cornerY)
+      }
+      path.closePath()
+      break
     case 'plus': {
       const arm = r * 1.3
       const half = r * 0.45

@@ -61,7 +61,7 @@ export class NetworkControls {
       h(
         'p',
         { id: 'network-how', class: 'network-how' },
-        'SIMULATED: added by the server to all six techniques: one RTT per new connection’s handshake, one per ',
+        'SIMULATED: added by the server to every technique alike: one RTT per new connection’s handshake, one per ',
         'request/response, half per pushed event or frame. The real network here is much faster.'
       ),
       this.#error

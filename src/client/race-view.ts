@@ -90,7 +90,7 @@ export class RaceView {
       h(
         'header',
         { class: 'race-head' },
-        h('h1', { id: 'race-title' }, 'Six ways to get live data'),
+        h('h1', { id: 'race-title' }, `${countInWords(panels.length)} ways to get live data`),
         h('p', { class: 'race-conditions' }, this.#feedText, this.#simulated),
         h('div', { class: 'race-window', role: 'group', 'aria-label': 'Time shown' }, 'show ', ...windowButtons)
       ),
@@ -142,6 +142,8 @@ export class RaceView {
     })
     new ResizeObserver(() => this.#resize()).observe(this.element)
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.#readColours())
+    // The lanes share the screen's height: more techniques, thinner lanes, still one screen.
+    this.element.style.setProperty('--lanes', String(this.#lanes.length))
     this.#setWindow(defaultWindowS)
     this.#readColours()
     requestAnimationFrame((time) => this.#frame(time))
@@ -271,6 +273,12 @@ export class RaceView {
     this.#colours.set('feed', { ...base, accent: read('text') })
     for (const lane of this.#lanes) this.#colours.set(lane.panel.name, { ...base, accent: read(lane.panel.name) })
   }
+}
+
+/** A count as a projected heading says it: "Seven", or digits past ten. */
+function countInWords(count: number): string {
+  const words = ['No', 'One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten']
+  return words[count] ?? String(count)
 }
 
 /** Drops the leading times older than `oldest` (times are in order). */

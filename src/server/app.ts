@@ -17,7 +17,7 @@ import overload, { type OverloadOptions } from './overload.ts'
 import pages from './pages.ts'
 import rateLimits, { type RateLimitOptions } from './rate-limits.ts'
 import securityHeaders from './security-headers.ts'
-import { type TechniqueOptions, techniques } from './techniques/index.ts'
+import { type TechniqueOptions, techniquePlugins } from './techniques/index.ts'
 import useCasePages from './use-cases/use-case-pages.ts'
 import useCaseRoutes from './use-cases/use-case-routes.ts'
 import validation from './validation.ts'
@@ -105,7 +105,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(overload, { maxEventLoopDelayMs: options.maxEventLoopDelayMs })
 
   await app.register(useCaseRoutes)
-  for (const name of techniqueNames) await app.register(techniques[name], options)
+  for (const name of techniqueNames) await app.register(techniquePlugins[name], options)
   await app.register(feedRoutes)
   await app.register(wireRoutes)
   await app.register(captureRoutes)

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Audience, ClassroomState } from '../../src/shared/classroom.ts'
+import { techniqueNames } from '../../src/shared/techniques.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { openSse, openWebSocket } from '../clients.ts'
 import {
@@ -130,7 +131,8 @@ describe('the classroom', () => {
       assert.equal(now.pages, 2)
       return now
     })
-    assert.deepEqual(counted.techniques, { refresh: 0, ajax: 0, polling: 1, 'long-polling': 0, sse: 1, websocket: 0 })
+    const none = Object.fromEntries(techniqueNames.map((name) => [name, 0]))
+    assert.deepEqual(counted.techniques, { ...none, polling: 1, sse: 1 })
   })
 
   test('cutting the network drops every technique connection and refuses new ones until restored', async (t) => {

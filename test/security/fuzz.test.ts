@@ -7,6 +7,13 @@ import { type TestContext, test } from 'node:test'
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import type { FeedEvent, FeedPage } from '../../src/shared/feed-event.ts'
+import {
+  allTechniques,
+  isTechniqueName,
+  type Technique,
+  techniqueNames,
+  techniques
+} from '../../src/shared/techniques.ts'
 import { closeCodes, type FeedServerMessage } from '../../src/shared/websocket-messages.ts'
 import { type OpenWebSocket, openWebSocket } from '../clients.ts'
 import { asPresenter, publishTicks, range, startServer, type TestServer } from '../helper.ts'
@@ -56,17 +63,30 @@ function assertCatchUp(ids: number[], latest: number, what: string) {
   assert.equal(ids.at(-1), latest, `${what}: ends at ${ids.at(-1)}, latest is ${latest}`)
 }
 
-/** What a 200 from a cursor route must hold: for SSE the blocks' ids, for a pull the page's. */
+/** The technique a `/feed/<name>` URL is for. */
+function techniqueOf(url: string): Technique | undefined {
+  const name = url.split('?')[0]?.slice('/feed/'.length) ?? ''
+  return isTechniqueName(name) ? techniques[name] : undefined
+}
+
+/** What a 200 from a cursor route must hold: for SSE the blocks' ids, for NDJSON the lines', for a pull the page's. */
 function assertCursorAnswer(app: FastifyInstance, url: string, { statusCode, body }: Answer) {
   if (statusCode !== 200) return
-  const path = url.split('?')[0]
-  if (path === '/feed/sse') {
+  const technique = techniqueOf(url)
+  if (technique?.contentType === 'text/event-stream') {
     assertCatchUp(
       [...body.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1])),
       app.feed.latest,
       url
     )
-  } else if (path === '/feed/polling' || path === '/feed/long-polling' || path === '/feed/ajax') {
+  } else if (technique?.contentType === 'application/x-ndjson') {
+    const lines = body.split('\n').filter((line) => line.startsWith('{"id"'))
+    assertCatchUp(
+      lines.map((line) => (JSON.parse(line) as FeedEvent).id),
+      app.feed.latest,
+      url
+    )
+  } else if (technique?.contentType === 'application/json' && !technique.upgrades) {
     const page = JSON.parse(body) as FeedPage
     assertCatchUp(
       page.events.map((event) => event.id),
@@ -113,7 +133,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 /**
  * A GET by inject, with this server's own Host and Origin (so WebSocket routes get past the
- * Origin check to validation and the 426). Of the never-ending SSE stream, only the head and
+ * Origin check to validation and the 426). Of a never-ending stream, only the head and
  * first writes are read; then the stream is cut, as a closed tab would.
  */
 async function get(server: TestServer, url: string, headers: Record<string, string> = {}): Promise<Answer> {
@@ -123,7 +143,7 @@ async function get(server: TestServer, url: string, headers: Record<string, stri
   const chunks: Buffer[] = []
   const stream = response.stream()
   stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-  if (String(response.headers['content-type']).startsWith('text/event-stream')) {
+  if (response.statusCode === 200 && techniqueOf(url)?.streamed) {
     await new Promise((resolve) => setImmediate(resolve))
     response.raw.res.destroy()
   } else {
@@ -340,17 +360,21 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
       badPercent,
       fc.array(cursorText.map(encode), { minLength: 2, maxLength: 3 }).map((values) => values.join('&after='))
     )
-    const path = fc.constantFrom('/feed/polling', '/feed/long-polling', '/feed/ajax', '/feed/sse', '/feed/websocket')
+    // Every technique that takes a cursor.
+    const path = fc.constantFrom(
+      ...allTechniques.filter((technique) => technique.resumable).map((technique) => `/feed/${technique.name}`)
+    )
     await fc.assert(
       fc.asyncProperty(path, cursor, async (path, after) => {
         const n = count('after (HTTP)')
         // timeout=0: a cursor at the newest event must not hold the request for 25 s.
-        const url = `${path}?after=${after}${path === '/feed/long-polling' ? '&timeout=0' : ''}`
+        const held = techniqueOf(path)?.asking === 'again at once'
+        const url = `${path}?after=${after}${held ? '&timeout=0' : ''}`
         const answer = await get(server, url)
         // A good cursor gets its page (long-polling at the newest id: 204 at once), or on the WebSocket
         // route without an Upgrade a 426; any other cursor a 400.
-        const good: Record<string, number[]> = { '/feed/websocket': [426], '/feed/long-polling': [200, 204] }
-        const expected = isPlainInteger(queryValueAsRead(after, 'after')) ? (good[path] ?? [200]) : [400]
+        const good = techniqueOf(path)?.upgrades ? [426] : held ? [200, 204] : [200]
+        const expected = isPlainInteger(queryValueAsRead(after, 'after')) ? good : [400]
         assert.ok(expected.includes(answer.statusCode), `${url}: ${answer.statusCode}, want ${expected}`)
         assertCursorAnswer(app, url, answer)
         if (n % 250 === 0) await assertFeedIntact(app)
@@ -396,7 +420,7 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
     const { app } = server
     const { lessons } = (await app.inject('/lessons.json')).json() as { lessons: { slug: string }[] }
     const routes = [
-      ...['/feed/polling', '/feed/long-polling', '/feed/ajax', '/feed/refresh', '/feed/sse', '/feed/websocket'],
+      ...techniqueNames.map((name) => `/feed/${name}`),
       ...['/feed/ticker', '/wire', '/wire/network', '/wire/live', '/wire/capture', '/wire/handshake', '/'],
       ...['/lessons', '/lessons/', '/lessons.json', `/lessons/${lessons[0]?.slug}`, '/lessons/no-such-lesson'],
       ...['/presenter', '/classroom', '/classroom/audience', '/classroom/student-url', '/classroom/qr.svg'],
@@ -406,7 +430,7 @@ test('fuzzing the five entry points: never a 5xx, never a crash, the feed intact
       fc.asyncProperty(fc.constantFrom(...routes), queryString, fc.boolean(), async (path, query, presenter) => {
         const n = count('query')
         // A trailing timeout=0 (or, repeated, a 400): no fuzzed cursor may hold a long poll for 25 s.
-        const url = `${path}?${query}${path === '/feed/long-polling' ? '&timeout=0' : ''}`
+        const url = `${path}?${query}${techniqueOf(path)?.asking === 'again at once' ? '&timeout=0' : ''}`
         assertCursorAnswer(app, url, await get(server, url, presenter ? asPresenter : {}))
         if (n % 250 === 0) await assertFeedIntact(app)
       }),

@@ -28,7 +28,7 @@ export function presenterPage(): string {
     <button type="button" id="slide-prev">← Previous</button>
     <span id="slide-position" aria-live="polite">–</span>
     <button type="button" id="slide-next">Next →</button>
-    <button type="button" id="show-panels" aria-pressed="false">All six panels</button>
+    <button type="button" id="show-panels" aria-pressed="false">All the panels</button>
   </div>
   <article id="slide" class="slide lesson-body"></article>
   <div id="all-panels" class="panels" hidden></div>

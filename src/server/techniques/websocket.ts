@@ -1,6 +1,5 @@
 import type { ValidateFunction } from 'ajv'
 import type { FastifyPluginAsync } from 'fastify'
-import type { FeedEvent } from '../../shared/feed-event.ts'
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
 import { closeCodes } from '../../shared/websocket-messages.ts'
 import { refuseWithoutUpgrade } from '../errors.ts'
@@ -9,8 +8,7 @@ import { websocketFrame, websocketMessage } from '../feed/encoded.ts'
 import { type CursorQuery, chatMessageSchema, cursorQuerySchema, moveMessageSchema } from '../schemas.ts'
 import { applyMove, type Move } from '../use-cases/use-case-routes.ts'
 import { compileMessageSchema } from '../validation.ts'
-import { deliveryFailure, guarded } from './delivery-failure.ts'
-import { defaultSendBufferMaxBytes, type PushOptions } from './push-buffer.ts'
+import { type PushOptions, pushFeed } from './push-connection.ts'
 
 const expected = 'expected {"type":"chat","text"}, {"type":"ping","t"} or {"type":"move","player","x","y"}'
 
@@ -61,7 +59,6 @@ function parseMessage(data: Buffer, isBinary: boolean): FeedClientMessage | { co
  * moves and pings on the same connection.
  */
 const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
-  const bufferMax = options.sendBufferMaxBytes ?? defaultSendBufferMaxBytes
   app.route<{ Querystring: CursorQuery }>({
     method: 'GET',
     url: '/feed/websocket',
@@ -71,69 +68,50 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
     handler: refuseWithoutUpgrade,
     wsHandler: (socket, request) => {
       const tcp = request.raw.socket
-      // The simulated network (0 ms unless a teacher sets a round trip): each frame travels half an RTT, in order.
-      const outbound = app.network.oneWay()
-      const inbound = app.network.oneWay()
-      // A peer that stops reading lets frames pile up here: past the bound it is cut (no close
-      // frame could reach it anyway) and, reconnecting with its cursor, misses nothing. The
-      // catch-up below goes out in one burst, so it may wait on top of the bound (the feed's capacity bounds it).
-      let bound = bufferMax
-      let leave = () => {}
-      const dropIfSlow = () => {
-        if (socket.bufferedAmount <= bound) return false
-        request.log.warn(
-          { client: request.query.client, buffered: socket.bufferedAmount },
-          'slow WebSocket reader dropped'
-        )
-        socket.terminate()
-        return true
-      }
-      // A write that throws closes this socket alone, with 1011; should even the close frame not go out, it is cut.
-      const failed = deliveryFailure(request, 'websocket', () => {
-        leave()
-        try {
-          socket.close(closeCodes.internalError, 'delivery failed')
-        } catch {
-          socket.terminate()
-        }
-      })
-      const send = (message: FeedServerMessage) =>
-        outbound.send(
-          guarded(() => {
-            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message))
-          }, failed)
-        )
       // Each event's frame is built once for every socket and written as is, beside ws's own frames:
       // safe because ws writes each frame whole and at once (no permessage-deflate here, so it never queues).
-      // Several events at once go out in one write.
-      const sendEvents = (events: FeedEvent[]) =>
-        outbound.send(
-          guarded(() => {
-            if (socket.readyState !== socket.OPEN) return // closing: after ws's close frame nothing may follow
-            if (dropIfSlow()) return
-            tcp.cork()
+      const push = pushFeed(
+        app,
+        request,
+        'websocket',
+        request.query.after,
+        {
+          events: (events) => {
+            tcp.cork() // several events at once go out in one write
             try {
               for (const event of events) tcp.write(websocketFrame(event))
             } finally {
               tcp.uncork()
             }
-            app.wire.countEvents(tcp, events.length)
-          }, failed)
-        )
-
-      const { events, reset } = app.feed.since(request.query.after)
-      if (reset) send({ type: 'reset' })
-      for (const event of events) bound += websocketMessage(event).length
-      if (events.length > 0) sendEvents(events)
-      leave = app.feed.join(app.feed.latest, sendEvents, failed)
+          },
+          reset: () => socket.send(JSON.stringify({ type: 'reset' } satisfies FeedServerMessage)),
+          sizeOf: (event) => websocketMessage(event).length,
+          buffered: () => socket.bufferedAmount,
+          // Closing: after ws's close frame nothing may follow.
+          writable: () => socket.readyState === socket.OPEN,
+          cut: (why) => {
+            // A reader too slow could not take a close frame either; a failed write gets 1011 if it still can.
+            if (why === 'slow reader') return socket.terminate()
+            try {
+              socket.close(closeCodes.internalError, 'delivery failed')
+            } catch {
+              socket.terminate()
+            }
+          }
+        },
+        options
+      )
+      const send = (message: FeedServerMessage) => push.later(() => socket.send(JSON.stringify(message)))
+      // A message from the browser also travels half a simulated RTT before the server acts on it.
+      const inbound = app.network.oneWay()
       socket.once('close', () => {
-        leave()
-        outbound.cancel()
+        push.stop()
         inbound.cancel()
       })
 
-      // ws answers every ping frame with a pong: a flood of pings from a peer that reads nothing piles up pongs.
-      socket.on('ping', dropIfSlow)
+      // ws answers every ping frame with a pong: a flood of pings from a peer that reads nothing piles up
+      // pongs, and the bound cuts it like any reader that does not read.
+      socket.on('ping', push.cutIfSlow)
 
       const receive = async (data: Buffer, isBinary: boolean) => {
         const message = parseMessage(data, isBinary)
@@ -149,8 +127,7 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
           socket.close(closeCodes.policyViolation, (error as Error).message)
         }
       }
-      // A message from the browser also travels half a simulated RTT before the server acts on it;
-      // messages are handled one after the other, in the order they came (the rate limit's check is async).
+      // Messages are handled one after the other, in the order they came (the rate limit's check is async).
       let handled = Promise.resolve()
       socket.on('message', (data: Buffer, isBinary) =>
         inbound.send(() => {

@@ -7,7 +7,7 @@ const how = (what: string) =>
 const pages = {
   chat: pageHtml({
     title: 'Live chat',
-    description: 'A chat room over any of the six techniques.',
+    description: 'A chat room over any technique.',
     section: 'chat',
     bundle: 'chat',
     mainAttributes: { class: 'use-case' },
@@ -26,7 +26,7 @@ ${how('Everybody on this server talks in one room.')}
   }),
   progress: pageHtml({
     title: 'Progress bar',
-    description: 'A server job’s progress over any of the six techniques.',
+    description: 'A server job’s progress over any technique.',
     section: 'progress',
     bundle: 'progress',
     mainAttributes: { class: 'use-case' },
@@ -49,7 +49,7 @@ ${how('Start a job on the server: it takes 5 s in 50 steps (it only waits: a sta
   }),
   game: pageHtml({
     title: 'Shared board',
-    description: 'A small multiplayer board over any of the six techniques.',
+    description: 'A small multiplayer board over any technique.',
     section: 'game',
     bundle: 'game',
     mainAttributes: { class: 'use-case' },

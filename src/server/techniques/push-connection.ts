@@ -1,0 +1,135 @@
+import type { ServerResponse } from 'node:http'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FeedEvent } from '../../shared/feed-event.ts'
+import type { TechniqueName } from '../../shared/techniques.ts'
+import { deliveryFailure, guarded } from './delivery-failure.ts'
+
+/** Options of the push techniques for clients that stop reading. */
+export interface PushOptions {
+  /**
+   * Unsent bytes a client may pile up in the server before it is dropped (default 1 MiB).
+   * A client that stops reading (a frozen tab, a phone out of range) would otherwise keep
+   * every event in the server's memory; dropped, it reconnects with its cursor and misses nothing.
+   */
+  sendBufferMaxBytes?: number
+}
+
+export const defaultSendBufferMaxBytes = 1024 * 1024
+
+/** How one push connection puts the feed on its wire: the part that differs between push techniques. */
+export interface PushWire {
+  /** Writes these events, each encoded once for every connection, in one go. */
+  events(events: FeedEvent[]): void
+  /** Tells the client its cursor was older than the feed keeps; `latest` is the newest id. */
+  reset(latest: number): void
+  /** The bytes one event takes on this wire: a catch-up burst may wait that much over the bound. */
+  sizeOf(event: FeedEvent): number
+  /** Bytes written but not sent yet: they grow while the reader does not read. */
+  buffered(): number
+  /** Whether it can still be written to. */
+  writable(): boolean
+  /** Cuts the connection: a reader too slow, or a write that threw. The client resumes from its cursor. */
+  cut(why: 'slow reader' | 'delivery failed'): void
+}
+
+/** One push connection being served the feed. */
+export interface PushConnection {
+  /** Sends something else (a heartbeat, a pong) in order with the events, through the same simulated delay. */
+  later(write: () => void): void
+  /** Cuts the connection now if more than the bound waits unsent; whether it did. */
+  cutIfSlow(): boolean
+  /** Lets go of the feed and of pending writes: call it when the connection closes. */
+  stop(): void
+}
+
+/**
+ * Serves the feed to one push connection, the same way for every push technique: the events
+ * after `cursor` first (or a reset when it is too old), then each new event as it is published,
+ * half a simulated round trip later and in order; a reader that lets more than the bound pile up
+ * unsent is cut; every write is counted on the wire accounting; a write that throws is logged
+ * and cuts this connection alone.
+ */
+export function pushFeed(
+  app: FastifyInstance,
+  request: FastifyRequest<{ Querystring: { client?: string } }>,
+  technique: TechniqueName,
+  cursor: number | undefined,
+  wire: PushWire,
+  { sendBufferMaxBytes = defaultSendBufferMaxBytes }: PushOptions = {}
+): PushConnection {
+  const trip = app.network.oneWay()
+  // The catch-up below goes out in one burst, so it may wait on top of the bound (the feed's capacity bounds it).
+  let bound = sendBufferMaxBytes
+  let leave = () => {}
+  const dropIfSlow = () => {
+    const buffered = wire.buffered()
+    if (buffered <= bound) return false
+    request.log.warn({ client: request.query.client, technique, buffered }, 'slow reader dropped')
+    wire.cut('slow reader')
+    return true
+  }
+  const failed = deliveryFailure(request, technique, () => {
+    leave()
+    wire.cut('delivery failed')
+  })
+  const later = (write: () => void) =>
+    trip.send(
+      guarded(() => {
+        if (wire.writable() && !dropIfSlow()) write()
+      }, failed)
+    )
+  const sendEvents = (events: FeedEvent[]) =>
+    later(() => {
+      wire.events(events)
+      app.wire.countEvents(request.raw.socket, events.length)
+    })
+
+  const { events, reset } = app.feed.since(cursor)
+  if (reset) later(() => wire.reset(app.feed.latest))
+  for (const event of events) bound += wire.sizeOf(event)
+  if (events.length > 0) sendEvents(events)
+  leave = app.feed.join(app.feed.latest, sendEvents, failed)
+  return {
+    later,
+    cutIfSlow: dropIfSlow,
+    stop: () => {
+      leave()
+      trip.cancel()
+    }
+  }
+}
+
+/** What a response that never ends writes now and then, so proxies and readers see it is alive. */
+export interface KeepAlive {
+  everyMs: number
+  text: string
+}
+
+/**
+ * For a technique whose answer is a response that never ends: returns the function that keeps
+ * one such response open until it closes, writing `keepAlive` now and then in order with the
+ * events, letting go of the feed when it closes, and ending it when the server shuts down
+ * (an open response would otherwise keep `close()` waiting for ever).
+ */
+export function streamedResponses(
+  app: FastifyInstance
+): (stream: ServerResponse, push: PushConnection, keepAlive: KeepAlive) => void {
+  const open = new Set<() => void>()
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end()
+  })
+  return (stream, push, { everyMs, text }) => {
+    const timer = setInterval(() => push.later(() => stream.write(text)), everyMs)
+    const stop = () => {
+      push.stop()
+      clearInterval(timer)
+      open.delete(end)
+    }
+    const end = () => {
+      stop()
+      stream.end()
+    }
+    open.add(end)
+    stream.once('close', stop)
+  }
+}
