@@ -2,7 +2,15 @@
  * The ways a browser can get the feed, in the order they appeared on the web.
  * One name each, used as registry key, URL path (`/feed/<name>`), DOM id, lesson and test name.
  */
-export const techniqueNames = ['refresh', 'ajax', 'polling', 'long-polling', 'sse', 'websocket'] as const
+export const techniqueNames = [
+  'refresh',
+  'ajax',
+  'polling',
+  'long-polling',
+  'sse',
+  'websocket',
+  'fetch-stream'
+] as const
 
 export type TechniqueName = (typeof techniqueNames)[number]
 
@@ -178,6 +186,27 @@ export const techniques: Record<TechniqueName, Technique> = {
     resumable: true,
     contentType: 'application/json',
     textbook: { per: 'event', min: 2, max: 14, what: '2 to 14 bytes of frame header per event (RFC 6455 §5.2)' }
+  },
+  'fetch-stream': {
+    name: 'fetch-stream',
+    title: 'Streaming fetch',
+    how: 'One fetch() whose answer never ends: a line of JSON per event (NDJSON), read as it arrives.',
+    // Okabe–Ito's yellow, darkened on a light page so its marks stand out there.
+    colour: { light: '#b5a300', dark: '#f0e442' },
+    letter: 'F',
+    shape: 'hexagon',
+    asking: 'once',
+    duplex: false,
+    streamed: true,
+    upgrades: false,
+    resumable: true,
+    contentType: 'application/x-ndjson',
+    textbook: {
+      per: 'event',
+      min: 1,
+      max: 1,
+      what: 'one line break per event besides the JSON (NDJSON: a JSON text per line)'
+    }
   }
 }
 

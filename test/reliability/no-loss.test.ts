@@ -10,7 +10,7 @@ import { delay, eventually, range, startServer } from '../helper.ts'
 import { FaultProxy } from './fault-proxy.ts'
 
 const cutsPerTechnique = 100
-const techniques = ['polling', 'long-polling', 'sse', 'websocket'] as const
+const techniques = ['polling', 'long-polling', 'sse', 'websocket', 'fetch-stream'] as const
 type Technique = (typeof techniques)[number]
 
 /**
@@ -162,6 +162,56 @@ class WebSocketClient implements ResumingClient {
   }
 }
 
+/**
+ * Streaming fetch: one GET read line by line; when it ends or breaks, a new one with `?after=<last id>`.
+ * A line cut in the middle is never parsed: only whole lines are events.
+ */
+class LineStreamClient implements ResumingClient {
+  readonly ids: number[] = []
+  readonly problems: string[] = []
+  breaks = 0
+  #base: string
+  #stopped = new AbortController()
+
+  constructor(base: string) {
+    this.#base = base
+    void this.#run()
+  }
+
+  stop(): void {
+    this.#stopped.abort()
+  }
+
+  async #run(): Promise<void> {
+    const { signal } = this.#stopped
+    while (!signal.aborted) {
+      const after = this.ids.at(-1) ?? 0
+      try {
+        const response = await fetch(`${this.#base}/feed/fetch-stream?after=${after}`, { signal })
+        if (response.status !== 200 || !response.body) this.problems.push(`HTTP ${response.status}`)
+        else {
+          let pending = ''
+          for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+            pending += chunk
+            const lines = pending.split('\n')
+            pending = lines.pop() ?? ''
+            for (const line of lines) {
+              if (line === '') continue
+              const parsed = JSON.parse(line) as FeedEvent | { reset: true }
+              if ('reset' in parsed) this.problems.push(`reset after ${after}`)
+              else this.ids.push(parsed.id)
+            }
+          }
+        }
+      } catch {
+        if (signal.aborted) return
+      }
+      this.breaks++
+      await sleep(5, undefined, { signal }).catch(() => {})
+    }
+  }
+}
+
 function startClient(technique: Technique, port: number): ResumingClient {
   const base = `http://127.0.0.1:${port}`
   switch (technique) {
@@ -173,6 +223,8 @@ function startClient(technique: Technique, port: number): ResumingClient {
       return new SseClient(base)
     case 'websocket':
       return new WebSocketClient(port)
+    case 'fetch-stream':
+      return new LineStreamClient(base)
   }
 }
 
