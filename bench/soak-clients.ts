@@ -400,10 +400,38 @@ class WebSocketClient extends SoakClient {
   }
 }
 
-/** A streamed fetch: one GET whose body never ends, a JSON event per line; asks again from its cursor when cut. */
+/** What one line of a never-ending body says: an event, a reset, or nothing (a keep-alive, the page's head). */
+type ReadLine = (line: string) => FeedEvent | { reset: true } | undefined
+
+/** NDJSON: every non-empty line is a JSON event or reset. */
+const jsonLine: ReadLine = (line) => (line === '' ? undefined : (JSON.parse(line) as FeedEvent | { reset: true }))
+
+/** A forever frame: each event is the argument of a `postMessage(` script on its own line (heartbeats are not events). */
+const scriptLine: ReadLine = (line) => {
+  const start = line.indexOf('postMessage(')
+  const end = line.lastIndexOf(', location.origin)')
+  if (start === -1 || end === -1) return undefined
+  const handed = JSON.parse(line.slice(start + 'postMessage('.length, end)) as
+    | FeedEvent
+    | { reset: true }
+    | { alive: true }
+  return 'alive' in handed ? undefined : handed
+}
+
+/** A body that never ends, read line by line (a streamed fetch, a forever frame); asks again from its cursor when cut. */
 class LineStreamClient extends SoakClient {
   #cursor: number | undefined
   #abort = (): void => {}
+
+  constructor(
+    id: string,
+    target: Target,
+    stats: TechniqueStats,
+    chatEveryMs: number | undefined,
+    readonly readLine: ReadLine
+  ) {
+    super(id, target, stats, chatEveryMs)
+  }
 
   protected open(): void {
     this.#connect()
@@ -429,9 +457,9 @@ class LineStreamClient extends SoakClient {
         pending = lines.pop() ?? ''
         const events: FeedEvent[] = []
         for (const line of lines) {
-          if (line === '') continue
-          const parsed = JSON.parse(line) as FeedEvent | { reset: true }
-          if ('reset' in parsed) this.stats.error(this.id, 'reset line: events were missed')
+          const parsed = this.readLine(line)
+          if (parsed === undefined) continue
+          if ('reset' in parsed) this.stats.error(this.id, 'reset: events were missed')
           else events.push(parsed)
         }
         this.received(events)
@@ -468,8 +496,13 @@ export function makeClient(
       return new PullClient(id, target, stats, chatEveryMs, 0)
     case 'once':
       if (technique.duplex) return new WebSocketClient(id, target, stats, chatEveryMs)
-      return technique.contentType === 'text/event-stream'
-        ? new SseClient(id, target, stats, chatEveryMs)
-        : new LineStreamClient(id, target, stats, chatEveryMs)
+      if (technique.contentType === 'text/event-stream') return new SseClient(id, target, stats, chatEveryMs)
+      return new LineStreamClient(
+        id,
+        target,
+        stats,
+        chatEveryMs,
+        technique.contentType === 'text/html' ? scriptLine : jsonLine
+      )
   }
 }

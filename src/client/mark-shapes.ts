@@ -46,6 +46,16 @@ export function traceShape(path: PathTarget, shape: MarkShape, x: number, y: num
       }
       path.closePath()
       break
+    case 'star':
+      for (let point = 0; point < 10; point++) {
+        const angle = -Math.PI / 2 + (Math.PI / 5) * point
+        const reach = point % 2 === 0 ? r * 1.45 : r * 0.6
+        const [pointX, pointY] = [x + reach * Math.cos(angle), y + reach * Math.sin(angle)]
+        if (point === 0) path.moveTo(pointX, pointY)
+        else path.lineTo(pointX, pointY)
+      }
+      path.closePath()
+      break
     case 'plus': {
       const arm = r * 1.3
       const half = r * 0.45

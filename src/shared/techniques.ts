@@ -26,7 +26,7 @@ export function isTechniqueName(name: string): name is TechniqueName {
 }
 
 /** Marks drawn for a technique's events in the race view, the diagrams and the legends. */
-export type MarkShape = 'square' | 'diamond' | 'triangle' | 'triangle-down' | 'circle' | 'plus' | 'hexagon'
+export type MarkShape = 'square' | 'diamond' | 'triangle' | 'triangle-down' | 'circle' | 'plus' | 'hexagon' | 'star'
 
 /**
  * When the browser sends a request for news: when someone asks (`by hand`), `on a timer`,

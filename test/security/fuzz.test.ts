@@ -79,6 +79,12 @@ function assertCursorAnswer(app: FastifyInstance, url: string, { statusCode, bod
       app.feed.latest,
       url
     )
+  } else if (technique?.streamed && technique.contentType === 'text/html') {
+    assertCatchUp(
+      [...body.matchAll(/postMessage\(\{"id":(\d+),/g)].map((match) => Number(match[1])),
+      app.feed.latest,
+      url
+    )
   } else if (technique?.contentType === 'application/x-ndjson') {
     const lines = body.split('\n').filter((line) => line.startsWith('{"id"'))
     assertCatchUp(
