@@ -9,7 +9,8 @@ export const techniqueNames = [
   'long-polling',
   'sse',
   'websocket',
-  'fetch-stream'
+  'fetch-stream',
+  'iframe-stream'
 ] as const
 
 export type TechniqueName = (typeof techniqueNames)[number]
@@ -206,6 +207,27 @@ export const techniques: Record<TechniqueName, Technique> = {
       min: 1,
       max: 1,
       what: 'one line break per event besides the JSON (NDJSON: a JSON text per line)'
+    }
+  },
+  'iframe-stream': {
+    name: 'iframe-stream',
+    title: 'Forever frame',
+    how: 'A hidden iframe whose page never ends: the server writes one <script> per event, which hands it to the page.',
+    // Okabe–Ito's eighth colour is black; a grey keeps the black letter on it readable, light or dark.
+    colour: { light: '#8c8c8c', dark: '#a6a6a6' },
+    letter: 'I',
+    shape: 'star',
+    asking: 'once',
+    duplex: false,
+    streamed: true,
+    upgrades: false,
+    resumable: true,
+    contentType: 'text/html',
+    textbook: {
+      per: 'event',
+      min: 88,
+      max: 88,
+      what: '88 bytes of script tag and nonce around each event (this server’s forever-frame format; Comet had no standard one)'
     }
   }
 }

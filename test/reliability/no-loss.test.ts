@@ -10,7 +10,7 @@ import { delay, eventually, range, startServer } from '../helper.ts'
 import { FaultProxy } from './fault-proxy.ts'
 
 const cutsPerTechnique = 100
-const techniques = ['polling', 'long-polling', 'sse', 'websocket', 'fetch-stream'] as const
+const techniques = ['polling', 'long-polling', 'sse', 'websocket', 'fetch-stream', 'iframe-stream'] as const
 type Technique = (typeof techniques)[number]
 
 /**
@@ -162,19 +162,41 @@ class WebSocketClient implements ResumingClient {
   }
 }
 
+/** What one whole line of a never-ending body holds: an event's id, a reset, or nothing (a keep-alive, a head). */
+type LineReader = (line: string) => number | 'reset' | undefined
+
+/** NDJSON: each line an event (or a reset). */
+const jsonLine: LineReader = (line) => {
+  if (line === '') return undefined
+  const parsed = JSON.parse(line) as FeedEvent | { reset: true }
+  return 'reset' in parsed ? 'reset' : parsed.id
+}
+
+/** A forever frame: each event the argument of a `postMessage(` script on its own line, as the parent page gets it. */
+const scriptLine: LineReader = (line) => {
+  const start = line.indexOf('postMessage(')
+  if (start === -1) return undefined
+  const parsed = JSON.parse(line.slice(start + 'postMessage('.length, line.lastIndexOf(', location.origin)'))) as
+    | FeedEvent
+    | { reset: true }
+  return 'reset' in parsed ? 'reset' : parsed.id
+}
+
 /**
- * Streaming fetch: one GET read line by line; when it ends or breaks, a new one with `?after=<last id>`.
- * A line cut in the middle is never parsed: only whole lines are events.
+ * Streaming fetch and forever frame: one GET read line by line; when it ends or breaks, a new one
+ * with `?after=<last id>`. A line cut in the middle is never read: only whole lines are events.
  */
 class LineStreamClient implements ResumingClient {
   readonly ids: number[] = []
   readonly problems: string[] = []
   breaks = 0
-  #base: string
+  #url: string
+  #readLine: LineReader
   #stopped = new AbortController()
 
-  constructor(base: string) {
-    this.#base = base
+  constructor(url: string, readLine: LineReader) {
+    this.#url = url
+    this.#readLine = readLine
     void this.#run()
   }
 
@@ -187,7 +209,7 @@ class LineStreamClient implements ResumingClient {
     while (!signal.aborted) {
       const after = this.ids.at(-1) ?? 0
       try {
-        const response = await fetch(`${this.#base}/feed/fetch-stream?after=${after}`, { signal })
+        const response = await fetch(`${this.#url}?after=${after}`, { signal })
         if (response.status !== 200 || !response.body) this.problems.push(`HTTP ${response.status}`)
         else {
           let pending = ''
@@ -196,10 +218,9 @@ class LineStreamClient implements ResumingClient {
             const lines = pending.split('\n')
             pending = lines.pop() ?? ''
             for (const line of lines) {
-              if (line === '') continue
-              const parsed = JSON.parse(line) as FeedEvent | { reset: true }
-              if ('reset' in parsed) this.problems.push(`reset after ${after}`)
-              else this.ids.push(parsed.id)
+              const read = this.#readLine(line)
+              if (read === 'reset') this.problems.push(`reset after ${after}`)
+              else if (read !== undefined) this.ids.push(read)
             }
           }
         }
@@ -224,7 +245,9 @@ function startClient(technique: Technique, port: number): ResumingClient {
     case 'websocket':
       return new WebSocketClient(port)
     case 'fetch-stream':
-      return new LineStreamClient(base)
+      return new LineStreamClient(`${base}/feed/fetch-stream`, jsonLine)
+    case 'iframe-stream':
+      return new LineStreamClient(`${base}/feed/iframe-stream`, scriptLine)
   }
 }
 
