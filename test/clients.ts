@@ -131,3 +131,47 @@ function parseBlock(text: string): SseBlock {
 export function blockIds(blocks: SseBlock[]): number[] {
   return blocks.flatMap((block) => (block.id === undefined ? [] : [Number(block.id)]))
 }
+
+/** A response whose body never ends, as a test reads it: its text so far and what each whole line held. */
+export interface OpenLineStream<Item> {
+  response: Response
+  /** Every item read, in order. */
+  items: Inbox<Item>
+  /** The body's text so far. */
+  text: () => string
+}
+
+/**
+ * Opens a never-ending response (a streamed fetch, a forever frame) with Node's fetch, and reads
+ * it line by line as it arrives: `read` turns each whole line into an item (or nothing). Only
+ * whole lines are read; the request is aborted when the test ends.
+ */
+export async function openLineStream<Item>(
+  t: TestContext,
+  url: string,
+  read: (line: string) => Item | undefined
+): Promise<OpenLineStream<Item>> {
+  const stopped = new AbortController()
+  t.after(() => stopped.abort())
+  const response = await fetch(url, { signal: stopped.signal })
+  const items = new Inbox<Item>()
+  let text = ''
+  void (async () => {
+    let pending = ''
+    try {
+      for await (const chunk of (response.body ?? new ReadableStream()).pipeThrough(new TextDecoderStream())) {
+        text += chunk
+        pending += chunk
+        const lines = pending.split('\n')
+        pending = lines.pop() ?? ''
+        for (const line of lines) {
+          const item = read(line)
+          if (item !== undefined) items.push(item)
+        }
+      }
+    } catch {
+      // aborted when the test ends
+    }
+  })()
+  return { response, items, text: () => text }
+}

@@ -159,7 +159,8 @@ export class RaceView {
       const element = h(
         'div',
         { class: 'race-figure', 'data-figure': figure.key, 'data-value': '', title: `${figure.title}: ${figure.hint}` },
-        h('span', { class: 'figure-label' }, figure.title),
+        // The columns' headings say it on screen; each figure keeps its name for screen readers.
+        h('span', { class: 'figure-label visually-hidden' }, figure.title),
         h('span', { class: 'figure-reading' }, number, unit),
         h('span', { class: 'figure-scale', 'aria-hidden': 'true' }, bar)
       )

@@ -2,36 +2,14 @@ import assert from 'node:assert/strict'
 import { describe, type TestContext, test } from 'node:test'
 import type { CaptureReport } from '../../src/shared/capture.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
-import { clientId, eventually, Inbox, publishTicks, range, startServer } from '../helper.ts'
+import { openLineStream } from '../clients.ts'
+import { clientId, eventually, publishTicks, range, startServer } from '../helper.ts'
 
 type Line = FeedEvent | { reset: true; latest: number }
 
-/** Opens the stream and collects its lines (parsed JSON; blank lines skipped) as they arrive. */
-async function openLines(
-  t: TestContext,
-  url: string
-): Promise<{ response: Response; lines: Inbox<Line>; text: () => string }> {
-  const stopped = new AbortController()
-  t.after(() => stopped.abort())
-  const response = await fetch(url, { signal: stopped.signal })
-  const lines = new Inbox<Line>()
-  let text = ''
-  void (async () => {
-    let pending = ''
-    try {
-      for await (const chunk of (response.body ?? new ReadableStream()).pipeThrough(new TextDecoderStream())) {
-        text += chunk
-        pending += chunk
-        const complete = pending.split('\n')
-        pending = complete.pop() ?? ''
-        for (const line of complete) if (line !== '') lines.push(JSON.parse(line) as Line)
-      }
-    } catch {
-      // aborted when the test ends
-    }
-  })()
-  return { response, lines, text: () => text }
-}
+/** Opens the stream: each non-empty line is one JSON item. */
+const openLines = (t: TestContext, url: string) =>
+  openLineStream<Line>(t, url, (line) => (line === '' ? undefined : (JSON.parse(line) as Line)))
 
 const idsOf = (lines: Line[]) => lines.flatMap((line) => ('id' in line ? [line.id] : []))
 
@@ -39,14 +17,14 @@ describe('fetch-stream', () => {
   test('answers application/x-ndjson: one event as one line of JSON, for as long as it is read', async (t) => {
     const { app, url } = await startServer(t)
     const events = publishTicks(app, 2)
-    const { response, lines, text } = await openLines(t, `${url}/feed/fetch-stream?after=0`)
+    const { response, items, text } = await openLines(t, `${url}/feed/fetch-stream?after=0`)
     assert.equal(response.status, 200)
     assert.equal(response.headers.get('content-type'), 'application/x-ndjson; charset=utf-8')
     assert.equal(response.headers.get('cache-control'), 'no-cache, no-transform')
     assert.equal(response.headers.get('x-accel-buffering'), 'no')
-    await lines.waitFor(2)
+    await items.waitFor(2)
     const live = app.feed.publish('chat', { text: 'line one\nline two' })
-    await lines.waitFor(3)
+    await items.waitFor(3)
     assert.equal(text(), [...events, live].map((event) => `${JSON.stringify(event)}\n`).join(''))
   })
 
@@ -56,15 +34,15 @@ describe('fetch-stream', () => {
     const resumed = await openLines(t, `${url}/feed/fetch-stream?after=9`)
     const fresh = await openLines(t, `${url}/feed/fetch-stream`)
     publishTicks(app, 1)
-    assert.deepEqual(idsOf(await resumed.lines.waitFor(6)), range(10, 15))
-    assert.deepEqual(idsOf(await fresh.lines.waitFor(11)), range(5, 15))
+    assert.deepEqual(idsOf(await resumed.items.waitFor(6)), range(10, 15))
+    assert.deepEqual(idsOf(await fresh.items.waitFor(11)), range(5, 15))
   })
 
   test('says so in a reset line when the cursor is older than the feed keeps', async (t) => {
     const { app, url } = await startServer(t, { feedCapacity: 5 })
     publishTicks(app, 12)
-    const { lines } = await openLines(t, `${url}/feed/fetch-stream?after=2`)
-    const received = await lines.waitFor(6)
+    const { items } = await openLines(t, `${url}/feed/fetch-stream?after=2`)
+    const received = await items.waitFor(6)
     assert.deepEqual(received[0], { reset: true, latest: 12 })
     assert.deepEqual(idsOf(received), range(8, 12))
   })
@@ -99,9 +77,9 @@ describe('fetch-stream', () => {
   test('is captured as a stream: its wire view shows the lines as written', async (t) => {
     const { app, url } = await startServer(t)
     const client = clientId('fetch-stream-capture')
-    const { lines } = await openLines(t, `${url}/feed/fetch-stream?client=${client}`)
+    const { items } = await openLines(t, `${url}/feed/fetch-stream?client=${client}`)
     const event = app.feed.publish('tick', { value: 1 })
-    await lines.waitFor(1)
+    await items.waitFor(1)
     const capture = await eventually(async () => {
       const report = (await (
         await fetch(`${url}/wire/capture?client=${client}&technique=fetch-stream`)

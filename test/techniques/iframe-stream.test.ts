@@ -2,35 +2,17 @@ import assert from 'node:assert/strict'
 import { describe, type TestContext, test } from 'node:test'
 import type { CaptureReport } from '../../src/shared/capture.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
-import { clientId, eventually, Inbox, publishTicks, range, startServer } from '../helper.ts'
+import { openLineStream } from '../clients.ts'
+import { clientId, eventually, publishTicks, range, startServer } from '../helper.ts'
 
 type Handed = FeedEvent | { reset: true; latest: number }
 
-/** Opens the frame's page and collects the text and what each script hands to the parent. */
-async function openFrame(
-  t: TestContext,
-  url: string
-): Promise<{ response: Response; handed: Inbox<Handed>; text: () => string }> {
-  const stopped = new AbortController()
-  t.after(() => stopped.abort())
-  const response = await fetch(url, { signal: stopped.signal })
-  const handed = new Inbox<Handed>()
-  let text = ''
-  void (async () => {
-    try {
-      for await (const chunk of (response.body ?? new ReadableStream()).pipeThrough(new TextDecoderStream())) {
-        const before = text.length
-        text += chunk
-        for (const match of text.slice(Math.max(0, before - 200)).matchAll(/postMessage\((.*?), location\.origin\)/g))
-          if (match.index + Math.max(0, before - 200) + match[0].length > before)
-            handed.push(JSON.parse(match[1] ?? ''))
-      }
-    } catch {
-      // aborted when the test ends
-    }
-  })()
-  return { response, handed, text: () => text }
-}
+/** Opens the frame's page: what each script on a line hands to the parent (its `postMessage` argument). */
+const openFrame = (t: TestContext, url: string) =>
+  openLineStream<Handed>(t, url, (line) => {
+    const handed = /postMessage\((.*), location\.origin\)/.exec(line)?.[1]
+    return handed === undefined ? undefined : (JSON.parse(handed) as Handed)
+  })
 
 const idsOf = (items: Handed[]) => items.flatMap((item) => ('id' in item ? [item.id] : []))
 
@@ -38,7 +20,7 @@ describe('iframe-stream', () => {
   test('answers an HTML page that never ends: one nonced script per event, runnable under its own CSP only', async (t) => {
     const { app, url } = await startServer(t)
     publishTicks(app, 2)
-    const { response, handed, text } = await openFrame(t, `${url}/feed/iframe-stream?after=0`)
+    const { response, items: handed, text } = await openFrame(t, `${url}/feed/iframe-stream?after=0`)
     assert.equal(response.status, 200)
     assert.equal(response.headers.get('content-type'), 'text/html; charset=utf-8')
     const policy = response.headers.get('content-security-policy') ?? ''
@@ -56,7 +38,7 @@ describe('iframe-stream', () => {
 
   test('no text in an event can end its script: < is written as \\u003c, and the event comes back whole', async (t) => {
     const { app, url } = await startServer(t)
-    const { handed, text } = await openFrame(t, `${url}/feed/iframe-stream`)
+    const { items: handed, text } = await openFrame(t, `${url}/feed/iframe-stream`)
     const sneaky = '</script><img src=x onerror=alert(1)><script>alert(2)</script>'
     const event = app.feed.publish('chat', { text: sneaky })
     const [received] = await handed.waitFor(1)
@@ -69,9 +51,9 @@ describe('iframe-stream', () => {
     const { app, url } = await startServer(t, { feedCapacity: 5 })
     publishTicks(app, 12)
     const resumed = await openFrame(t, `${url}/feed/iframe-stream?after=9`)
-    assert.deepEqual(idsOf(await resumed.handed.waitFor(3)), range(10, 12))
+    assert.deepEqual(idsOf(await resumed.items.waitFor(3)), range(10, 12))
     const old = await openFrame(t, `${url}/feed/iframe-stream?after=2`)
-    const received = await old.handed.waitFor(6)
+    const received = await old.items.waitFor(6)
     assert.deepEqual(received[0], { reset: true, latest: 12 })
     assert.deepEqual(idsOf(received), range(8, 12))
   })
