@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net'
 import type { FastifyPluginAsync } from 'fastify'
 import type { WireLiveClientMessage, WireLiveServerMessage } from '../../../shared/websocket-messages.ts'
 import { closeCodes } from '../../../shared/websocket-messages.ts'
@@ -67,15 +66,15 @@ const liveChannel: FastifyPluginAsync = async (app) => {
       // Every page keeps this connection open: it is how the presenter counts the room.
       const leave = client === undefined ? () => {} : app.audience.join(client)
       // One TCP write for the half second's messages, not one per message: with a thousand pages the
-      // system calls were most of this channel's cost. `ws` keeps its socket as `_socket`.
-      const tcp = (socket as unknown as { _socket?: Socket })._socket
+      // system calls were most of this channel's cost. The upgraded request's socket is the one `ws` writes to.
+      const tcp = request.raw.socket
       const timer = setInterval(() => {
-        tcp?.cork()
+        tcp.cork()
         report()
         pushPublished()
         pushCapture()
         captureStatus()
-        if (tcp) process.nextTick(() => tcp.uncork())
+        process.nextTick(() => tcp.uncork())
       }, liveIntervalMs)
       const stopNetwork = app.network.onChange(({ rttMs }) => network(rttMs))
       socket.on('close', () => {
