@@ -80,6 +80,20 @@ export interface AlignedSeries {
 }
 
 /**
+ * The change per second of `value` over the last `windowMs` of `history` (kept at least that long);
+ * undefined until its samples span the whole window: a rate over the first half second says little.
+ */
+export function perSecondOver<Sample extends { at: number }>(
+  history: CounterHistory<Sample>,
+  windowMs: number,
+  value: (sample: Sample) => number
+): number | undefined {
+  const span = history.span(windowMs)
+  if (!span || span.to.at - span.from.at < windowMs) return undefined
+  return ((value(span.to) - value(span.from)) * 1000) / (span.to.at - span.from.at)
+}
+
+/**
  * uPlot wants one shared x array, sorted (equal x values may follow each other), and one y array
  * per series (null where a series has no point at that x). Every point gets a cell: points of one
  * series at the same x (the events one poll brought, received at one instant) each get a row of

@@ -106,30 +106,3 @@ export class DeliveryStats {
     return Math.max(0, latest - (this.newest ?? this.#baseline))
   }
 }
-
-/** A cumulative count (requests, bytes) sampled over time, and its rate per second over a sliding window. */
-export class RateWindow {
-  #samples: { at: number; value: number }[] = []
-  readonly windowMs: number
-
-  constructor(windowMs: number) {
-    this.windowMs = windowMs
-  }
-
-  /** Records the count's value at `at` (ms, any one clock). */
-  add(at: number, value: number): void {
-    this.#samples.push({ at, value })
-    while ((this.#samples[1]?.at ?? Number.POSITIVE_INFINITY) <= at - this.windowMs) this.#samples.shift()
-  }
-
-  /**
-   * Change per second between the newest sample and the last one at least `windowMs` before it;
-   * undefined until the samples span the whole window (a rate over the first half second says little).
-   */
-  perSecond(): number | undefined {
-    const to = this.#samples.at(-1)
-    const from = this.#samples[0]
-    if (!to || !from || to.at - from.at < this.windowMs) return undefined
-    return ((to.value - from.value) * 1000) / (to.at - from.at)
-  }
-}

@@ -2,7 +2,8 @@ import { contentOf, type FeedEvent } from '../shared/feed-event.ts'
 import { type TechniqueName, techniques } from '../shared/techniques.ts'
 import type { WireCounters } from '../shared/wire-stats.ts'
 import { ArrivalLog } from './arrival-log.ts'
-import { DeliveryStats, RateWindow } from './delivery-stats.ts'
+import { CounterHistory, perSecondOver } from './chart-data.ts'
+import { DeliveryStats } from './delivery-stats.ts'
 import { browserNow, h } from './dom.ts'
 import type { ServerClock } from './server-clock.ts'
 import type { ClientListener, ClientState, CreateClient, TechniqueClient } from './technique-client.ts'
@@ -64,7 +65,8 @@ export class Panel implements ClientListener {
   onTimedEvent: ((receivedAt: number, uncorrectedLatency: number) => void) | undefined
 
   #clock: ServerClock
-  #requestRate = new RateWindow(requestRateWindowMs)
+  /** The server's request count for this panel, from the reports, over the last 10 s. */
+  #requests = new CounterHistory<{ at: number; requests: number }>(requestRateWindowMs)
   #stateText = h('span', { class: 'state-name' })
   #stateDetail = h('span', { class: 'state-detail' })
   #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
@@ -163,7 +165,7 @@ export class Panel implements ClientListener {
 
   /** Requests per second the server counted for this panel over the last 10 s. */
   get requestsPerSecond(): number | undefined {
-    return this.#requestRate.perSecond()
+    return perSecondOver(this.#requests, requestRateWindowMs, (sample) => sample.requests)
   }
 
   /** Bytes in and out on the wire per new event received, since the page opened. */
@@ -185,7 +187,7 @@ export class Panel implements ClientListener {
   /** Shows what the server counted for this panel; `latest` is the feed's newest id. */
   showWire(counters: WireCounters, latest: number, at: number): void {
     this.wire = counters
-    this.#requestRate.add(at, counters.requests)
+    this.#requests.add({ at, requests: counters.requests })
     this.#show('requests', counters.requests)
     this.#show('requests-per-s', this.requestsPerSecond, 1)
     this.#show('bytes-in', counters.bytesIn)

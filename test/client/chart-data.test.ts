@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { aligned, CounterHistory, PointWindow } from '../../src/client/chart-data.ts'
+import { aligned, CounterHistory, PointWindow, perSecondOver } from '../../src/client/chart-data.ts'
 import { percentileOf } from '../../src/client/delivery-stats.ts'
 
 describe('PointWindow', () => {
@@ -120,5 +120,20 @@ describe('aligned', () => {
     assert.ok(xs.every((x, i) => i === 0 || (x ?? 0) >= (xs[i - 1] ?? 0)))
     // Every latency of a batch counts, not one a poll: 100 to 1000 ms give a median of 500, not 100.
     assert.equal(percentileOf(data[1]?.filter((value) => value !== null) ?? [], 50), 500)
+  })
+})
+
+describe('perSecondOver', () => {
+  test('gives the change per second over the window, from the sample before it, once the window is full', () => {
+    const history = new CounterHistory<{ at: number; n: number }>(10_000)
+    const rate = () => perSecondOver(history, 10_000, (sample) => sample.n)
+    assert.equal(rate(), undefined)
+    for (let second = 0; second < 10; second++) history.add({ at: second * 1_000, n: second * 3 })
+    assert.equal(rate(), undefined, 'not before the samples span the whole window')
+    for (let second = 10; second <= 30; second++) history.add({ at: second * 1_000, n: second * 3 })
+    assert.equal(rate(), 3)
+    history.add({ at: 30_500, n: 90 + 10 })
+    // The window now reaches back to the sample at 20 s: (100 - 60) / 10.5 s.
+    assert.ok(Math.abs((rate() ?? 0) - 40 / 10.5) < 1e-9)
   })
 })

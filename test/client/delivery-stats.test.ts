@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ArrivalLog } from '../../src/client/arrival-log.ts'
-import { DeliveryStats, LatencyStats, percentileOf, RateWindow } from '../../src/client/delivery-stats.ts'
+import { DeliveryStats, LatencyStats, percentileOf } from '../../src/client/delivery-stats.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 
 const sameClock = (at: number) => at
@@ -66,20 +66,6 @@ describe('DeliveryStats', () => {
     assert.equal(stats.unseen(43), 3)
     stats.receive(events([42, 0]), 0, sameClock)
     assert.equal(stats.unseen(43), 1)
-  })
-})
-
-describe('RateWindow', () => {
-  test('gives the change per second over the window, from the sample before it', () => {
-    const rate = new RateWindow(10_000)
-    assert.equal(rate.perSecond(), undefined)
-    for (let second = 0; second < 10; second++) rate.add(second * 1_000, second * 3)
-    assert.equal(rate.perSecond(), undefined, 'not before the samples span the whole window')
-    for (let second = 10; second <= 30; second++) rate.add(second * 1_000, second * 3)
-    assert.equal(rate.perSecond(), 3)
-    rate.add(30_500, 90 + 10)
-    // The window now reaches back to the sample at 20 s: (100 - 60) / 10.5 s.
-    assert.ok(Math.abs((rate.perSecond() ?? 0) - 40 / 10.5) < 1e-9)
   })
 })
 
