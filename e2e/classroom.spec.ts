@@ -83,8 +83,12 @@ test.describe('classroom', () => {
     await expect(presenter.locator('[data-audience="sse"]')).toHaveText('2')
 
     // A student who follows the teacher goes where the presenter goes.
+    // Ticking the box takes the page to the teacher's lesson at once (the presenter opened on lesson 1), so the
+    // box is read back on the lesson page, after its script has restored it.
     const follower = students[1] as Page
-    await follower.locator('#follow-teacher').check()
+    await follower.locator('#follow-teacher').click()
+    await expect(follower).toHaveURL(/\/lessons\/.+/)
+    await expect(follower.locator('#follow-teacher')).toBeChecked()
     await presenter.locator('#lesson-select').selectOption({ label: '4. Long polling' })
     await expect(follower).toHaveURL(/\/lessons\/long-polling$/)
     await presenter.locator('#slide-next').click()

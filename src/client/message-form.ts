@@ -1,6 +1,6 @@
 import { limits } from '../shared/feed-event.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
-import type { TechniqueClient } from './technique-client.ts'
+import type { Transport } from './technique-client.ts'
 import type { WireLive } from './wire-live.ts'
 
 /**
@@ -15,9 +15,9 @@ export class MessageForm {
   #cost: HTMLOutputElement
   #clientId: string
   #wireLive: WireLive
-  #websocket: TechniqueClient
+  #websocket: Transport
 
-  constructor(clientId: string, wireLive: WireLive, websocket: TechniqueClient) {
+  constructor(clientId: string, wireLive: WireLive, websocket: Transport) {
     this.#clientId = clientId
     this.#wireLive = wireLive
     this.#websocket = websocket

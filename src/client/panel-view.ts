@@ -6,7 +6,14 @@ import { CounterHistory, perSecondOver } from './chart-data.ts'
 import { DeliveryStats } from './delivery-stats.ts'
 import { browserNow, h } from './dom.ts'
 import type { ServerClock } from './server-clock.ts'
-import type { ClientListener, ClientState, CreateClient, TechniqueClient } from './technique-client.ts'
+import {
+  type ClientListener,
+  type ClientModule,
+  type ClientState,
+  type ControlsView,
+  pageIo,
+  type Transport
+} from './technique-client.ts'
 import { paintAccent, techniqueBadge } from './technique-look.ts'
 
 const listed = 10
@@ -52,7 +59,7 @@ type FigureKey = (typeof figures)[number][0]
 export class Panel implements ClientListener {
   readonly name: TechniqueName
   readonly element: HTMLElement
-  readonly client: TechniqueClient
+  readonly client: Transport
   /** Where views of the wire put their buttons (open the capture, drop the connection). */
   readonly tools = h('div', { class: 'tools' })
   /** Events, gaps, duplicates and latency, as this page counted them. */
@@ -73,9 +80,10 @@ export class Panel implements ClientListener {
   #figures = new Map<FigureKey, HTMLElement>()
 
   #toggle = h('input', { type: 'checkbox', name: 'enabled' })
+  #controls: ControlsView
 
   /** `on: false` leaves the panel switched off until the reader (or the teacher) switches it on. */
-  constructor(name: TechniqueName, createClient: CreateClient, clientId: string, clock: ServerClock, on = true) {
+  constructor(name: TechniqueName, client: ClientModule, clientId: string, clock: ServerClock, on = true) {
     const technique = techniques[name]
     this.name = name
     this.#clock = clock
@@ -104,7 +112,8 @@ export class Panel implements ClientListener {
       this.#events
     )
     paintAccent(this.element, name)
-    this.client = createClient({ clientId, listener: this, controls })
+    this.client = client.create({ clientId, listener: this, io: pageIo() })
+    this.#controls = client.controls(this.client, controls)
     toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
     if (on) this.switch(true)
   }
@@ -180,6 +189,7 @@ export class Panel implements ClientListener {
 
   state(state: ClientState, detail = ''): void {
     this.element.dataset.state = state
+    this.#controls.state?.(state)
     this.#stateText.textContent = state
     this.#stateDetail.textContent = detail
   }

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
-import { Agent, request } from 'node:http'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { EventSource } from 'eventsource'
-import WebSocket from 'ws'
-import type { FeedEvent, FeedPage } from '../../src/shared/feed-event.ts'
-import type { FeedServerMessage } from '../../src/shared/websocket-messages.ts'
+import type { ClientListener, Transport } from '../../src/client/technique-client.ts'
+import { techniqueClients } from '../../src/client/techniques/index.ts'
+import type { FeedEvent } from '../../src/shared/feed-event.ts'
 import { delay, eventually, range, startServer } from '../helper.ts'
+import { nodeIo } from '../node-io.ts'
 import { FaultProxy } from './fault-proxy.ts'
 
 const cutsPerTechnique = 100
@@ -27,150 +26,57 @@ interface ResumingClient {
   stop(): void
 }
 
+/** A transport's settings, for a test that must recover within milliseconds of each cut. */
+const quickRecovery: Record<Exclude<Technique, 'iframe-stream'>, object> = {
+  polling: { intervalMs: 100 },
+  'long-polling': { timeoutMs: 1_000, retryMs: 10 },
+  sse: {}, // EventSource's own reconnection, after the server's `retry:` (20 ms here)
+  websocket: { reconnectMs: 5 },
+  'fetch-stream': { reconnectMs: 5 }
+}
+
 /**
- * Polling and long polling: GET with the last id as `after`, on a keep-alive connection
- * of its own (as a browser tab has), so a cut between polls hits an idle connection.
- * A broken request is asked again with the same cursor; a 204 keeps the cursor too.
+ * The page's own transport (src/client/techniques), run in Node with Node's fetch, `eventsource`
+ * and `ws`: what the test proves of it is what a page does. A pull client keeps its connection
+ * between polls, as a browser tab does, so a cut between polls hits an idle connection.
  */
-class PullClient implements ResumingClient {
+class TransportClient implements ResumingClient {
   readonly ids: number[] = []
   readonly problems: string[] = []
   breaks = 0
-  #agent = new Agent({ keepAlive: true, maxSockets: 1 })
-  #stopped = new AbortController()
+  #transport: Transport
+  #down = true
 
-  constructor(
-    base: string,
-    technique: 'polling' | 'long-polling',
-    { everyMs, retryMs }: { everyMs: number; retryMs: number }
-  ) {
-    const query = technique === 'long-polling' ? '&timeout=1000' : ''
-    void this.#run((after) => `${base}/feed/${technique}?after=${after}${query}`, everyMs, retryMs)
-  }
-
-  stop(): void {
-    this.#stopped.abort()
-    this.#agent.destroy()
-  }
-
-  async #run(urlAfter: (after: number) => string, everyMs: number, retryMs: number): Promise<void> {
-    const { signal } = this.#stopped
-    let after = 0
-    while (!signal.aborted) {
-      const startedAt = performance.now()
-      let broken = false
-      try {
-        const { status, body } = await get(urlAfter(after), this.#agent, signal)
-        if (status === 200) {
-          const page = JSON.parse(body) as FeedPage
-          if (page.reset) this.problems.push(`reset after ${after}`)
-          for (const event of page.events) this.ids.push(event.id)
-          after = page.events.at(-1)?.id ?? page.latest
-        } else if (status !== 204) this.problems.push(`HTTP ${status}`)
-      } catch {
-        broken = !signal.aborted
-        if (broken) this.breaks++
+  constructor(technique: keyof typeof quickRecovery, origin: string) {
+    const listener: ClientListener = {
+      received: (events) => {
+        for (const event of events) this.ids.push(event.id)
+      },
+      reset: () => this.problems.push(`reset after ${this.ids.at(-1)}`),
+      // A break is a working transport going down (one cut may show as closed, then connecting).
+      state: (state) => {
+        const down = state === 'error' || state === 'closed' || state === 'connecting'
+        if (down && !this.#down) this.breaks++
+        this.#down = down
       }
-      const wait = Math.max(everyMs - (performance.now() - startedAt), broken ? retryMs : 0)
-      await sleep(wait, undefined, { signal }).catch(() => {})
     }
-  }
-}
-
-/** One GET; rejects when the connection breaks before the whole response has arrived. */
-function get(url: string, agent: Agent, signal: AbortSignal): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent, signal }, async (response) => {
-      try {
-        response.setEncoding('utf8')
-        let body = ''
-        for await (const chunk of response) body += chunk
-        if (!response.complete) throw new Error('response cut short')
-        resolve({ status: response.statusCode ?? 0, body })
-      } catch (error) {
-        reject(error)
-      }
+    this.#transport = techniqueClients[technique].create({
+      clientId: `noloss${technique}`.replace('-', ''),
+      listener,
+      io: nodeIo(origin),
+      after: 0
     })
-    req.on('error', reject)
-    req.end()
-  })
-}
-
-/** SSE: the `eventsource` package, which reconnects by itself and sends `Last-Event-ID`. */
-class SseClient implements ResumingClient {
-  readonly ids: number[] = []
-  readonly problems: string[] = []
-  breaks = 0
-  #source: EventSource
-
-  constructor(base: string) {
-    const source = new EventSource(`${base}/feed/sse?after=0`)
-    source.addEventListener('message', (message) => this.ids.push((JSON.parse(message.data) as FeedEvent).id))
-    source.addEventListener('reset', () => this.problems.push(`reset after ${this.ids.at(-1)}`))
-    source.addEventListener('error', () => {
-      if (source.readyState === source.CLOSED) this.problems.push('EventSource gave up')
-      else this.breaks++
-    })
-    this.#source = source
+    Object.assign(this.#transport.settings, quickRecovery[technique])
+    this.#transport.start()
   }
 
   stop(): void {
-    this.#source.close()
-  }
-}
-
-/** WebSocket: the `ws` package; a few ms after every close, a new socket with `?after=<last id>`. */
-class WebSocketClient implements ResumingClient {
-  readonly ids: number[] = []
-  readonly problems: string[] = []
-  breaks = 0
-  #port: number
-  #socket: WebSocket | undefined
-  #reconnect: NodeJS.Timeout | undefined
-  #stopped = false
-
-  constructor(port: number) {
-    this.#port = port
-    this.#connect()
-  }
-
-  stop(): void {
-    this.#stopped = true
-    clearTimeout(this.#reconnect)
-    this.#socket?.terminate()
-  }
-
-  #connect(): void {
-    const origin = `http://127.0.0.1:${this.#port}`
-    const after = this.ids.at(-1) ?? 0
-    const socket = new WebSocket(`ws://127.0.0.1:${this.#port}/feed/websocket?after=${after}`, { headers: { origin } })
-    this.#socket = socket
-    socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as FeedServerMessage
-      if (message.type === 'event') this.ids.push(message.event.id)
-      else if (message.type === 'reset') this.problems.push(`reset after ${after}`)
-    })
-    // A cut shows as an error (reset, hang-up) and then a close; only a refused handshake is a problem.
-    socket.on('error', (error) => {
-      if (error.message.startsWith('Unexpected server response')) this.problems.push(error.message)
-    })
-    socket.on('close', () => {
-      if (this.#stopped) return
-      this.breaks++
-      this.#reconnect = setTimeout(() => this.#connect(), 5)
-    })
+    this.#transport.stop()
   }
 }
 
 /** What one whole line of a never-ending body holds: an event's id, a reset, or nothing (a keep-alive, a head). */
 type LineReader = (line: string) => number | 'reset' | undefined
-
-/** NDJSON: each line an event (or a reset). */
-const jsonLine: LineReader = (line) => {
-  if (line === '') return undefined
-  const parsed = JSON.parse(line) as FeedEvent | { reset: true }
-  return 'reset' in parsed ? 'reset' : parsed.id
-}
 
 /** A forever frame: each event the argument of a `postMessage(` script on its own line, as the parent page gets it. */
 const scriptLine: LineReader = (line) => {
@@ -183,7 +89,7 @@ const scriptLine: LineReader = (line) => {
 }
 
 /**
- * Streaming fetch and forever frame: one GET read line by line; when it ends or breaks, a new one
+ * The forever frame, read as a page's frame would run it: one GET read line by line; when it ends or breaks, a new one
  * with `?after=<last id>`. A line cut in the middle is never read: only whole lines are events.
  */
 class LineStreamClient implements ResumingClient {
@@ -235,20 +141,9 @@ class LineStreamClient implements ResumingClient {
 
 function startClient(technique: Technique, port: number): ResumingClient {
   const base = `http://127.0.0.1:${port}`
-  switch (technique) {
-    case 'polling':
-      return new PullClient(base, technique, { everyMs: 100, retryMs: 0 })
-    case 'long-polling':
-      return new PullClient(base, technique, { everyMs: 0, retryMs: 10 })
-    case 'sse':
-      return new SseClient(base)
-    case 'websocket':
-      return new WebSocketClient(port)
-    case 'fetch-stream':
-      return new LineStreamClient(`${base}/feed/fetch-stream`, jsonLine)
-    case 'iframe-stream':
-      return new LineStreamClient(`${base}/feed/iframe-stream`, scriptLine)
-  }
+  // A forever frame needs a document to run its scripts in: Node reads the scripts' lines instead.
+  if (technique === 'iframe-stream') return new LineStreamClient(`${base}/feed/iframe-stream`, scriptLine)
+  return new TransportClient(technique, base)
 }
 
 /** `times` cuts, each after a random 50–250 ms, so they land at every phase of the traffic. */

@@ -1,43 +1,43 @@
 import { h } from '../dom.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import type { ClientContext, ControlsView, Transport } from '../technique-client.ts'
 import { pull } from './pull.ts'
 
 /** Manual AJAX: one `fetch` when the user presses Update, and never otherwise. */
-class AjaxClient implements TechniqueClient {
+class AjaxTransport implements Transport {
+  readonly settings = {}
   #context: ClientContext
-  #button = h('button', { type: 'button', name: 'update', disabled: '' }, 'Update')
+  #on = false
   #after: number | undefined
   #inFlight: AbortController | undefined
 
   constructor(context: ClientContext) {
     this.#context = context
-    this.#button.addEventListener('click', () => this.#update())
-    context.controls.append(this.#button, ' asks the server once for what is new since the last event shown.')
+    this.#after = context.after
   }
 
   start(): void {
-    this.#button.disabled = false
+    this.#on = true
     this.#context.listener.state('idle', 'press Update')
   }
 
   fetchNow(): void {
-    if (!this.#button.disabled) this.#update()
+    if (this.#on) void this.#update()
   }
 
   stop(): void {
+    this.#on = false
     this.#inFlight?.abort()
-    this.#button.disabled = true
     this.#context.listener.state('closed')
   }
 
   async #update(): Promise<void> {
-    const { listener, clientId } = this.#context
+    const { listener, clientId, io } = this.#context
     this.#inFlight?.abort()
     const request = new AbortController()
     this.#inFlight = request
     listener.state('waiting')
     try {
-      this.#after = await pull('ajax', { client: clientId, after: this.#after }, listener, request.signal)
+      this.#after = await pull(io, 'ajax', { client: clientId, after: this.#after }, listener, request.signal)
       listener.state('idle', 'press Update')
     } catch (error) {
       if (!request.signal.aborted) listener.state('error', (error as Error).message)
@@ -45,4 +45,11 @@ class AjaxClient implements TechniqueClient {
   }
 }
 
-export const create: CreateClient = (context) => new AjaxClient(context)
+export const create = (context: ClientContext): AjaxTransport => new AjaxTransport(context)
+
+export function controls(transport: AjaxTransport, into: HTMLElement): ControlsView {
+  const button = h('button', { type: 'button', name: 'update', disabled: '' }, 'Update')
+  button.addEventListener('click', () => transport.fetchNow())
+  into.append(button, ' asks the server once for what is new since the last event shown.')
+  return { state: (state) => (button.disabled = state === 'closed') }
+}

@@ -1,9 +1,11 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
 
-/** After the stream ends or fails, ask again from our cursor after this long. */
-const reconnectAfterMs = 1_000
+export interface FetchStreamSettings {
+  /** After the stream ends or fails, ask again from our cursor after this long. */
+  reconnectMs: number
+}
 
 /** One line of the stream: an event, or the server saying our cursor was too old. */
 type StreamLine = FeedEvent | { reset: true; latest: number }
@@ -14,7 +16,8 @@ type StreamLine = FeedEvent | { reset: true; latest: number }
  * their answers today. Nothing reconnects for us (unlike EventSource), so when the answer
  * ends or breaks we ask again with `after=` the last id we saw.
  */
-class FetchStreamClient implements TechniqueClient {
+class FetchStreamTransport implements Transport<FetchStreamSettings> {
+  readonly settings: FetchStreamSettings = { reconnectMs: 1_000 }
   #context: ClientContext
   #after: number | undefined
   #running: AbortController | undefined
@@ -22,7 +25,7 @@ class FetchStreamClient implements TechniqueClient {
 
   constructor(context: ClientContext) {
     this.#context = context
-    context.controls.append(h('span', {}, 'One fetch() whose body never ends. It resumes after the last id.'))
+    this.#after = context.after
   }
 
   start(): void {
@@ -40,11 +43,11 @@ class FetchStreamClient implements TechniqueClient {
   }
 
   async #read(signal: AbortSignal): Promise<void> {
-    const { listener, clientId } = this.#context
+    const { listener, clientId, io } = this.#context
     listener.state('connecting')
     try {
-      const after = this.#after === undefined ? '' : `&after=${this.#after}`
-      const response = await fetch(`/feed/fetch-stream?client=${clientId}${after}`, { signal, cache: 'no-store' })
+      const url = serverUrl(io, '/feed/fetch-stream', { client: clientId, after: this.#after })
+      const response = await io.fetch(url, { signal, cache: 'no-store' })
       if (!response.ok || !response.body) throw new Error(`the server answered ${response.status}`)
       listener.state('open')
       // Bytes come in chunks that need not end on a line: keep the unfinished tail for the next chunk.
@@ -75,8 +78,13 @@ class FetchStreamClient implements TechniqueClient {
       if (signal.aborted) return
       listener.state('error', `${(error as Error).message}; asking again from the last id`)
     }
-    if (!signal.aborted) this.#retry = setTimeout(() => this.start(), reconnectAfterMs)
+    if (!signal.aborted) this.#retry = setTimeout(() => this.start(), this.settings.reconnectMs)
   }
 }
 
-export const create: CreateClient = (context) => new FetchStreamClient(context)
+export const create = (context: ClientContext): FetchStreamTransport => new FetchStreamTransport(context)
+
+export function controls(_transport: FetchStreamTransport, into: HTMLElement): ControlsView {
+  into.append(h('span', {}, 'One fetch() whose body never ends. It resumes after the last id.'))
+  return {}
+}

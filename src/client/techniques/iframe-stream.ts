@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
 
 /** After the frame's page ends (the server restarting), load it again from our cursor after this long. */
 const reloadAfterMs = 1_000
@@ -19,9 +19,15 @@ type FrameMessage = FeedEvent | { reset: true; latest: number } | { alive: true 
  * page listens only to its own frame, from its own origin. A page that ends fires `load`, and
  * a cut one goes silent: either way we load it again with `after=` the last id.
  */
-class IframeStreamClient implements TechniqueClient {
+class IframeStreamTransport implements Transport {
+  readonly settings = {}
+  /** A frame needs a document: this transport runs in a browser only, its frame put on the page by its controls. */
+  readonly frame = h('iframe', {
+    title: 'The hidden forever frame /feed/iframe-stream',
+    hidden: '',
+    src: 'about:blank'
+  })
   #context: ClientContext
-  #frame = h('iframe', { title: 'The hidden forever frame /feed/iframe-stream', hidden: '', src: 'about:blank' })
   #after: number | undefined
   #on = false
   /** The frame holds the stream (not about:blank): its `load` means the stream ended. */
@@ -31,15 +37,12 @@ class IframeStreamClient implements TechniqueClient {
 
   constructor(context: ClientContext) {
     this.#context = context
-    context.controls.append(
-      h('span', {}, 'A hidden iframe whose page never ends: one <script> per event. It resumes after the last id.'),
-      this.#frame
-    )
+    this.#after = context.after
     window.addEventListener('message', (message) => {
-      if (message.source !== this.#frame.contentWindow || message.origin !== location.origin) return
+      if (message.source !== this.frame.contentWindow || message.origin !== this.#context.io.origin) return
       this.#receive(message.data as FrameMessage)
     })
-    this.#frame.addEventListener('load', () => {
+    this.frame.addEventListener('load', () => {
       // Not by reading the frame's address: after a cut it shows the browser's error page, which we may not read.
       if (!this.#on || !this.#streaming) return
       // A forever frame only finishes loading when its response ended: ask again from the last id.
@@ -58,7 +61,7 @@ class IframeStreamClient implements TechniqueClient {
     this.#streaming = false
     clearTimeout(this.#reload)
     clearTimeout(this.#watchdog)
-    this.#frame.src = 'about:blank'
+    this.frame.src = 'about:blank'
     this.#context.listener.state('closed')
   }
 
@@ -71,10 +74,10 @@ class IframeStreamClient implements TechniqueClient {
       this.#context.listener.state('connecting', 'waiting for the page to finish loading')
       return
     }
-    const after = this.#after === undefined ? '' : `&after=${this.#after}`
     this.#context.listener.state('open', 'the frame’s page is still loading, one script per event')
     this.#streaming = true
-    this.#frame.src = `/feed/iframe-stream?client=${this.#context.clientId}${after}`
+    const { io, clientId } = this.#context
+    this.frame.src = serverUrl(io, '/feed/iframe-stream', { client: clientId, after: this.#after })
     this.#heard()
   }
 
@@ -103,4 +106,12 @@ class IframeStreamClient implements TechniqueClient {
   }
 }
 
-export const create: CreateClient = (context) => new IframeStreamClient(context)
+export const create = (context: ClientContext): IframeStreamTransport => new IframeStreamTransport(context)
+
+export function controls(transport: IframeStreamTransport, into: HTMLElement): ControlsView {
+  into.append(
+    h('span', {}, 'A hidden iframe whose page never ends: one <script> per event. It resumes after the last id.'),
+    transport.frame
+  )
+  return {}
+}

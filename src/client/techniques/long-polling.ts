@@ -1,32 +1,25 @@
 import { limits } from '../../shared/feed-event.ts'
 import { h } from '../dom.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import type { ClientContext, ControlsView, Transport } from '../technique-client.ts'
 import { pause, pull } from './pull.ts'
 
-const retryAfterErrorMs = 2_000
+export interface LongPollingSettings {
+  /** How long the server may hold each request before answering 204. */
+  timeoutMs: number
+  /** After a failed request, ask again after this long. */
+  retryMs: number
+}
 
 /** Long polling: ask, let the server hold the request until there is news, then ask again at once. */
-class LongPollingClient implements TechniqueClient {
+class LongPollingTransport implements Transport<LongPollingSettings> {
+  readonly settings: LongPollingSettings = { timeoutMs: limits.longPollDefaultMs, retryMs: 2_000 }
   #context: ClientContext
-  #timeout = h('input', {
-    type: 'number',
-    name: 'timeout',
-    min: '1000',
-    max: String(limits.longPollMaxMs),
-    step: '1000',
-    value: String(limits.longPollDefaultMs),
-    inputmode: 'numeric'
-  })
   #after: number | undefined
   #running: AbortController | undefined
 
   constructor(context: ClientContext) {
     this.#context = context
-    this.#timeout.addEventListener('change', () => {
-      const ms = Number(this.#timeout.value)
-      this.#timeout.value = String(Math.min(limits.longPollMaxMs, Math.max(1000, Number.isFinite(ms) ? ms : 0)))
-    })
-    context.controls.append(h('label', {}, 'server holds each request up to ', this.#timeout, ' ms, then 204'))
+    this.#after = context.after
   }
 
   start(): void {
@@ -43,19 +36,38 @@ class LongPollingClient implements TechniqueClient {
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
-    const { listener, clientId } = this.#context
+    const { listener, clientId, io } = this.#context
     while (!signal.aborted) {
       listener.state('waiting', 'the server holds the request until there is news')
       try {
-        const query = { client: clientId, after: this.#after, timeout: Number(this.#timeout.value) }
-        this.#after = await pull('long-polling', query, listener, signal)
+        const query = { client: clientId, after: this.#after, timeout: this.settings.timeoutMs }
+        this.#after = await pull(io, 'long-polling', query, listener, signal)
       } catch (error) {
         if (signal.aborted) return
         listener.state('error', `${(error as Error).message}; retrying`)
-        await pause(retryAfterErrorMs, signal)
+        await pause(this.settings.retryMs, signal)
       }
     }
   }
 }
 
-export const create: CreateClient = (context) => new LongPollingClient(context)
+export const create = (context: ClientContext): LongPollingTransport => new LongPollingTransport(context)
+
+export function controls(transport: LongPollingTransport, into: HTMLElement): ControlsView {
+  const timeout = h('input', {
+    type: 'number',
+    name: 'timeout',
+    min: '1000',
+    max: String(limits.longPollMaxMs),
+    step: '1000',
+    value: String(transport.settings.timeoutMs),
+    inputmode: 'numeric'
+  })
+  timeout.addEventListener('change', () => {
+    const ms = Number(timeout.value)
+    transport.settings.timeoutMs = Math.min(limits.longPollMaxMs, Math.max(1000, Number.isFinite(ms) ? ms : 0))
+    timeout.value = String(transport.settings.timeoutMs)
+  })
+  into.append(h('label', {}, 'server holds each request up to ', timeout, ' ms, then 204'))
+  return {}
+}

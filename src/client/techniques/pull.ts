@@ -1,27 +1,27 @@
 import type { FeedPage } from '../../shared/feed-event.ts'
 import type { TechniqueName } from '../../shared/techniques.ts'
 import { browserNow } from '../dom.ts'
-import type { ClientListener } from '../technique-client.ts'
+import { type ClientListener, serverUrl, type TransportIo } from '../technique-client.ts'
 
 /** Query of a pull request; undefined values are left out. */
 export type PullQuery = Record<string, string | number | undefined>
 
 /**
  * One request of a pull technique (ajax, polling, long-polling): GET
- * `/feed/<name>?after=<cursor>`, hand the events to the panel, and return the
+ * `/feed/<name>?after=<cursor>`, hand the events to the listener, and return the
  * next cursor. A `204` (a long poll that timed out) leaves the cursor as it was.
  */
 export async function pull(
+  io: TransportIo,
   name: TechniqueName,
   query: PullQuery,
   listener: ClientListener,
   signal?: AbortSignal
 ): Promise<number | undefined> {
-  const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) search.set(key, String(value))
-  const response = await fetch(`/feed/${name}?${search}`, { signal, cache: 'no-store' })
+  const response = await io.fetch(serverUrl(io, `/feed/${name}`, query), { signal, cache: 'no-store' })
   const cursor = typeof query.after === 'number' ? query.after : undefined
   if (response.status === 204) {
+    await response.body?.cancel()
     listener.emptyAnswer?.(browserNow())
     return cursor
   }

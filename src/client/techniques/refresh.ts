@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
 
 /** Reads an event back from a row of the server-rendered page (`<tr data-id data-at data-kind data-data>`). */
 function eventOf(row: HTMLTableRowElement): FeedEvent {
@@ -22,51 +22,56 @@ function arrivalOf(frame: HTMLIFrameElement): number {
 /**
  * Manual refresh: the whole page is rendered by the server and shown in a
  * frame. Nothing changes until someone reloads it. The panel then reads the
- * rows the page shows, to compare them with the other techniques.
+ * rows the page shows, to compare them with the other techniques. A page load
+ * needs a document: this transport runs in a browser only, its frame put on
+ * the page by its controls.
  */
-class RefreshClient implements TechniqueClient {
+class RefreshTransport implements Transport {
+  readonly settings = {}
+  readonly frame = h('iframe', { title: 'The page /feed/refresh, as the server rendered it', src: 'about:blank' })
   #context: ClientContext
-  #frame = h('iframe', { title: 'The page /feed/refresh, as the server rendered it', src: 'about:blank' })
-  #button = h('button', { type: 'button', name: 'reload', disabled: '' }, 'Reload')
   #on = false
 
   constructor(context: ClientContext) {
     this.#context = context
-    this.#button.addEventListener('click', () => this.#load())
-    this.#frame.addEventListener('load', () => this.#loaded())
-    context.controls.append(this.#button, ' fetches the whole page again.', this.#frame)
+    this.frame.addEventListener('load', () => this.#loaded())
   }
 
   start(): void {
     this.#on = true
-    this.#button.disabled = false
     this.#load()
   }
 
   fetchNow(): void {
-    if (!this.#button.disabled) this.#load()
+    if (this.#on) this.#load()
   }
 
   stop(): void {
     this.#on = false
-    this.#button.disabled = true
-    this.#frame.src = 'about:blank'
+    this.frame.src = 'about:blank'
     this.#context.listener.state('closed')
   }
 
   #load(): void {
     this.#context.listener.state('waiting')
     // Assigning src always navigates, even to the same URL: a real reload, no cache (the page says no-store).
-    this.#frame.src = `/feed/refresh?client=${this.#context.clientId}`
+    this.frame.src = serverUrl(this.#context.io, '/feed/refresh', { client: this.#context.clientId })
   }
 
   #loaded(): void {
-    const page = this.#frame.contentDocument
+    const page = this.frame.contentDocument
     if (!this.#on || !page?.location.pathname.startsWith('/feed/refresh')) return
     const rows = [...page.querySelectorAll<HTMLTableRowElement>('tbody tr[data-id]')]
-    this.#context.listener.received(rows.map(eventOf).reverse(), arrivalOf(this.#frame))
+    this.#context.listener.received(rows.map(eventOf).reverse(), arrivalOf(this.frame))
     this.#context.listener.state('idle', 'press Reload (or the link inside the page)')
   }
 }
 
-export const create: CreateClient = (context) => new RefreshClient(context)
+export const create = (context: ClientContext): RefreshTransport => new RefreshTransport(context)
+
+export function controls(transport: RefreshTransport, into: HTMLElement): ControlsView {
+  const button = h('button', { type: 'button', name: 'reload', disabled: '' }, 'Reload')
+  button.addEventListener('click', () => transport.fetchNow())
+  into.append(button, ' fetches the whole page again.', transport.frame)
+  return { state: (state) => (button.disabled = state === 'closed') }
+}

@@ -1,16 +1,19 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../dom.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
 
-/** After a refusal (503 overloaded, 429) EventSource gives up for good; we try again after this. */
-const retryAfterRefusalMs = 5_000
+export interface SseSettings {
+  /** After a refusal (503 overloaded, 429) EventSource gives up for good; we open a new one after this long. */
+  retryAfterRefusalMs: number
+}
 
 /**
  * Server-Sent Events: the browser's EventSource keeps one response open and
  * parses each `id:`/`data:` block. After a drop it reconnects by itself and
  * sends the last id it saw as `Last-Event-ID`, so nothing is missed.
  */
-class SseClient implements TechniqueClient {
+class SseTransport implements Transport<SseSettings> {
+  readonly settings: SseSettings = { retryAfterRefusalMs: 5_000 }
   #context: ClientContext
   #source: EventSource | undefined
   #after: number | undefined
@@ -18,15 +21,14 @@ class SseClient implements TechniqueClient {
 
   constructor(context: ClientContext) {
     this.#context = context
-    context.controls.append(h('span', {}, 'One EventSource. Switch it off and on: it resumes after the last id.'))
+    this.#after = context.after
   }
 
   start(): void {
-    const { listener, clientId } = this.#context
+    const { listener, clientId, io } = this.#context
     this.#source?.close()
     clearTimeout(this.#retry)
-    const after = this.#after === undefined ? '' : `&after=${this.#after}`
-    const source = new EventSource(`/feed/sse?client=${clientId}${after}`)
+    const source = new io.EventSource(serverUrl(io, '/feed/sse', { client: clientId, after: this.#after }))
     this.#source = source
     listener.state('connecting')
     source.addEventListener('open', () => listener.state('open'))
@@ -37,12 +39,12 @@ class SseClient implements TechniqueClient {
     })
     source.addEventListener('reset', () => listener.reset())
     source.addEventListener('error', () => {
-      // CONNECTING: the browser is already retrying on its own; CLOSED: it gave up (an answer that was not
+      // CONNECTING: EventSource is already retrying on its own; CLOSED: it gave up (an answer that was not
       // 200 text/event-stream), so we open a new one later, from our own cursor.
-      if (source.readyState !== EventSource.CLOSED)
-        return listener.state('connecting', 'reconnecting with Last-Event-ID')
-      listener.state('error', `the server refused the stream; trying again in ${retryAfterRefusalMs / 1000} s`)
-      this.#retry = setTimeout(() => this.start(), retryAfterRefusalMs)
+      if (source.readyState !== source.CLOSED) return listener.state('connecting', 'reconnecting with Last-Event-ID')
+      const seconds = this.settings.retryAfterRefusalMs / 1000
+      listener.state('error', `the server refused the stream; trying again in ${seconds} s`)
+      this.#retry = setTimeout(() => this.start(), this.settings.retryAfterRefusalMs)
     })
   }
 
@@ -54,4 +56,9 @@ class SseClient implements TechniqueClient {
   }
 }
 
-export const create: CreateClient = (context) => new SseClient(context)
+export const create = (context: ClientContext): SseTransport => new SseTransport(context)
+
+export function controls(_transport: SseTransport, into: HTMLElement): ControlsView {
+  into.append(h('span', {}, 'One EventSource. Switch it off and on: it resumes after the last id.'))
+  return {}
+}

@@ -1,57 +1,59 @@
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
 import { browserNow, h } from '../dom.ts'
 import { explainWebSocketFailure, webSocketOpened } from '../origin-banner.ts'
-import type { ClientContext, CreateClient, TechniqueClient } from '../technique-client.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
 
-const reconnectAfterMs = 2_000
+export interface WebSocketSettings {
+  /** After the socket closes (not on purpose), open a new one from our cursor after this long. */
+  reconnectMs: number
+}
+
+/** ws's readyState for an open socket, the same number as the browser's `WebSocket.OPEN`. */
+const open = 1
 
 /**
  * WebSocket: one HTTP Upgrade, then frames both ways on the same connection.
  * The server pushes events; the page sends chat and pings whenever it likes.
  */
-class WebSocketClient implements TechniqueClient {
+class WebSocketTransport implements Transport<WebSocketSettings> {
+  readonly settings: WebSocketSettings = { reconnectMs: 2_000 }
+  /** The last ping's round trip, ms, on this clock; told to `onRoundTrip` as each pong arrives. */
+  roundTripMs: number | undefined
+  onRoundTrip: ((ms: number) => void) | undefined
+  /** The socket closed before it ever opened: the handshake was refused (or never reached the server). */
+  onRefused: ((clientId: string) => void) | undefined
   #context: ClientContext
   #socket: WebSocket | undefined
   #after: number | undefined
   #reconnect: ReturnType<typeof setTimeout> | undefined
-  #pingButton = h('button', { type: 'button', name: 'ping', disabled: '' }, 'Ping')
-  #roundTrip = h('output', { 'data-stat': 'round-trip' }, '–')
 
   constructor(context: ClientContext) {
     this.#context = context
-    this.#pingButton.addEventListener('click', () => this.#ping())
-    context.controls.append(this.#pingButton, ' round trip ', this.#roundTrip, ' ms (ping → pong, browser clock)')
+    this.#after = context.after
   }
 
   start(): void {
-    const { listener, clientId } = this.#context
+    const { listener, clientId, io } = this.#context
     this.#close()
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
-    const after = this.#after === undefined ? '' : `&after=${this.#after}`
-    const socket = new WebSocket(`${scheme}://${location.host}/feed/websocket?client=${clientId}${after}`)
+    const url = serverUrl(io, '/feed/websocket', { client: clientId, after: this.#after }, 'ws')
+    const socket = new io.WebSocket(url)
     this.#socket = socket
     listener.state('connecting')
     let opened = false
     socket.addEventListener('open', () => {
       opened = true
-      webSocketOpened()
       listener.state('open')
-      this.#pingButton.disabled = false
-      this.#ping()
+      this.ping()
     })
     socket.addEventListener('message', (message) => this.#receive(JSON.parse(message.data) as FeedServerMessage))
     socket.addEventListener('close', (close) => {
       if (this.#socket !== socket) return // closed on purpose
-      this.#pingButton.disabled = true
       listener.state('closed', `close code ${close.code}${close.reason ? `: ${close.reason}` : ''}; reconnecting`)
-      // A refused handshake shows only as 1006: ask whether it was the Origin, and say so while still closed.
-      if (!opened)
-        void explainWebSocketFailure(clientId).then((originRefused) => {
-          if (originRefused && this.#socket === socket)
-            listener.state('closed', 'refused: see the banner; reconnecting')
-        })
-      this.#reconnect = setTimeout(() => this.start(), reconnectAfterMs)
+      if (!opened) this.onRefused?.(clientId)
+      this.#reconnect = setTimeout(() => this.start(), this.settings.reconnectMs)
     })
+    // Without a listener, ws (in Node) throws a failed connection as an uncaught error; close follows it.
+    socket.addEventListener('error', () => {})
   }
 
   stop(): void {
@@ -60,7 +62,14 @@ class WebSocketClient implements TechniqueClient {
   }
 
   send(message: FeedClientMessage): boolean {
-    return this.#sendMessage(message)
+    if (this.#socket?.readyState !== open) return false
+    this.#socket.send(JSON.stringify(message))
+    return true
+  }
+
+  /** Sends a ping with this clock's time; the pong brings it back. */
+  ping(): void {
+    this.send({ type: 'ping', t: browserNow() })
   }
 
   #receive(message: FeedServerMessage): void {
@@ -69,26 +78,39 @@ class WebSocketClient implements TechniqueClient {
       this.#after = message.event.id
       listener.received([message.event], browserNow())
     } else if (message.type === 'reset') listener.reset()
-    else if (message.type === 'pong') this.#roundTrip.value = (browserNow() - message.t).toFixed(1)
-  }
-
-  #ping(): void {
-    this.#sendMessage({ type: 'ping', t: browserNow() })
-  }
-
-  #sendMessage(message: FeedClientMessage): boolean {
-    if (this.#socket?.readyState !== WebSocket.OPEN) return false
-    this.#socket.send(JSON.stringify(message))
-    return true
+    else if (message.type === 'pong') {
+      this.roundTripMs = browserNow() - message.t
+      this.onRoundTrip?.(this.roundTripMs)
+    }
   }
 
   #close(): void {
     clearTimeout(this.#reconnect)
     const socket = this.#socket
     this.#socket = undefined
-    this.#pingButton.disabled = true
     socket?.close(1000, 'switched off')
   }
 }
 
-export const create: CreateClient = (context) => new WebSocketClient(context)
+export const create = (context: ClientContext): WebSocketTransport => new WebSocketTransport(context)
+
+export function controls(transport: WebSocketTransport, into: HTMLElement): ControlsView {
+  const pingButton = h('button', { type: 'button', name: 'ping', disabled: '' }, 'Ping')
+  const roundTrip = h('output', { 'data-stat': 'round-trip' }, '–')
+  const refused = h('span', { class: 'state-detail', hidden: '' }, 'refused: see the banner')
+  pingButton.addEventListener('click', () => transport.ping())
+  transport.onRoundTrip = (ms) => (roundTrip.value = ms.toFixed(1))
+  // A refused handshake shows only as 1006: ask the server whether it was the Origin, and say so.
+  transport.onRefused = (clientId) =>
+    void explainWebSocketFailure(clientId).then((originRefused) => (refused.hidden = !originRefused))
+  into.append(pingButton, ' round trip ', roundTrip, ' ms (ping → pong, browser clock) ', refused)
+  return {
+    state(state) {
+      pingButton.disabled = state !== 'open'
+      if (state === 'open') {
+        webSocketOpened()
+        refused.hidden = true
+      }
+    }
+  }
+}

@@ -11,7 +11,13 @@ import { ArrivalLog } from '../arrival-log.ts'
 import { DeliveryStats } from '../delivery-stats.ts'
 import { browserNow, h } from '../dom.ts'
 import type { PageSession } from '../page-session.ts'
-import type { ClientListener, ClientState, TechniqueClient } from '../technique-client.ts'
+import {
+  type ClientListener,
+  type ClientState,
+  type ControlsView,
+  pageIo,
+  type Transport
+} from '../technique-client.ts'
 import { techniqueTitles } from '../technique-panels.ts'
 import { techniqueClients } from '../techniques/index.ts'
 
@@ -34,7 +40,8 @@ const postRoutes: Record<Exclude<FeedClientMessage['type'], 'ping'>, string> = {
 export class TechniqueChoice {
   technique: TechniqueName
   #session: PageSession
-  #client: TechniqueClient | undefined
+  #client: Transport | undefined
+  #controlsView: ControlsView | undefined
   #onEvents: (events: FeedEvent[]) => void
   #controls = h('div', { class: 'controls' })
   #state = h('span', { class: 'state-name' }, 'closed')
@@ -106,11 +113,14 @@ export class TechniqueChoice {
       received: (events, receivedAt) => this.#received(events, receivedAt),
       reset: () => (this.#detail.textContent = 'reset: some events were missed'),
       state: (state: ClientState, detail = '') => {
+        this.#controlsView?.state?.(state)
         this.#state.textContent = state
         this.#detail.textContent = detail
       }
     }
-    this.#client = techniqueClients[name]({ clientId: this.#session.clientId, listener, controls: this.#controls })
+    const client = techniqueClients[name]
+    this.#client = client.create({ clientId: this.#session.clientId, listener, io: pageIo() })
+    this.#controlsView = client.controls(this.#client, this.#controls)
     this.#client.start()
   }
 
