@@ -1,10 +1,11 @@
 // The soak's simulated pages: one small client per technique, each doing what the browser client does
 // (reload, "Update", poll, hold a poll, stream, socket), and recording every id it receives.
 import { Agent, request } from 'node:http'
-import { EventSource } from 'eventsource'
-import WebSocket from 'ws'
-import type { FeedEvent, FeedPage } from '../src/shared/feed-event.ts'
+import type { ClientListener, Transport } from '../src/client/technique-client.ts'
+import { techniqueClients } from '../src/client/techniques/index.ts'
+import type { FeedEvent } from '../src/shared/feed-event.ts'
 import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
+import { nodeIo } from '../test/node-io.ts'
 
 /** Where the server is, and the one connection pool every HTTP client shares. */
 export interface Target {
@@ -280,131 +281,51 @@ class RefreshClient extends SoakClient {
   }
 }
 
-/** AJAX ("Update" every 3 s), polling (every 1 s) and long polling (asks again at once): a cursor and a JSON page. */
-class PullClient extends SoakClient {
-  #cursor: number | undefined
-  #abort = (): void => {}
+/**
+ * The page's own transport of a technique (src/client/techniques), run with Node's fetch,
+ * `eventsource` and `ws`: AJAX pressed every 3 s, polling every 1 s, long polling, SSE, the
+ * WebSocket (which chats over its own socket) and the streaming fetch.
+ */
+class TransportClient extends SoakClient {
+  #transport: Transport
+  #pressEveryMs: number | undefined
 
-  constructor(
-    id: string,
-    target: Target,
-    stats: TechniqueStats,
-    chatEveryMs: number | undefined,
-    readonly intervalMs: number
-  ) {
+  constructor(id: string, target: Target, stats: TechniqueStats, chatEveryMs: number | undefined) {
     super(id, target, stats, chatEveryMs)
+    const listener: ClientListener = {
+      received: (events) => this.received(events),
+      reset: () => this.stats.error(this.id, 'reset: events were missed'),
+      state: (state, detail = '') => {
+        // A request is on its way (a pull), or a stream or socket has opened.
+        if (state === 'waiting' || state === 'open') this.stats.requests++
+        if (this.running && (state === 'error' || (state === 'closed' && detail !== '')))
+          this.stats.error(this.id, `${state}: ${detail}`)
+      }
+    }
+    const io = nodeIo(`http://${target.host}:${target.port}`)
+    this.#transport = techniqueClients[stats.name].create({ clientId: id, listener, io })
+    if (this.#transport.fetchNow) this.#pressEveryMs = 3_000
   }
 
   protected open(): void {
-    this.loop(() => this.ask(), this.intervalMs, Math.random() * Math.max(this.intervalMs, 1_000))
+    this.#transport.start()
+    const every = this.#pressEveryMs
+    if (every !== undefined) this.loop(async () => this.#transport.fetchNow?.(), every)
   }
 
   protected close(): void {
     this.stopLoop()
-    this.#abort()
-  }
-
-  async ask(): Promise<void> {
-    // Long polling asks again at once, but not in a tight loop against a failing server: a second apart, as the page does.
-    if (!(await this.askOnce()) && this.intervalMs === 0) await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
-
-  /** One request; false when it failed (already counted as an error). */
-  async askOnce(): Promise<boolean> {
-    const held = techniques[this.stats.name].asking === 'again at once'
-    const after = this.#cursor === undefined ? '' : `&after=${this.#cursor}`
-    const path = `/feed/${this.stats.name}?client=${this.id}${after}${held ? '&timeout=25000' : ''}`
-    this.stats.requests++
-    try {
-      const exchange = fetchText(this.target, 'GET', path, { timeoutMs: held ? 35_000 : 10_000 })
-      this.#abort = exchange.abort
-      const { status, text } = await exchange.done
-      if (held && status === 204) return true
-      if (status !== 200) {
-        this.stats.error(this.id, `GET ${path}: ${status} ${text.slice(0, 120)}`)
-        return false
-      }
-      const page = JSON.parse(text) as FeedPage
-      if (page.reset) this.stats.error(this.id, `reset: cursor ${this.#cursor} fell out of the history`)
-      this.received(page.events)
-      // An empty page moves a cursor only the first time; later, `latest` running ahead of the events would be a gap.
-      this.#cursor = page.events.at(-1)?.id ?? this.#cursor ?? page.latest
-      return true
-    } catch (error) {
-      if (this.running) this.stats.error(this.id, `GET ${path}: ${(error as Error).message}`)
-      return false
-    }
-  }
-}
-
-/** Server-Sent Events through the `eventsource` package, which resumes with `Last-Event-ID` by itself. */
-class SseClient extends SoakClient {
-  #source: EventSource | undefined
-
-  protected open(): void {
-    const source = new EventSource(`http://${this.target.host}:${this.target.port}/feed/sse?client=${this.id}`)
-    source.onopen = () => this.stats.requests++
-    source.onmessage = (message) => this.received([JSON.parse(message.data) as FeedEvent])
-    source.addEventListener('reset', () => this.stats.error(this.id, 'reset event: events were missed'))
-    source.onerror = (error) => {
-      if (this.running) this.stats.error(this.id, `EventSource error ${error.code ?? ''} ${error.message ?? ''}`.trim())
-    }
-    this.#source = source
-  }
-
-  protected close(): void {
-    this.#source?.close()
-  }
-}
-
-/** WebSocket through `ws`, with the Origin a browser on our page sends; reconnects from its cursor if cut. */
-class WebSocketClient extends SoakClient {
-  #socket: WebSocket | undefined
-
-  protected open(): void {
-    const { host, port } = this.target
-    const after = this.ids.newest > 0 ? `&after=${this.ids.newest}` : ''
-    const socket = new WebSocket(`ws://${host}:${port}/feed/websocket?client=${this.id}${after}`, {
-      origin: `http://${host}:${port}`
-    })
-    let problem = ''
-    socket.on('open', () => this.stats.requests++)
-    socket.on('message', (data: Buffer) => {
-      const message = JSON.parse(data.toString('utf8')) as { type: string; event?: FeedEvent }
-      if (message.type === 'event' && message.event) this.received([message.event])
-      else if (message.type === 'reset') this.stats.error(this.id, 'reset message: events were missed')
-    })
-    socket.on('unexpected-response', (_request, response) => {
-      problem = `handshake answered ${response.statusCode}`
-      socket.terminate()
-    })
-    socket.on('error', (error) => {
-      problem ||= error.message
-    })
-    socket.on('close', (code, reason) => {
-      if (!this.running) return
-      this.stats.error(this.id, `WebSocket closed ${code} ${reason.toString()} ${problem}`.trim())
-      setTimeout(() => this.running && this.open(), 1_000)
-    })
-    this.#socket = socket
-  }
-
-  protected close(): void {
-    this.#socket?.close(1000, 'soak over')
+    this.#transport.stop()
   }
 
   protected override async sendChat(): Promise<void> {
-    if (this.#socket?.readyState !== WebSocket.OPEN) return
-    this.stats.chats++
-    this.#socket.send(JSON.stringify({ type: 'chat', text: `soak chat from ${this.id} at ${Date.now()}` }))
+    if (!this.#transport.send) return super.sendChat()
+    if (this.#transport.send({ type: 'chat', text: `soak chat from ${this.id} at ${Date.now()}` })) this.stats.chats++
   }
 }
 
 /** What one line of a never-ending body says: an event, a reset, or nothing (a keep-alive, the page's head). */
 type ReadLine = (line: string) => FeedEvent | { reset: true } | undefined
-
-/** NDJSON: every non-empty line is a JSON event or reset. */
-const jsonLine: ReadLine = (line) => (line === '' ? undefined : (JSON.parse(line) as FeedEvent | { reset: true }))
 
 /** A forever frame: each event is the argument of a `postMessage(` script on its own line (heartbeats are not events). */
 const scriptLine: ReadLine = (line) => {
@@ -418,7 +339,7 @@ const scriptLine: ReadLine = (line) => {
   return 'alive' in handed ? undefined : handed
 }
 
-/** A body that never ends, read line by line (a streamed fetch, a forever frame); asks again from its cursor when cut. */
+/** A forever frame's body, read line by line as its scripts would run; asks again from its cursor when cut. */
 class LineStreamClient extends SoakClient {
   #cursor: number | undefined
   #abort = (): void => {}
@@ -474,7 +395,11 @@ class LineStreamClient extends SoakClient {
   }
 }
 
-/** One client of `technique`, number `n`, chatting every `chatEveryMs` if given: the kind of client its traits call for. */
+/**
+ * One client of `technique`, number `n`, chatting every `chatEveryMs` if given. Techniques that need a
+ * document (a reloaded page, a frame running scripts) are read by small Node clients of their own; the
+ * rest run the page's transport.
+ */
 export function makeClient(
   name: TechniqueName,
   n: number,
@@ -484,25 +409,8 @@ export function makeClient(
 ): SoakClient {
   const id = `soak-${name}-${n}`
   const technique = techniques[name]
-  switch (technique.asking) {
-    case 'by hand':
-      // A whole page is reloaded; an "Update" asks for what is new, about every 3 s.
-      return technique.contentType === 'text/html'
-        ? new RefreshClient(id, target, stats, chatEveryMs)
-        : new PullClient(id, target, stats, chatEveryMs, 3_000)
-    case 'on a timer':
-      return new PullClient(id, target, stats, chatEveryMs, 1_000)
-    case 'again at once':
-      return new PullClient(id, target, stats, chatEveryMs, 0)
-    case 'once':
-      if (technique.duplex) return new WebSocketClient(id, target, stats, chatEveryMs)
-      if (technique.contentType === 'text/event-stream') return new SseClient(id, target, stats, chatEveryMs)
-      return new LineStreamClient(
-        id,
-        target,
-        stats,
-        chatEveryMs,
-        technique.contentType === 'text/html' ? scriptLine : jsonLine
-      )
-  }
+  if (technique.contentType !== 'text/html') return new TransportClient(id, target, stats, chatEveryMs)
+  return technique.streamed
+    ? new LineStreamClient(id, target, stats, chatEveryMs, scriptLine)
+    : new RefreshClient(id, target, stats, chatEveryMs)
 }
