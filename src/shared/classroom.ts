@@ -1,3 +1,4 @@
+import type { PredictionState } from './prediction.ts'
 import type { TechniqueName } from './techniques.ts'
 
 /** What the presenter has set for every page in the room, as `GET /classroom` shows it. */
@@ -6,16 +7,24 @@ export interface ClassroomState {
   lesson: string | null
   /** Id of the lesson's section on the projector ('' for its title slide). */
   section: string
+  /** Which slide of that section (0-based): a long section is laid out on several slides. */
+  slide: number
+  /** The projector shows a blank screen (the `B` key), so the room looks at the teacher. */
+  blank: boolean
   /** The techniques students' pages may run; the others are switched off. */
   techniques: TechniqueName[]
   /** A line the teacher shows on every page ('' for none). Always shown as text. */
   announcement: string
   /** Epoch ms until which the network is cut for every page (0 when it is not). */
   networkCutUntil: number
+  /** The `::: predict` question the teacher has opened for the room, or null. */
+  prediction: PredictionState | null
 }
 
 /** What `PUT /classroom` may change. */
-export type ClassroomChange = Partial<Pick<ClassroomState, 'lesson' | 'section' | 'techniques' | 'announcement'>>
+export type ClassroomChange = Partial<
+  Pick<ClassroomState, 'lesson' | 'section' | 'slide' | 'blank' | 'techniques' | 'announcement'>
+>
 
 /** `GET /classroom/audience`: pages open right now, and how many of them use each technique. */
 export interface Audience {
@@ -29,5 +38,6 @@ export interface Audience {
 export const classroomLimits = {
   announcementMax: 280,
   cutSecondsMax: 60,
+  slideMax: 99,
   audienceActiveWithinMs: 10_000
 } as const

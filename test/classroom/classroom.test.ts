@@ -89,7 +89,10 @@ describe('the classroom', () => {
       ...change,
       techniques: ['polling', 'sse'],
       announcement: '<b>look up</b>',
-      networkCutUntil: 0
+      networkCutUntil: 0,
+      slide: 0,
+      blank: false,
+      prediction: null
     })
     await page.messages.waitUntil(() => heard().length === 2)
     assert.deepEqual(heard()[1], state)

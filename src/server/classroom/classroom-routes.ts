@@ -44,6 +44,8 @@ const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, 
           properties: {
             lesson: { type: ['string', 'null'], pattern: '^[a-z0-9-]{1,64}$' },
             section: { type: 'string', pattern: '^[A-Za-z0-9_-]{0,128}$' },
+            slide: { type: 'integer', minimum: 0, maximum: classroomLimits.slideMax },
+            blank: { type: 'boolean' },
             techniques: { type: 'array', uniqueItems: true, items: { type: 'string', enum: techniqueNames } },
             announcement: { type: 'string', maxLength: classroomLimits.announcementMax }
           }

@@ -1,4 +1,5 @@
 import type { ClassroomChange, ClassroomState } from '../../shared/classroom.ts'
+import type { PredictionState } from '../../shared/prediction.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
 
 /**
@@ -9,9 +10,12 @@ export class Classroom {
   #state: ClassroomState = {
     lesson: null,
     section: '',
+    slide: 0,
+    blank: false,
     techniques: [...techniqueNames],
     announcement: '',
-    networkCutUntil: 0
+    networkCutUntil: 0,
+    prediction: null
   }
   #listeners = new Set<(state: ClassroomState) => void>()
 
@@ -21,9 +25,10 @@ export class Classroom {
 
   update(change: ClassroomChange): ClassroomState {
     const next = { ...this.#state, ...change }
-    // Moving to another lesson starts at its title unless a section is given.
+    // Moving to another lesson starts at its title unless a section is given; another section at its first slide.
     if (change.lesson !== undefined && change.lesson !== this.#state.lesson && change.section === undefined)
       next.section = ''
+    if (next.section !== this.#state.section && change.slide === undefined) next.slide = 0
     if (change.techniques) next.techniques = techniqueNames.filter((name) => change.techniques?.includes(name))
     if (change.announcement !== undefined) next.announcement = change.announcement.trim()
     this.#state = next
@@ -34,6 +39,13 @@ export class Classroom {
   /** The network is cut for every page until `until` (epoch ms). */
   cutNetworkUntil(until: number): ClassroomState {
     this.#state.networkCutUntil = until
+    this.#changed()
+    return this.state
+  }
+
+  /** The room's current question (opened, answered, closed, revealed), or null when there is none. */
+  setPrediction(prediction: PredictionState | null): ClassroomState {
+    this.#state.prediction = prediction
     this.#changed()
     return this.state
   }

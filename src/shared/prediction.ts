@@ -1,0 +1,73 @@
+import type { TechniqueName } from './techniques.ts'
+
+/** The race view figures a prediction can be checked against (`data-figure` of a lane). */
+export const measurableFigures = ['latency-p50', 'bytes-per-event', 'requests-per-s'] as const
+export type MeasurableFigure = (typeof measurableFigures)[number]
+
+/**
+ * A lesson's `::: predict` question, as the server read it from the lesson file. Its text is the
+ * lesson's own (rendered from Markdown on the server); what students send back is only a number
+ * or the index of a choice.
+ */
+export type PredictQuestion = {
+  /** `<lesson slug>/<n>`: the n-th (1-based) `::: predict` of that lesson. */
+  id: string
+  /** The question, as plain text (the projector and the console show it; never parsed as HTML). */
+  prompt: string
+} & (
+  | {
+      kind: 'number'
+      /** What the number counts: `ms`, `requests`, `B`, `%`. */
+      unit: string
+      /** The live figure the reveal puts next to the answers, read from the race view lane of `technique`. */
+      measure?: { technique: TechniqueName; figure: MeasurableFigure }
+    }
+  | {
+      kind: 'choice'
+      choices: string[]
+      /** Index of the choice the demo shows to be right, when the lesson says (`- [x]`). */
+      right?: number
+    }
+)
+
+/** Where the teacher has the room's current question: taking answers, closed, or shown with its answers. */
+export type PredictionPhase = 'open' | 'closed' | 'revealed'
+
+/** The class's answers, anonymous: for a number, a histogram; for a choice, a count per choice. */
+export type PredictionTally =
+  | {
+      kind: 'number'
+      /** Bins on a shared scale: `[from, to)` (the last one includes `to`), with how many answers fell in each. */
+      bins: { from: number; to: number; count: number }[]
+      median: number | undefined
+      min: number | undefined
+      max: number | undefined
+    }
+  | { kind: 'choice'; counts: number[] }
+
+/** `classroom.prediction`: the room's current question, as every page hears it over `/wire/live`. */
+export interface PredictionState {
+  question: PredictQuestion
+  phase: PredictionPhase
+  /** How many pages have answered (always shown; the answers themselves only once revealed). */
+  answers: number
+  /** Only while `phase` is `revealed`. */
+  tally?: PredictionTally
+  /**
+   * The live value the teacher's projector measured when it revealed (its race view's `data-value`),
+   * so every page shows the same one; undefined when the question has none or it was not known yet.
+   */
+  measured?: number
+}
+
+export const predictionLimits = {
+  /** Answers kept per question: one per page, at most this many pages. */
+  answersMax: 500,
+  /** A page may change its answer this often at most (per question). */
+  changesMax: 20,
+  /** A number answer, whatever its unit. */
+  valueMin: 0,
+  valueMax: 1_000_000,
+  /** Bins of a number tally. */
+  bins: 10
+} as const
