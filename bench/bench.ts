@@ -38,22 +38,35 @@ interface Case {
   group?: string
 }
 
+/** Each measured technique's bare baseline: the smallest plain `node:http` server with the same wire. */
 const bareServers: Record<Technique, string> = {
   websocket: 'bench/baselines/ws-broadcast.ts',
   sse: 'bench/baselines/sse-broadcast.ts',
   'long-polling': 'bench/baselines/long-poll.ts',
-  polling: 'bench/baselines/json-get.ts'
+  polling: 'bench/baselines/json-get.ts',
+  'fetch-stream': 'bench/baselines/ndjson-stream.ts',
+  'iframe-stream': 'bench/baselines/forever-frame.ts'
 }
 
 function plan(full: boolean): Case[] {
+  const quick = [100, 1_000]
   const counts: Record<Technique, number[]> = full
     ? {
         websocket: [100, 1_000, 5_000, 10_000],
         sse: [100, 1_000, 5_000, 10_000],
         'long-polling': [100, 1_000, 2_000],
-        polling: [100, 1_000, 5_000]
+        polling: [100, 1_000, 5_000],
+        'fetch-stream': [100, 1_000, 5_000],
+        'iframe-stream': [100, 1_000, 5_000]
       }
-    : { websocket: [100, 1_000], sse: [100, 1_000], 'long-polling': [100, 1_000], polling: [100, 1_000] }
+    : {
+        websocket: quick,
+        sse: quick,
+        'long-polling': quick,
+        polling: quick,
+        'fetch-stream': quick,
+        'iframe-stream': quick
+      }
   const cases: Case[] = []
   for (const technique of Object.keys(counts) as Technique[])
     for (const clients of counts[technique])
@@ -123,7 +136,11 @@ function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
       response.on('data', (chunk: string) => {
         body += chunk
       })
-      response.on('end', () => resolve(JSON.parse(body) as WireReport))
+      response.on('end', () =>
+        response.statusCode === 200
+          ? resolve(JSON.parse(body) as WireReport)
+          : reject(new Error(`GET /wire answered ${response.statusCode}: ${body.slice(0, 200)}`))
+      )
     }).on('error', reject)
   })
 }

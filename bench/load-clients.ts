@@ -4,6 +4,7 @@
 // every delivery goes into a 1 ms histogram. Driven over IPC by `bench/bench.ts`.
 import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
+import { techniques } from '../src/shared/techniques.ts'
 import type { BenchRow } from './protocol.ts'
 
 export type LoadCommand =
@@ -159,17 +160,21 @@ async function openWebSocket(client: Client | undefined, port: number, path: str
   })
 }
 
-/** Reads the stream's `200` head, then scans the chunked body as it comes (chunk framing never holds an event). */
-async function openSse(client: Client, port: number, path: string): Promise<Socket> {
+/**
+ * A response that never ends (SSE blocks, NDJSON lines, a forever frame's scripts): reads its `200`
+ * head, then scans the chunked body as it comes. Each event is one write of the server, so one
+ * chunk: chunk framing never falls inside an event, and whatever wraps it is skipped by the scan.
+ */
+async function openStream(client: Client, port: number, path: string, accept: string): Promise<Socket> {
   const socket = await open(port)
-  socket.write(request(path, port, 'Accept: text/event-stream\r\n'))
+  socket.write(request(path, port, `Accept: ${accept}\r\n`))
   return new Promise((resolve, reject) => {
     let head = true
     socket.on('data', (chunk: Buffer) => {
       const text = chunk.toString('latin1')
       if (head) {
         if (!text.startsWith('HTTP/1.1 200')) {
-          reject(new Error(`SSE refused: ${text.slice(0, 200)}`))
+          reject(new Error(`${path} refused: ${text.slice(0, 200)}`))
           return socket.destroy()
         }
         head = false
@@ -241,18 +246,19 @@ async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Pro
   const openOne = async (index: number) => {
     const client = new Client(after)
     const query = (cursor: number) => `client=${tag}-${index}&after=${cursor}`
+    const path = (cursor: number) => `/feed/${technique}?${query(cursor)}`
+    const { upgrades, streamed, contentType } = techniques[technique]
     try {
       // The page's own channel: reports, capture items and the feed's publications, which no delivery counts.
       if (index < livePages) {
         sockets.push(await openWebSocket(undefined, port, `/wire/live?client=${tag}-${index}`))
         liveOpen++
       }
-      const socket =
-        technique === 'websocket'
-          ? await openWebSocket(client, port, `/feed/websocket?${query(after)}`)
-          : technique === 'sse'
-            ? await openSse(client, port, `/feed/sse?${query(after)}`)
-            : await openPoller(client, port, (cursor) => `/feed/${technique}?${query(cursor)}`, pollMs)
+      const socket = upgrades
+        ? await openWebSocket(client, port, path(after))
+        : streamed
+          ? await openStream(client, port, path(after), contentType)
+          : await openPoller(client, port, path, pollMs)
       clients.push(client)
       sockets.push(socket)
     } catch {

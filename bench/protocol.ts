@@ -1,4 +1,5 @@
 import type { ChildProcess, Serializable } from 'node:child_process'
+import type { TechniqueName } from '../src/shared/techniques.ts'
 
 // What the bench's processes say to each other. Every server the bench measures (ours in
 // `bench/servers/wirewatch.ts`, the bare ones in `bench/baselines/`) is a child process that
@@ -12,6 +13,10 @@ import type { ChildProcess, Serializable } from 'node:child_process'
 //   long poll    GET /feed/long-polling?after=<id>   200 {"events":[…],"latest":<n>} at once when
 //                events after the cursor exist, else held until one is published (204 after 25 s)
 //   polling      GET /feed/polling?after=<id>     200 {"events":[…],"latest":<n>} at once
+//   fetch-stream GET /feed/fetch-stream?after=<id>   application/x-ndjson: "<event JSON>\n" per event
+//   iframe-stream GET /feed/iframe-stream?after=<id>   text/html with a per-response nonce and CSP:
+//                "<script nonce=…>parent.postMessage(<event JSON>, location.origin)</script>\n"
+//                per event, and the same with {"alive":true} every 5 s
 // A server process prints one line `{"port":<n>}` on stdout once it listens (PORT=0: a free
 // port), publishes nothing until told to start, and never exits on its own.
 
@@ -43,9 +48,15 @@ export type ServerReply =
       publishLagMs: { mean: number; max: number }
     }
 
+/** The techniques the bench measures: those with a bare baseline in `bench/baselines/`. */
+export type BenchTechnique = Extract<
+  TechniqueName,
+  'websocket' | 'sse' | 'long-polling' | 'polling' | 'fetch-stream' | 'iframe-stream'
+>
+
 /** One line of the bench table: one server, one technique, one number of clients. */
 export interface BenchRow {
-  technique: 'websocket' | 'sse' | 'long-polling' | 'polling'
+  technique: BenchTechnique
   /** `wirewatch` is the real app; `bare` the baseline in `bench/baselines/`. */
   server: 'wirewatch' | 'bare'
   /** What differs from the plain row, e.g. `capture off`, `max req/s`; rows compare within one variant. */

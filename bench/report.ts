@@ -1,5 +1,7 @@
 // The bench's output: a table for the terminal, `bench/RESULTS.md`, and a latency plot as SVG. The plot is
 // written by hand because it is a few dozen elements in a file; a chart library would need a browser to draw it.
+import { traceShape } from '../src/client/mark-shapes.ts'
+import { techniqueNames, techniques } from '../src/shared/techniques.ts'
 import type { BenchRow } from './protocol.ts'
 
 /** One bench run: what was measured, where and when. */
@@ -163,19 +165,36 @@ export function resultsMarkdown(run: BenchRun, plotFile: string): string {
   return out.join('\n')
 }
 
-/** The light-theme technique colours of `public/styles.css`, so the plot matches the panels. */
-const colours: Record<BenchRow['technique'], string> = {
-  websocket: '#15803d',
-  sse: '#1d4ed8',
-  'long-polling': '#0f766e',
-  polling: '#c2410c'
+/** SVG path data traced by the page's own mark drawing (`traceShape`), so the plot's marks are the panels' marks. */
+class SvgPath {
+  d = ''
+  #at = (x: number, y: number) => `${Math.round(x * 100) / 100} ${Math.round(y * 100) / 100}`
+  moveTo(x: number, y: number): void {
+    this.d += `M${this.#at(x, y)}`
+  }
+  lineTo(x: number, y: number): void {
+    this.d += `L${this.#at(x, y)}`
+  }
+  rect(x: number, y: number, w: number, h: number): void {
+    this.d += `M${this.#at(x, y)}h${w}v${h}h${-w}z`
+  }
+  closePath(): void {
+    this.d += 'z'
+  }
+  /** Clockwise, as a canvas draws it by default; a whole turn is two half arcs (one SVG arc cannot close on itself). */
+  arc(x: number, y: number, r: number, from: number, to: number): void {
+    const point = (angle: number) => this.#at(x + r * Math.cos(angle), y + r * Math.sin(angle))
+    this.d += `L${point(from)}`
+    if (to - from >= 2 * Math.PI) this.d += `A${r} ${r} 0 0 1 ${point(from + Math.PI)}A${r} ${r} 0 0 1 ${point(from)}`
+    else this.d += `A${r} ${r} 0 ${to - from > Math.PI ? 1 : 0} 1 ${point(to)}`
+  }
 }
-/** A marker shape per technique too, so series stay apart in greyscale and for colour-blind readers. */
-const shapes: Record<BenchRow['technique'], (x: number, y: number) => string> = {
-  websocket: (x, y) => `<circle cx="${x}" cy="${y}" r="4"/>`,
-  sse: (x, y) => `<rect x="${x - 3.5}" y="${y - 3.5}" width="7" height="7"/>`,
-  'long-polling': (x, y) => `<path d="M${x} ${y - 5}l5 5-5 5-5-5z"/>`,
-  polling: (x, y) => `<path d="M${x} ${y - 5}l5 8.5h-10z"/>`
+
+/** A technique's mark in the plot: its declared shape, about 9 px across. */
+const markOf = (technique: BenchRow['technique']) => (x: number, y: number) => {
+  const path = new SvgPath()
+  traceShape(path, techniques[technique].shape, x, y, 9)
+  return `<path d="${path.d}"/>`
 }
 const escapeXml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c)
@@ -241,16 +260,17 @@ export function latencySvg(rows: BenchRow[]): string {
   for (const points of series.values()) {
     const first = points[0]
     if (!first) continue
-    const colour = colours[first.technique]
+    const colour = techniques[first.technique].colour.light
     const bare = first.server === 'bare'
     const xy = points.toSorted((a, b) => a.clients - b.clients).map((r) => [x(r.clients), y(p99(r))] as const)
     const path = xy.map(([px, py]) => `${px},${py}`).join(' ')
     const dashes = bare ? ' stroke-dasharray="6 4"' : ''
     out.push(`<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2.5"${dashes}/>`)
-    const marks = xy.map(([px, py]) => shapes[first.technique](px, py)).join('')
+    const marks = xy.map(([px, py]) => markOf(first.technique)(px, py)).join('')
     out.push(`<g fill="${bare ? '#ffffff' : colour}" stroke="${colour}" stroke-width="2">${marks}</g>`)
   }
-  const legend = (row: number, colour: string, bare: boolean, label: string, shape = shapes.websocket) => {
+  const circle = (x: number, y: number) => `<circle cx="${x}" cy="${y}" r="4"/>`
+  const legend = (row: number, colour: string, bare: boolean, label: string, shape = circle) => {
     const [ly, dashes] = [plot.top + 10 + row * 24, bare ? ' stroke-dasharray="6 4"' : '']
     out.push(
       `<line x1="550" x2="580" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2.5"${dashes}/>`,
@@ -258,8 +278,8 @@ export function latencySvg(rows: BenchRow[]): string {
       `<text x="590" y="${ly}" dy="4">${escapeXml(label)}</text>`
     )
   }
-  const shown = (Object.keys(colours) as BenchRow['technique'][]).filter((t) => plain.some((r) => r.technique === t))
-  for (const [i, t] of shown.entries()) legend(i, colours[t], false, t, shapes[t])
+  const shown = techniqueNames.filter((t): t is BenchRow['technique'] => plain.some((r) => r.technique === t))
+  for (const [i, t] of shown.entries()) legend(i, techniques[t].colour.light, false, t, markOf(t))
   legend(shown.length + 0.5, muted, false, 'wirewatch')
   legend(shown.length + 1.5, muted, true, 'bare baseline')
   out.push('</svg>')
