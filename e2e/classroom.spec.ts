@@ -35,7 +35,7 @@ test.describe('classroom', () => {
     const presenter = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage()
     const errors: string[] = []
     presenter.on('pageerror', (error) => errors.push(error.message))
-    await presenter.goto(`/presenter#token=${presenterToken}`)
+    await presenter.goto(`/presenter/console#token=${presenterToken}`)
     // The token leaves the address bar at once: it is not projected.
     await expect.poll(() => presenter.url()).not.toContain('token')
     const students = [await openStudent(browser), await openStudent(browser)]
@@ -95,7 +95,7 @@ test.describe('classroom', () => {
     await expect(follower).toHaveURL(/\/lessons\/long-polling#.+/)
     await expect(students[0] as Page).toHaveURL(/\/$/)
 
-    await saveScreenshot(presenter, testInfo, 'presenter-view')
+    await saveScreenshot(presenter, testInfo, 'presenter-console-classroom')
     expect(errors).toEqual([])
   })
 
@@ -104,12 +104,12 @@ test.describe('classroom', () => {
     request
   }) => {
     const presenter = await (await browser.newContext()).newPage()
-    await presenter.goto(`/presenter#token=${presenterToken}`)
+    await presenter.goto(`/presenter/console#token=${presenterToken}`)
     const student = await openStudent(browser)
     await expect(panel(student, 'sse')).toHaveAttribute('data-state', 'open')
     await presenter.locator('#cut-seconds').fill('3')
     await presenter.locator('#cut-network').click()
-    await expect(student.locator('#announcement')).toContainText('cut the network')
+    await expect(student.locator('#network-cut')).toContainText(/cut the network for everyone: network back in [1-3] s/)
     await expect(panel(student, 'websocket')).toHaveAttribute('data-state', 'closed')
     // Back after the cut: the panels resume from their cursors.
     await expect(panel(student, 'websocket')).toHaveAttribute('data-state', 'open', { timeout: 15_000 })

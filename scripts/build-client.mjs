@@ -10,7 +10,8 @@ await build({
   entryPoints: {
     app: 'src/client/main.ts',
     lesson: 'src/client/lesson-page.ts',
-    presenter: 'src/client/presenter-page.ts',
+    presenter: 'src/client/projector-page.ts',
+    console: 'src/client/console-page.ts',
     chat: 'src/client/use-cases/chat-page.ts',
     progress: 'src/client/use-cases/progress-page.ts',
     game: 'src/client/use-cases/game-page.ts'

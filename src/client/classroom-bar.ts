@@ -1,4 +1,7 @@
+import './classroom-bar.css'
 import type { ClassroomState } from '../shared/classroom.ts'
+import { ClassroomBanner } from './classroom-banner.ts'
+import { h } from './dom.ts'
 import type { WireLive } from './wire-live.ts'
 
 const followKey = 'wirewatch-follow-teacher'
@@ -9,17 +12,38 @@ function lessonPath(state: ClassroomState): string {
 }
 
 /**
- * The bar under every page's navigation: the teacher's announcement, a notice while the
- * teacher has cut the network, and "follow the teacher's lesson", which, when ticked,
- * takes this page to the lesson and section on the projector each time it changes.
+ * The page's banner: server-rendered pages have it (page-layout.ts); a static page (the side-by-side
+ * page's index.html) gets one here, at the top of its body, with its old announcement line moved in.
+ */
+function bannerElement(): HTMLElement {
+  const known = document.querySelector<HTMLElement>('#classroom-banner')
+  if (known) return known
+  const announcement = document.querySelector('#announcement') ?? h('p', { id: 'announcement', class: 'announcement' })
+  announcement.removeAttribute('role') // the banner is the live region
+  const banner = h(
+    'div',
+    { id: 'classroom-banner', class: 'classroom-banner', role: 'status', hidden: '' },
+    announcement,
+    h('p', { id: 'network-cut', class: 'network-cut', hidden: '' })
+  )
+  const skipLink = document.querySelector('.skip-link')
+  if (skipLink) skipLink.after(banner)
+  else document.body.prepend(banner)
+  return banner
+}
+
+/**
+ * The classroom on every page: the banner at the top (the teacher's announcement and a countdown
+ * while the network is cut, sticky so it stays in view), and "follow the teacher's lesson", which,
+ * when ticked, takes this page to the lesson and section on the projector each time it changes.
  */
 export class ClassroomBar {
   #follow = document.querySelector<HTMLInputElement>('#follow-teacher')
-  #announcement = document.querySelector<HTMLElement>('#announcement')
+  #banner: ClassroomBanner | undefined
   #state: ClassroomState | undefined
-  #cutTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(live: WireLive) {
+    this.#banner = new ClassroomBanner(bannerElement())
     if (this.#follow) {
       this.#follow.checked = localStorage.getItem(followKey) === 'yes'
       this.#follow.addEventListener('change', () => {
@@ -33,7 +57,7 @@ export class ClassroomBar {
   #heard(state: ClassroomState): void {
     const before = this.#state
     this.#state = state
-    this.#showAnnouncement(state)
+    this.#banner?.show(state)
     if (before?.lesson !== state.lesson || before?.section !== state.section) this.#goToLesson(state)
   }
 
@@ -50,21 +74,5 @@ export class ClassroomBar {
       history.replaceState(null, '', path)
       window.scrollTo({ top: 0 })
     }
-  }
-
-  #showAnnouncement(state: ClassroomState): void {
-    if (!this.#announcement) return
-    clearTimeout(this.#cutTimer)
-    const cutFor = Math.ceil((state.networkCutUntil - Date.now()) / 1000)
-    const lines = [
-      state.announcement,
-      cutFor > 0
-        ? `The teacher has cut the network for everyone: every technique's connection is down for ${cutFor} s.`
-        : ''
-    ].filter(Boolean)
-    // textContent: the teacher's text is shown as text, never parsed as HTML.
-    this.#announcement.textContent = lines.join(' · ')
-    this.#announcement.hidden = lines.length === 0
-    if (cutFor > 0) this.#cutTimer = setTimeout(() => this.#showAnnouncement(state), 1000)
   }
 }

@@ -1,14 +1,29 @@
 import './lesson.css'
+import './prediction.css'
 import { isTechniqueName } from '../shared/techniques.ts'
 import { ClassroomBar } from './classroom-bar.ts'
+import { showLiveFrames } from './frame-figure.ts'
 import { PageSession } from './page-session.ts'
+import { answererId, PredictionForm } from './prediction-form.ts'
+import { waitForPrediction } from './prediction-gate.ts'
 import { enableQuizzes } from './quiz.ts'
 import { createPanels, followTeacherTechniques } from './technique-panels.ts'
 
-// A lesson page (and the lessons' index): the live demos the Markdown asked for, the quizzes,
-// and the classroom bar. Demos start switched off: the reader predicts first, then switches on.
+// A lesson page (and the lessons' index): the live demos the Markdown asked for, the predictions,
+// the quizzes, and the classroom bar. Demos start switched off: the reader predicts first (or
+// skips), then switches on.
 const session = new PageSession()
 new ClassroomBar(session.live)
+
+const answerer = answererId()
+const predictions = [...document.querySelectorAll<HTMLElement>('aside.predict[data-predict]')].map(
+  (aside) => new PredictionForm(aside, answerer)
+)
+session.live.listen({
+  classroom: ({ prediction }) => {
+    for (const form of predictions) form.heard(prediction)
+  }
+})
 
 const demos = [...document.querySelectorAll<HTMLElement>('.demo[data-technique]')]
 const names = demos.map((demo) => demo.dataset.technique ?? '').filter(isTechniqueName)
@@ -19,6 +34,12 @@ if (names.length > 0) {
     if (panel) demo.append(panel.element)
   })
   followTeacherTechniques(session, panels, 'allow')
+  demos.forEach((demo, i) => {
+    const panel = panels[i]
+    const form = predictions.find((prediction) => prediction.id === demo.dataset.predict)
+    if (panel && form) waitForPrediction(demo, panel, form, session.live)
+  })
 }
+showLiveFrames(session.live)
 enableQuizzes(document)
 session.live.start()

@@ -4,6 +4,7 @@ import type { TickerPattern } from '../shared/ticker-settings.ts'
 import { AudienceCount } from './classroom/audience.ts'
 import { Classroom } from './classroom/classroom.ts'
 import classroomRoutes from './classroom/classroom-routes.ts'
+import predictionRoutes from './classroom/prediction-routes.ts'
 import presenterToken from './classroom/presenter-token.ts'
 import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
@@ -112,6 +113,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(originCheckRoute)
   await app.register(lessons, { lessonsDir: options.lessonsDir })
   await app.register(classroomRoutes, { studentUrl: options.publicUrl ?? options.studentUrl })
+  await app.register(predictionRoutes)
   await app.register(useCasePages)
   await app.register(pages)
   return app

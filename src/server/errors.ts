@@ -87,3 +87,23 @@ export const ServerOverloaded = createError(
 
 /** The student URL is made from the Host header; one longer than any DNS name is refused. */
 export const HostTooLong = createError('WW_ERR_HOST', 'the Host header is longer than any host name', 400)
+
+/** `PUT /classroom/prediction` naming a question no lesson has. */
+export const UnknownQuestion = createError('WW_ERR_UNKNOWN_QUESTION', 'no lesson has the question "%s"', 404)
+
+/** An answer to a question the teacher has not opened (or has closed). */
+export const PredictionNotOpen = createError(
+  'WW_ERR_PREDICTION_NOT_OPEN',
+  'question "%s" is not open for answers: wait for the teacher to open it',
+  409
+)
+
+/** A number answer out of range, or a choice the question does not have. */
+export const PredictionValueInvalid = createError('WW_ERR_PREDICTION_VALUE', '%s', 400)
+
+/** More pages answering than the room keeps (`predictionLimits.answersMax`). */
+export const PredictionsFull = createError(
+  'WW_ERR_PREDICTIONS_FULL',
+  '%d pages have answered already: no more answers are kept for this question',
+  409
+)

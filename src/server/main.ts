@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os'
 import { parseArgs } from 'node:util'
 import { buildApp } from './app.ts'
 import { makePresenterToken } from './classroom/presenter-token.ts'
+import { firstLanAddress, studentUrlFor } from './classroom/student-url.ts'
 import { readConfig } from './config.ts'
 import { makeSelfSigned, readCredentials, type TlsCredentials } from './tls.ts'
 
@@ -68,7 +69,14 @@ const { port } = app.server.address() as AddressInfo // the port really bound (P
 const urls = urlsFor(scheme, config.host, port)
 console.log(`wirewatch is running. Open:\n${urls.map((url) => `  ${url}`).join('\n')}`)
 // Behind a proxy, the address students open is the proxy's (PUBLIC_URL), not the one this process listens on.
-console.log(`Students open: ${config.publicUrl ?? urls.at(-1)}`)
+const students = studentUrlFor({
+  configured: config.publicUrl,
+  requestUrl: urls.at(-1) ?? urls[0] ?? '',
+  bound: app.server.address(),
+  scheme,
+  lanAddress: firstLanAddress()
+})
+console.log(students.warning ? `Students: ${students.warning}` : `Students open: ${students.url}`)
 console.log(`Presenter (keep this one to yourself, it carries the token): ${urls[0]}presenter#token=${presenterToken}`)
 if (tls?.selfSigned)
   console.log(

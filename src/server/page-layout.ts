@@ -26,6 +26,27 @@ export interface PageParts {
   bundle: string
   /** Class of `<body>` (the presenter view is larger). */
   bodyClass?: string
+  /** Leave out the site's navigation and classroom bar: the projector shows only its slide. */
+  bare?: boolean
+}
+
+/**
+ * The navigation, then the room's banner (announcement, network cut: sticky, so it stays in view
+ * and the page leaves room for it) and "follow the teacher".
+ */
+function siteHeader(links: string): string {
+  return `  <a class="skip-link" href="#main">Skip to the content</a>
+  <div id="classroom-banner" class="classroom-banner" role="status" hidden>
+    <p id="announcement" class="announcement" hidden></p>
+    <p id="network-cut" class="network-cut" hidden></p>
+  </div>
+  <header class="site-header">
+    <nav aria-label="wirewatch"><a class="site-name" href="/">wirewatch</a><ul>${links}</ul></nav>
+    <div class="classroom-bar">
+      <label><input type="checkbox" id="follow-teacher"> follow the teacher's lesson</label>
+    </div>
+  </header>
+`
 }
 
 /**
@@ -40,7 +61,8 @@ export function pageHtml({
   main,
   mainAttributes = {},
   bundle,
-  bodyClass
+  bodyClass,
+  bare = false
 }: PageParts): string {
   const links = navigation
     .map(([name, href, label]) => {
@@ -64,15 +86,7 @@ export function pageHtml({
   <script type="module" src="/build/${bundle}.js"></script>
 </head>
 <body${bodyClass ? ` class="${bodyClass}"` : ''}>
-  <a class="skip-link" href="#main">Skip to the content</a>
-  <header class="site-header">
-    <nav aria-label="wirewatch"><a class="site-name" href="/">wirewatch</a><ul>${links}</ul></nav>
-    <div class="classroom-bar">
-      <label><input type="checkbox" id="follow-teacher"> follow the teacher's lesson</label>
-      <p id="announcement" class="announcement" role="status" hidden></p>
-    </div>
-  </header>
-  <main id="main"${attributes}>
+${bare ? '' : siteHeader(links)}  <main id="main"${attributes}>
 ${main}
   </main>
 </body>

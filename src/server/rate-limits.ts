@@ -10,7 +10,8 @@ export const sendLimits = {
   move: { max: 60, timeWindow: 1_000, what: 'game moves' },
   ping: { max: 50, timeWindow: 10_000, what: 'pings' },
   job: { max: 5, timeWindow: 60_000, what: 'progress jobs' },
-  drop: { max: 30, timeWindow: 60_000, what: 'connection drops' }
+  drop: { max: 30, timeWindow: 60_000, what: 'connection drops' },
+  answer: { max: 10, timeWindow: 10_000, what: 'prediction answers' }
 } as const
 
 export type SendKind = keyof typeof sendLimits

@@ -1,3 +1,4 @@
+import type { PredictQuestion } from './prediction.ts'
 import type { TechniqueName } from './techniques.ts'
 
 /** One `##` section of a lesson: a part of its page, and one slide in presenter mode. */
@@ -20,4 +21,6 @@ export interface Lesson {
   /** What comes before the first section. */
   intro: string
   sections: LessonSection[]
+  /** Its `::: predict` questions, in order: what the teacher can put to the room. */
+  predictions?: PredictQuestion[]
 }

@@ -57,7 +57,15 @@ describe('the presenter token', () => {
 
   test('is never sent to a student: no page, bundle or public answer contains it', async (t) => {
     const server = await startServer(t)
-    const paths = ['/', '/lessons/', '/lessons.json', '/presenter', '/classroom', '/classroom/student-url']
+    const paths = [
+      '/',
+      '/lessons/',
+      '/lessons.json',
+      '/presenter',
+      '/presenter/console',
+      '/classroom',
+      '/classroom/student-url'
+    ]
     paths.push(...server.app.lessons.map((lesson) => `/lessons/${lesson.slug}`))
     paths.push('/use-cases/chat', '/use-cases/progress', '/use-cases/game', '/classroom/qr.svg')
     for (const path of paths) {

@@ -71,8 +71,11 @@ describe('lesson Markdown', () => {
     const { sections, quizzes } = renderLesson('## Q\n\n::: quiz\nWhy?\n\n- [ ] no\n- [x] yes\n\nBecause.\n:::\n')
     const html = sections[0]?.html ?? ''
     assert.equal(quizzes, 1)
-    assert.match(html, /<input type="radio" name="quiz-1" value="1"> no<\/label>/)
-    assert.match(html, /<input type="radio" name="quiz-1" value="2" data-correct=""> yes<\/label>/)
+    assert.match(html, /<input type="radio" name="quiz-1" value="1"> no<span class="answer-mark"><\/span><\/label>/)
+    assert.match(
+      html,
+      /<input type="radio" name="quiz-1" value="2" data-correct=""> yes<span class="answer-mark"><\/span><\/label>/
+    )
     assert.match(html, /<div class="explanation" hidden>\n<p>Because.<\/p>/)
   })
 

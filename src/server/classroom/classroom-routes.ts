@@ -4,7 +4,9 @@ import { type ClassroomChange, classroomLimits } from '../../shared/classroom.ts
 import { techniqueNames } from '../../shared/techniques.ts'
 import { HostTooLong, UnknownLesson } from '../errors.ts'
 import { clientQuerySchema } from '../schemas.ts'
+import { consolePage } from './console-page.ts'
 import { presenterPage } from './presenter-page.ts'
+import { firstLanAddress, type StudentUrl, studentUrlFor } from './student-url.ts'
 
 export interface ClassroomRoutesOptions {
   /** The address students type (the LAN one in a classroom); by default, the one this request came to. */
@@ -15,19 +17,27 @@ const clientQuery = clientQuerySchema
 
 /**
  * The room's controls. Reading is open to every page (`GET /classroom`, the student URL and its
- * QR code); changing needs the presenter token: `PUT /classroom` (lesson, section, techniques,
+ * QR code, which never show a loopback address a phone cannot open); changing needs the presenter token: `PUT /classroom` (lesson, section, techniques,
  * announcement), `POST /classroom/cut` (cut the network for everyone), `GET /classroom/audience`.
  */
 const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, { studentUrl }) => {
-  const studentUrlOf = (request: { protocol: string; host: string }) => {
-    if (studentUrl) return studentUrl
+  const studentUrlOf = (request: { protocol: string; host: string }): StudentUrl => {
     // A DNS name is at most 253 characters: a longer Host is no address a student could type (nor fits a QR code).
-    if (request.host.length > 253 + ':65535'.length) throw new HostTooLong()
-    return `${request.protocol}://${request.host}/`
+    if (!studentUrl && request.host.length > 253 + ':65535'.length) throw new HostTooLong()
+    return studentUrlFor({
+      configured: studentUrl,
+      requestUrl: `${request.protocol}://${request.host}/`,
+      bound: app.server.address(),
+      scheme: request.protocol,
+      lanAddress: firstLanAddress()
+    })
   }
 
-  const presenterHtml = presenterPage()
-  app.get('/presenter', (_request, reply) => reply.type('text/html; charset=utf-8').send(presenterHtml))
+  // The projector (only the slide) and the teacher's console (a second window, or another device).
+  const projectorHtml = presenterPage()
+  const consoleHtml = consolePage()
+  app.get('/presenter', (_request, reply) => reply.type('text/html; charset=utf-8').send(projectorHtml))
+  app.get('/presenter/console', (_request, reply) => reply.type('text/html; charset=utf-8').send(consoleHtml))
 
   app.get('/classroom', { schema: { querystring: clientQuery } }, async () => app.classroom.state)
 
@@ -96,10 +106,10 @@ const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, 
     async (request) => app.audience.count(app.wire, request.query.client)
   )
 
-  app.get('/classroom/student-url', async (request) => ({ url: studentUrlOf(request) }))
+  app.get('/classroom/student-url', async (request) => studentUrlOf(request))
 
   app.get('/classroom/qr.svg', async (request, reply) => {
-    const svg = await QRCode.toString(studentUrlOf(request), { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+    const svg = await QRCode.toString(studentUrlOf(request).url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
     return reply.type('image/svg+xml').header('cache-control', 'no-cache').send(svg)
   })
 }

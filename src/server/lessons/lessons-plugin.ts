@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Lesson } from '../../shared/lesson.ts'
 import { UnknownLesson } from '../errors.ts'
+import { withServerAddress } from './lesson-address.ts'
 import { readLessons } from './lesson-files.ts'
 import { lessonIndexPage, lessonPage } from './lesson-pages.ts'
 import { renderLesson } from './markdown.ts'
@@ -28,9 +29,9 @@ const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsD
   const files = readLessons(lessonsDir)
   const lessons: Lesson[] = files.map((file, i) => {
     try {
-      const { intro, sections } = renderLesson(file.markdown)
+      const { intro, sections, predictions } = renderLesson(file.markdown, file.slug)
       const { slug, title, technique, summary } = file
-      return { slug, title, technique, summary, intro, sections, number: i + 1, of: files.length }
+      return { slug, title, technique, summary, intro, sections, predictions, number: i + 1, of: files.length }
     } catch (error) {
       throw new Error(`lesson "${file.slug}": ${(error as Error).message}`)
     }
@@ -47,9 +48,11 @@ const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsD
   app.get<{ Params: { slug: string } }>('/lessons/:slug', (request, reply) => {
     const page = pages.get(request.params.slug)
     if (!page) throw new UnknownLesson(request.params.slug)
-    return reply.type(htmlType).send(page)
+    return reply.type(htmlType).send(withServerAddress(page, request))
   })
-  app.get('/lessons.json', async () => ({ lessons }))
+  app.get('/lessons.json', async (request, reply) =>
+    reply.type('application/json; charset=utf-8').send(withServerAddress(JSON.stringify({ lessons }), request))
+  )
 }
 
 export default fp(lessonsPlugin, { name: 'lessons' })

@@ -6,8 +6,12 @@ import typescript from 'highlight.js/lib/languages/typescript'
 import markdownIt, { type Env, type MarkdownIt, type MarkdownItOptions, type Renderer, type Token } from 'markdown-it'
 import container from 'markdown-it-container'
 import type { LessonSection } from '../../shared/lesson.ts'
+import type { PredictQuestion } from '../../shared/prediction.ts'
 import { isTechniqueName } from '../../shared/techniques.ts'
 import { escapeHtml } from '../page-layout.ts'
+import { figureContainer } from './figure-container.ts'
+import { notesContainer } from './notes-container.ts'
+import { type PredictEnv, predictContainer } from './predict-container.ts'
 import { sourceExcerpt } from './source-excerpt.ts'
 
 for (const [name, language] of Object.entries({ bash, http, json, typescript })) hljs.registerLanguage(name, language)
@@ -21,10 +25,12 @@ export interface RenderedLesson {
   quizzes: number
   /** The techniques of its `::: demo` blocks, in order. */
   demos: string[]
+  /** Its `::: predict` questions, in order. */
+  predictions: PredictQuestion[]
 }
 
 /** What rendering one lesson collects, carried in markdown-it's `env`. */
-interface RenderEnv extends Env {
+interface RenderEnv extends Env, PredictEnv {
   quizzes: number
   demos: string[]
 }
@@ -44,7 +50,8 @@ function parseSourceParams(params: string): { path: string; start: string; end?:
 /**
  * The Markdown dialect of the lessons: CommonMark (raw HTML escaped, never passed through),
  * highlighted code, ids on `##`/`###` headings, and four blocks written as `::: name … :::`:
- * `demo <technique>` (a live panel), `predict` (predict, then observe), `source <path> "<from>" "<to>"`
+ * `demo <technique>` (a live panel), `predict number <unit> [measure=…]` / `predict choice` (a question
+ * answered before the demo after it; see predict-container.ts), `source <path> "<from>" "<to>"`
  * (an excerpt of this server's real code, read when the lesson is built) and `quiz` (a question,
  * a `- [ ]`/`- [x]` list of answers, then the explanation shown once the reader has answered).
  */
@@ -60,16 +67,16 @@ function lessonMarkdown(): MarkdownIt {
       const technique = token.info.trim().split(/\s+/)[1] ?? ''
       if (!isTechniqueName(technique)) throw new Error(`::: demo ${technique} — not one of the six techniques`)
       ;(env as RenderEnv | undefined)?.demos.push(technique)
-      return `<div class="demo" data-technique="${technique}"></div>\n`
+      // The demo after a `::: predict` waits for its answer (or a skip) before it can be switched on.
+      const waitsFor = token.meta?.predict ? ` data-predict="${token.meta.predict}"` : ''
+      return `<div class="demo" data-technique="${technique}"${waitsFor}></div>\n`
     }
   })
 
-  md.use(container, 'predict', {
-    render: (tokens: Token[], index: number) =>
-      tokens[index]?.nesting === 1
-        ? '<aside class="predict" aria-label="Predict, then observe">\n<p class="predict-title">Predict, then observe</p>\n'
-        : '</aside>\n'
-  })
+  md.use(predictContainer)
+
+  md.use(notesContainer)
+  md.use(figureContainer)
 
   md.use(container, 'source', {
     validate: (params: string) => /^source\s/.test(params.trim()),
@@ -122,7 +129,8 @@ function lessonMarkdown(): MarkdownIt {
     return `<label class="answer"><input type="radio" name="quiz-${meta.quiz}" value="${meta.answer}"${correct}> `
   }
   rules.list_item_close = (tokens, index, options, env, self) =>
-    tokens[index]?.meta?.quiz ? '</label>\n' : plain(tokens, index, options, env, self)
+    // The mark says in words, not only in colour, which answer was chosen and which is right, once checked.
+    tokens[index]?.meta?.quiz ? '<span class="answer-mark"></span></label>\n' : plain(tokens, index, options, env, self)
   return md
 }
 
@@ -199,9 +207,9 @@ function shapeQuizzes(tokens: Token[], htmlBlock: (html: string) => Token): Toke
 
 const md = lessonMarkdown()
 
-/** Renders a lesson's Markdown body into its intro and its `##` sections. */
-export function renderLesson(markdown: string): RenderedLesson {
-  const env: RenderEnv = { quizzes: 0, demos: [] }
+/** Renders a lesson's Markdown body into its intro and its `##` sections; `slug` names its questions (`<slug>/<n>`). */
+export function renderLesson(markdown: string, slug = 'lesson'): RenderedLesson {
+  const env: RenderEnv = { quizzes: 0, demos: [], slug, predictions: [] }
   const tokens = md.parse(markdown, env)
   const starts = tokens.flatMap((token, i) => (token.type === 'heading_open' && token.tag === 'h2' ? [i] : []))
   const render = (slice: Token[]) => md.renderer.render(slice, md.options, env)
@@ -211,5 +219,5 @@ export function renderLesson(markdown: string): RenderedLesson {
     title: tokens[start + 1]?.content ?? '',
     html: render(tokens.slice(start, starts[n + 1] ?? tokens.length))
   }))
-  return { intro, sections, quizzes: env.quizzes, demos: env.demos }
+  return { intro, sections, quizzes: env.quizzes, demos: env.demos, predictions: env.predictions }
 }

@@ -1,0 +1,344 @@
+import { AxeBuilder } from '@axe-core/playwright'
+import { type Browser, expect, type Page, test } from '@playwright/test'
+import { asPresenter, closeOpenedContexts, presenterToken, saveScreenshot, techniqueNames } from './support.ts'
+
+/** What the projector shows now: its one slide on the stage. */
+const onStage = (projector: Page) => projector.locator('#stage > [data-slide]')
+
+async function openProjector(
+  browser: Browser,
+  viewport = { width: 1280, height: 720 },
+  colorScheme: 'light' | 'dark' = 'light'
+) {
+  const page = await (await browser.newContext({ viewport, colorScheme })).newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(`/presenter#token=${presenterToken}`)
+  await expect(onStage(page)).toHaveCount(1)
+  return { page, errors }
+}
+
+async function openConsole(browser: Browser, colorScheme: 'light' | 'dark' = 'light') {
+  const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme })).newPage()
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  await page.goto(`/presenter/console#token=${presenterToken}`)
+  await expect(page.locator('#preview-current [data-slide]')).toHaveCount(1)
+  return { page, errors }
+}
+
+/** The slides of the lesson on the console, in order, as their `data-slide` keys. */
+async function slideKeys(page: Page, scope = '.console-overview'): Promise<string[]> {
+  return page
+    .locator(`${scope} .overview-slide [data-slide]`)
+    .evaluateAll((canvases) => canvases.map((canvas) => (canvas as HTMLElement).dataset.slide ?? ''))
+}
+
+/** Puts a slide on the projector the way the console does: `PUT /classroom` with its lesson, section and page. */
+async function putSlide(page: Page, key: string): Promise<void> {
+  const [lesson, section, slide] = key.split('/')
+  const response = await page.request.put('/classroom', {
+    data: { lesson, section, slide: Number(slide), blank: false },
+    headers: asPresenter
+  })
+  expect(response.status()).toBe(200)
+}
+
+test.describe('presenter: projector and console', () => {
+  test.afterEach(async ({ browser, request }) => {
+    await closeOpenedContexts(browser)
+    await request.delete('/classroom/prediction', { headers: asPresenter })
+    await request.put('/classroom', {
+      data: {
+        lesson: 'real-time-web',
+        section: '',
+        slide: 0,
+        blank: false,
+        techniques: [...techniqueNames],
+        announcement: ''
+      },
+      headers: asPresenter
+    })
+  })
+
+  test('the projector follows the console; keys work after a click in either window; B blanks; Escape shows the overview', async ({
+    browser
+  }) => {
+    const projector = await openProjector(browser)
+    const console = await openConsole(browser)
+    await console.page.locator('#lesson-select').selectOption('polling')
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling//0')
+    const keys = await slideKeys(console.page)
+    expect(keys.length).toBeGreaterThan(5)
+    // The projector shows only the slide: no site navigation, no controls.
+    await expect(projector.page.locator('nav, .site-header, #lesson-select')).toHaveCount(0)
+
+    // A click on a button, then the clicker's keys: the focus went back to the page, the keys still move the room.
+    await console.page.locator('#slide-next').click()
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', keys[1] ?? '')
+    for (const [key, index] of [
+      ['ArrowRight', 2],
+      ['PageDown', 3],
+      [' ', 4],
+      ['ArrowDown', 5],
+      ['ArrowLeft', 4],
+      ['PageUp', 3],
+      ['ArrowUp', 2]
+    ] as const) {
+      await console.page.keyboard.press(key)
+      await expect(onStage(projector.page), key).toHaveAttribute('data-slide', keys[index] ?? '')
+    }
+    // After ticking a box of the room's controls too.
+    const box = console.page.locator('#room-techniques input[value="sse"]')
+    await box.uncheck()
+    await box.check()
+    await console.page.keyboard.press('ArrowRight')
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', keys[3] ?? '')
+    // Home and End: the lesson's first and last slides.
+    await console.page.keyboard.press('End')
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', keys.at(-1) ?? '')
+    await console.page.keyboard.press('Home')
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', keys[0] ?? '')
+    // The console shows the slide after the current one.
+    await expect(console.page.locator('#preview-next [data-slide]')).toHaveAttribute('data-slide', keys[1] ?? '')
+
+    // Keys on the projector move the room too, and the console follows.
+    await projector.page.keyboard.press('ArrowRight')
+    await expect(console.page.locator('#preview-current [data-slide]')).toHaveAttribute('data-slide', keys[1] ?? '')
+
+    // B blanks the projector, from either window; `.` too.
+    await console.page.keyboard.press('b')
+    await expect(projector.page.locator('#blank-screen')).toBeVisible()
+    await expect(console.page.locator('#slide-position')).toContainText('BLANK')
+    await projector.page.keyboard.press('.')
+    await expect(projector.page.locator('#blank-screen')).toBeHidden()
+
+    // Escape: every slide of the lesson; a click goes there.
+    await projector.page.keyboard.press('Escape')
+    const overview = projector.page.locator('[data-overview]')
+    await expect(overview).toBeVisible()
+    await expect(overview.locator('.overview-slide')).toHaveCount(keys.length)
+    await overview.locator('.overview-slide').nth(4).click()
+    await expect(overview).toBeHidden()
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', keys[4] ?? '')
+    await console.page.keyboard.press('Escape')
+    await expect(console.page.locator('[data-overview]')).toBeVisible()
+    await console.page.keyboard.press('Escape')
+    await expect(console.page.locator('[data-overview]')).toBeHidden()
+
+    // Typing an announcement is not navigation.
+    await console.page.locator('#announcement-text').fill('B is for blank, not here')
+    await console.page.locator('#announcement-text').press('ArrowLeft')
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', keys[4] ?? '')
+    expect([...projector.errors, ...console.errors]).toEqual([])
+  })
+
+  test('every slide of every lesson fits a 1280x720 projector, without scrolling', async ({ browser }) => {
+    test.setTimeout(240_000)
+    const projector = await openProjector(browser)
+    const lessons = (await (await projector.page.request.get('/lessons.json')).json()).lessons as { slug: string }[]
+    let largest = { key: '', height: 0 }
+    let slides = 0
+    for (const { slug } of lessons) {
+      await putSlide(projector.page, `${slug}//0`)
+      await expect(onStage(projector.page)).toHaveAttribute('data-slide', `${slug}//0`)
+      const keys = await slideKeys(projector.page, '[data-overview]')
+      for (const key of keys) {
+        await putSlide(projector.page, key)
+        const slide = onStage(projector.page)
+        await expect(slide).toHaveAttribute('data-slide', key)
+        const fit = await slide.evaluate((canvas) => {
+          const body = canvas.querySelector('.slide-body') as HTMLElement
+          const rect = canvas.getBoundingClientRect()
+          const bodyTop = body.getBoundingClientRect().top
+          const bottoms = [...body.querySelectorAll('*')].map((element) => element.getBoundingClientRect().bottom)
+          return {
+            scroll: [
+              canvas.scrollHeight,
+              canvas.clientHeight,
+              body.scrollHeight,
+              body.clientHeight,
+              canvas.scrollWidth,
+              canvas.clientWidth
+            ],
+            inside:
+              rect.top >= 0 && rect.left >= 0 && rect.bottom <= innerHeight + 0.5 && rect.right <= innerWidth + 0.5,
+            content: Math.max(0, ...bottoms) - bodyTop,
+            room: body.clientHeight,
+            page: [document.documentElement.scrollHeight, innerHeight]
+          }
+        })
+        const [canvasScroll, canvasBox, bodyScroll, bodyBox, canvasWide, canvasWidth] = fit.scroll
+        expect(canvasScroll, `${key} scrolls`).toBeLessThanOrEqual(canvasBox ?? 0)
+        expect(bodyScroll, `${key} overflows its body`).toBeLessThanOrEqual(bodyBox ?? 0)
+        expect(canvasWide, `${key} is too wide`).toBeLessThanOrEqual(canvasWidth ?? 0)
+        expect(fit.content, `${key}: its content ends below the slide`).toBeLessThanOrEqual(fit.room + 1)
+        expect(fit.inside, `${key} is inside the viewport`).toBe(true)
+        expect(fit.page[0], `${key}: the page scrolls`).toBeLessThanOrEqual(fit.page[1] ?? 0)
+        if (fit.content > largest.height) largest = { key, height: fit.content }
+        slides++
+      }
+    }
+    test.info().annotations.push({
+      type: 'slides',
+      description: `${slides} slides fit 1280x720; the tallest content, ${largest.key}, is ${largest.height.toFixed(0)} px of a ${await onStage(projector.page).evaluate((c) => (c.querySelector('.slide-body') as HTMLElement).clientHeight)} px slide body`
+    })
+    console.log(test.info().annotations.at(-1)?.description)
+    expect(slides).toBeGreaterThan(lessons.length * 5)
+    expect(projector.errors).toEqual([])
+  })
+
+  test('at 1920x1080 body text is at least 32 px and code at least 24 px; a demo slide runs its technique live', async ({
+    browser
+  }, testInfo) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const projector = await openProjector(browser, { width: 1920, height: 1080 }, colorScheme)
+      await putSlide(projector.page, 'polling/empty-polls/0')
+      await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling/empty-polls/0')
+      const sizes = await onStage(projector.page).evaluate((canvas) => ({
+        body: Number.parseFloat(getComputedStyle(canvas.querySelector('.slide-body p') as Element).fontSize),
+        code: Number.parseFloat(getComputedStyle(canvas.querySelector('.slide-body pre code') as Element).fontSize),
+        heading: Number.parseFloat(getComputedStyle(canvas.querySelector('.slide-body h2') as Element).fontSize)
+      }))
+      testInfo.annotations.push({ type: `font sizes at 1920x1080, ${colorScheme}`, description: JSON.stringify(sizes) })
+      console.log(`font sizes at 1920x1080 (${colorScheme}): ${JSON.stringify(sizes)}`)
+      expect(sizes.body).toBeGreaterThanOrEqual(32)
+      expect(sizes.code).toBeGreaterThanOrEqual(24)
+      await saveScreenshot(projector.page, testInfo, `projector-1920-text-${colorScheme}`)
+
+      // The polling demo: its race lane and its panel, running, side by side.
+      const keys = await slideKeys(projector.page, '[data-overview]')
+      const demo = keys.find(
+        (key) => key.startsWith('polling/keep-alive-on-and-off/') && key !== 'polling/keep-alive-on-and-off/0'
+      )
+      for (const key of keys.filter((k) => k.startsWith('polling/keep-alive-on-and-off/'))) {
+        await putSlide(projector.page, key)
+        await expect(onStage(projector.page)).toHaveAttribute('data-slide', key)
+        if ((await onStage(projector.page).getAttribute('data-demo')) === 'polling') break
+      }
+      expect(demo).toBeDefined()
+      const slide = onStage(projector.page)
+      await expect(slide).toHaveAttribute('data-demo', 'polling')
+      await expect(slide.locator('section.panel#polling')).toHaveAttribute('data-state', /open|idle|waiting/, {
+        timeout: 15_000
+      })
+      await expect(slide.locator('[data-lane="polling"]')).toBeVisible()
+      await expect
+        .poll(() => slide.locator('[data-lane="polling"] [data-figure="latency-p50"]').getAttribute('data-value'), {
+          timeout: 20_000
+        })
+        .not.toBe('')
+      const inside = await slide.evaluate((canvas) => {
+        const body = (canvas.querySelector('.slide-body') as HTMLElement).getBoundingClientRect()
+        return [...canvas.querySelectorAll('.demo-stage > *')].every(
+          (part) => part.getBoundingClientRect().bottom <= body.bottom + 1
+        )
+      })
+      expect(inside).toBe(true)
+      await saveScreenshot(projector.page, testInfo, `projector-1920-demo-${colorScheme}`)
+      const small = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme })).newPage()
+      await small.goto('/presenter')
+      await expect(onStage(small)).toHaveAttribute('data-demo', 'polling')
+      await expect(small.locator('#stage [data-lane="polling"] [data-figure="latency-p50"]')).not.toHaveAttribute(
+        'data-value',
+        '',
+        {
+          timeout: 20_000
+        }
+      )
+      await saveScreenshot(small, testInfo, `projector-1280-demo-${colorScheme}`)
+      expect(projector.errors).toEqual([])
+    }
+  })
+
+  test('the console and the projector have no accessibility violations (axe), light and dark', async ({
+    browser
+  }, testInfo) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const console = await openConsole(browser, colorScheme)
+      await console.page.locator('#lesson-select').selectOption('polling')
+      const projector = await openProjector(browser, { width: 1280, height: 720 }, colorScheme)
+      await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling//0')
+      await console.page.keyboard.press('ArrowRight')
+      await expect(onStage(projector.page)).not.toHaveAttribute('data-slide', 'polling//0')
+      for (const page of [console.page, projector.page]) {
+        const results = await new AxeBuilder({ page }).analyze()
+        expect(results.violations.map((violation) => `${violation.id}: ${violation.nodes[0]?.target}`)).toEqual([])
+      }
+      await saveScreenshot(console.page, testInfo, `console-${colorScheme}`)
+    }
+  })
+
+  test('announcements and a network cut show on the projector and on a student page, with a countdown; a student follows the teacher', async ({
+    browser
+  }) => {
+    const projector = await openProjector(browser)
+    const console = await openConsole(browser)
+    const student = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage()
+    await student.goto('/lessons/')
+    await student.locator('#follow-teacher').check()
+    await expect(student).toHaveURL(/\/lessons\/real-time-web$/)
+    await console.page.locator('#lesson-select').selectOption('long-polling')
+    await expect(student).toHaveURL(/\/lessons\/long-polling$/)
+    await console.page.keyboard.press('ArrowRight')
+    await expect(student).toHaveURL(/\/lessons\/long-polling#.+/)
+
+    await console.page.locator('#announcement-text').fill('Look at the long polling lane')
+    await console.page.locator('#announce-form button[type=submit]').click()
+    await expect(projector.page.locator('#classroom-banner .announcement')).toHaveText('Look at the long polling lane')
+    await expect(student.locator('#announcement')).toHaveText('Look at the long polling lane')
+    await console.page.locator('#cut-seconds').fill('4')
+    await console.page.locator('#cut-network').click()
+    await expect(projector.page.locator('#classroom-banner .network-cut')).toContainText(/network back in [1-4] s/)
+    await expect(student.locator('#network-cut')).toContainText(/network back in [1-4] s/)
+    await expect(console.page.locator('#cut-countdown')).toContainText('network back in')
+    // The banner stays in view however far the student scrolls, and the slide still fits on the projector.
+    await student.mouse.wheel(0, 3000)
+    const top = await student.locator('#classroom-banner').evaluate((banner) => banner.getBoundingClientRect().top)
+    expect(top).toBeGreaterThanOrEqual(0)
+    expect(top).toBeLessThan(2)
+    const fits = await onStage(projector.page).evaluate(
+      (canvas) => canvas.getBoundingClientRect().bottom <= innerHeight + 0.5
+    )
+    expect(fits).toBe(true)
+    await expect(student.locator('#network-cut')).toBeHidden({ timeout: 10_000 })
+    await expect(projector.page.locator('#classroom-banner .network-cut')).toBeHidden()
+  })
+
+  test('the console opens, closes, reveals and clears the section’s prediction; the projector counts the answers', async ({
+    browser
+  }, testInfo) => {
+    const projector = await openProjector(browser, { width: 1920, height: 1080 })
+    const console = await openConsole(browser)
+    await console.page.locator('#lesson-select').selectOption('polling')
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling//0')
+    await putSlide(console.page, 'polling/keep-alive-on-and-off/0')
+    const control = console.page.locator('.prediction-control[data-question="polling/1"]')
+    await expect(control).toBeVisible()
+    await control.locator('[data-prediction-action="open"]').click()
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'prediction/polling/1')
+    await expect(projector.page.locator('[data-answers]')).toHaveText('0')
+    const sent = [300, 500, 800]
+    for (const [n, value] of sent.entries()) {
+      const answer = await projector.page.request.post(`/classroom/prediction/answer?client=e2e-student-${n}`, {
+        data: { question: 'polling/1', value }
+      })
+      expect(answer.status()).toBe(204)
+    }
+    await expect(projector.page.locator('[data-answers]')).toHaveText(String(sent.length))
+    await expect(control.locator('.prediction-status')).toHaveText('open: 3 answers')
+    await control.locator('[data-prediction-action="closed"]').click()
+    await expect(control.locator('.prediction-status')).toHaveText('closed: 3 answers')
+    await control.locator('[data-prediction-action="revealed"]').click()
+    const reveal = projector.page.locator('#stage .prediction-reveal')
+    await expect(reveal).toHaveAttribute('data-answers', '3')
+    const counted = await reveal
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.reduce((sum, row) => sum + Number((row as HTMLElement).dataset.count ?? 0), 0))
+    expect(counted).toBe(sent.length)
+    await saveScreenshot(projector.page, testInfo, 'projector-reveal')
+    await control.locator('[data-prediction-action="clear"]').click()
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling/keep-alive-on-and-off/0')
+    expect(projector.errors).toEqual([])
+  })
+})

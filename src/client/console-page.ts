@@ -1,0 +1,129 @@
+import './deck.css'
+import './presenter.css'
+import './console.css'
+import type { ClassroomState } from '../shared/classroom.ts'
+import type { Lesson } from '../shared/lesson.ts'
+import { ConsoleRoom } from './console-room.ts'
+import { bindDeckKeys, toggleFullscreen } from './deck-keys.ts'
+import { DeckNavigator, type DeckPosition } from './deck-navigator.ts'
+import { h } from './dom.ts'
+import { FeedControls } from './feed-controls.ts'
+import { NetworkControls } from './network-controls.ts'
+import { PageSession } from './page-session.ts'
+import { PredictionControls } from './prediction-controls.ts'
+import { presenterChannel } from './presenter-channel.ts'
+import { PresenterTimer } from './presenter-timer.ts'
+import { presenterToken } from './presenter-token.ts'
+import { SlideDeck } from './slide-deck.ts'
+import { SlideOverview } from './slide-overview.ts'
+import { slidePreview } from './slide-view.ts'
+
+// The teacher's console: what is on the projector, what comes next, the notes, and the room.
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector) as T
+const session = new PageSession()
+const { clientId, live } = session
+const status = $('#console-status')
+const isPresenter = presenterToken() !== undefined
+
+function say(message: string): void {
+  status.textContent = message
+  status.hidden = message === ''
+}
+
+if (!isPresenter) {
+  say(
+    'This console needs the presenter URL the server printed at start (it ends in #token=…). Without it, nothing here changes the room.'
+  )
+  for (const control of document.querySelectorAll<HTMLInputElement | HTMLButtonElement>(
+    '.room-controls :is(input, button, select)'
+  ))
+    control.disabled = true
+}
+new FeedControls(clientId, live)
+new NetworkControls($('#network-controls'), clientId, live)
+const room = new ConsoleRoom(clientId, live, say)
+new PresenterTimer(
+  $('#timer-elapsed'),
+  $<HTMLButtonElement>('#timer-pause'),
+  $<HTMLButtonElement>('#timer-reset'),
+  $('#clock-now')
+)
+
+const response = await fetch('/lessons.json', { cache: 'no-store' })
+const { lessons } = (await response.json()) as { lessons: Lesson[] }
+await document.fonts.ready
+const deck = new SlideDeck(lessons)
+const predictions = new PredictionControls(
+  $('#prediction-controls'),
+  room,
+  lessons.flatMap((lesson) => lesson.predictions ?? []),
+  presenterChannel()
+)
+const select = $<HTMLSelectElement>('#lesson-select')
+for (const lesson of lessons) select.append(new Option(`${lesson.number}. ${lesson.title}`, lesson.slug))
+let shown = ''
+
+function render(position: DeckPosition): void {
+  const { slide, slides, index, lesson } = position
+  $('#blank-toggle').setAttribute('aria-pressed', String(position.blank))
+  $('#slide-position').textContent = `slide ${index + 1} of ${slides.length}${position.blank ? ' · BLANK' : ''}`
+  document.body.dataset.blank = String(position.blank)
+  inlineOverview.show(position)
+  overlayOverview.show(position)
+  if (shown === slide.key) return
+  shown = slide.key
+  select.value = lesson.slug
+  const next = slides[index + 1]
+  $('#now-title-text').textContent = slide.title
+  $('#next-title-text').textContent = next ? next.title : '(end of the lesson)'
+  $('#preview-current').replaceChildren(slidePreview(slide, `${index + 1} / ${slides.length}`))
+  $('#preview-next').replaceChildren(
+    next
+      ? slidePreview(next, `${index + 2} / ${slides.length}`)
+      : h('p', { class: 'how' }, 'The last slide of this lesson.')
+  )
+  const notes = $('#notes')
+  // The notes are the lesson's own HTML (rendered from its Markdown on the server, raw HTML escaped).
+  if (slide.notes) notes.innerHTML = slide.notes
+  else notes.replaceChildren(h('p', { class: 'how' }, 'No notes for this section.'))
+  predictions.showFor(slide.predicts)
+  document.title = `${slide.title} · console · wirewatch`
+}
+
+const navigator = new DeckNavigator(deck, clientId, render, say)
+const goInLesson = (index: number) => {
+  const lesson = navigator.position?.lesson
+  if (lesson) navigator.goTo(lesson.slug, index)
+}
+const inlineOverview = new SlideOverview(goInLesson, { overlay: false })
+const overlayOverview = new SlideOverview(goInLesson, { overlay: true })
+$('#overview-list').append(inlineOverview.element)
+document.body.append(overlayOverview.element)
+
+select.addEventListener('change', () => navigator.goTo(select.value, 0))
+$('#slide-prev').addEventListener('click', () => navigator.step(-1))
+$('#slide-next').addEventListener('click', () => navigator.step(1))
+$('#blank-toggle').addEventListener('click', () => navigator.toggleBlank())
+$('#overview-toggle').addEventListener('click', () => overlayOverview.toggle(navigator.position))
+$('#open-projector').addEventListener('click', () => window.open('/presenter', 'wirewatch-projector'))
+bindDeckKeys({
+  next: () => navigator.step(1),
+  previous: () => navigator.step(-1),
+  first: () => navigator.end(0),
+  last: () => navigator.end(-1),
+  blank: () => navigator.toggleBlank(),
+  fullscreen: toggleFullscreen,
+  overview: () => overlayOverview.toggle(navigator.position)
+})
+
+let first = true
+live.listen({
+  classroom: (state: ClassroomState) => {
+    // The room has no lesson yet: the console starts it on the first one.
+    if (first && state.lesson === null && isPresenter && lessons[0]) void navigator.goTo(lessons[0].slug, 0)
+    first = false
+    navigator.heard(state)
+    predictions.heard(state)
+  }
+})
+live.start()

@@ -1,0 +1,107 @@
+import './deck.css'
+import './classroom-bar.css'
+import './presenter.css'
+import type { ClassroomState } from '../shared/classroom.ts'
+import type { Lesson } from '../shared/lesson.ts'
+import { ClassroomBanner } from './classroom-banner.ts'
+import { bindDeckKeys, toggleFullscreen } from './deck-keys.ts'
+import { DeckNavigator, type DeckPosition } from './deck-navigator.ts'
+import { PageSession } from './page-session.ts'
+import { predictionScreen } from './prediction-screen.ts'
+import { presenterChannel } from './presenter-channel.ts'
+import { presenterToken } from './presenter-token.ts'
+import { ProjectorDemos } from './projector-demo.ts'
+import { enableQuizzes } from './quiz.ts'
+import { SlideDeck } from './slide-deck.ts'
+import { SlideOverview } from './slide-overview.ts'
+import { demoSlot, slideCanvas } from './slide-view.ts'
+
+// The projector: only the slide. It renders whatever the classroom state says, from whichever window.
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector) as T
+const session = new PageSession()
+const { clientId, live } = session
+presenterToken() // keeps a token that came in the fragment, and takes it out of the address bar
+const stage = $('#stage')
+const blankScreen = $('#blank-screen')
+const status = $('#projector-status')
+const banner = new ClassroomBanner($('#classroom-banner'))
+const demos = new ProjectorDemos(session, presenterChannel())
+let state: ClassroomState | undefined
+let shown = ''
+
+function say(message: string): void {
+  status.textContent = message
+  status.hidden = message === ''
+  // A refusal is told, then leaves the slide to the room.
+  if (message) setTimeout(() => say(''), 6_000)
+}
+
+function openConsole(): void {
+  window.open('/presenter/console', 'wirewatch-console', 'popup,width=1280,height=800')
+}
+
+function render(position: DeckPosition): void {
+  const { slide, index, slides, state: room } = position
+  blankScreen.hidden = !position.blank
+  overview.show(position)
+  const prediction = room.prediction
+  // A question open to the room takes the screen; its count of answers changes as they come in.
+  const key = prediction
+    ? `prediction:${prediction.question.id}:${prediction.phase}:${prediction.answers}:${prediction.measured}`
+    : slide.key
+  const demoRuns = slide.demo !== undefined && room.techniques.includes(slide.demo) && prediction?.phase !== 'open'
+  if (key === shown) {
+    if (slide.demo && !prediction) demos.run(demoRuns ? slide.demo : undefined)
+    return
+  }
+  shown = key
+  document.title = `${slide.title} · projector · wirewatch`
+  if (prediction) {
+    demos.run(undefined)
+    stage.replaceChildren(predictionScreen(prediction))
+    return
+  }
+  const canvas = slideCanvas(slide, `${index + 1} / ${slides.length}`)
+  const slot = demoSlot(canvas)
+  if (slot && slide.demo) demos.show(slot, slide.demo, demoRuns)
+  else demos.run(undefined)
+  enableQuizzes(canvas)
+  stage.replaceChildren(canvas)
+}
+
+const response = await fetch('/lessons.json', { cache: 'no-store' })
+const { lessons } = (await response.json()) as { lessons: Lesson[] }
+await document.fonts.ready
+const deck = new SlideDeck(lessons)
+const navigator = new DeckNavigator(deck, clientId, render, say)
+const overview = new SlideOverview(
+  (index) => {
+    const lesson = navigator.position?.lesson
+    if (lesson) navigator.goTo(lesson.slug, index)
+  },
+  { overlay: true }
+)
+document.body.append(overview.element)
+
+bindDeckKeys({
+  next: () => navigator.step(1),
+  previous: () => navigator.step(-1),
+  first: () => navigator.end(0),
+  last: () => navigator.end(-1),
+  blank: () => navigator.toggleBlank(),
+  fullscreen: toggleFullscreen,
+  overview: () => overview.toggle(navigator.position),
+  console: openConsole
+})
+$('#open-console').addEventListener('click', openConsole)
+$('#fullscreen').addEventListener('click', toggleFullscreen)
+live.listen({
+  classroom: (heard) => {
+    state = heard
+    banner.show(heard)
+    navigator.heard(heard)
+  }
+})
+live.start()
+if (!state && presenterToken() === undefined)
+  say('No presenter token in this browser: the projector follows the room; open the presenter URL to drive it.')

@@ -1,0 +1,133 @@
+import {
+  type PredictionPhase,
+  type PredictionState,
+  type PredictionTally,
+  type PredictQuestion,
+  predictionLimits
+} from '../../shared/prediction.ts'
+
+/** Why an answer was not taken: the route turns each into its error. */
+export type AnswerRefusal = 'not-open' | 'bad-value' | 'too-many-changes' | 'full'
+
+/** `[from, to)` bins of equal, round width (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10ⁿ), `count` of them, covering every value. */
+export function binEdges(values: readonly number[], count: number = predictionLimits.bins): number[] {
+  if (values.length === 0) return Array.from({ length: count + 1 }, (_, i) => i)
+  const min = Math.min(...values)
+  const max = Math.max(...values)
+  const round = (x: number) => Number(x.toPrecision(12))
+  // All alike: a scale of about a tenth of the value per bin, starting at it.
+  let raw = max > min ? (max - min) / count : Math.max(Math.abs(max), 1) / count
+  for (;;) {
+    const width = roundWidth(raw)
+    const from = round(Math.floor(min / width) * width)
+    const edges = Array.from({ length: count + 1 }, (_, i) => round(from + i * width))
+    if ((edges.at(-1) ?? 0) >= max) return edges
+    raw = width * 1.0001 // the floor moved the scale left past what it could reach: the next round width
+  }
+}
+
+// Finer than 1-2-5, so a scale pushed past its last answer by the floor of its first moves up a little, not double.
+const roundSteps = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
+
+function roundWidth(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw))
+  const step = roundSteps.find((multiple) => multiple * power >= raw * (1 - 1e-12)) ?? 10
+  return step * power
+}
+
+function median(sorted: readonly number[]): number | undefined {
+  if (sorted.length === 0) return undefined
+  const middle = Math.floor(sorted.length / 2)
+  const upper = sorted[middle] ?? 0
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? 0) + upper) / 2
+}
+
+/** The class's answers, anonymous: a number's histogram on a scale that includes `measured`, or a count per choice. */
+export function tallyOf(question: PredictQuestion, values: readonly number[], measured?: number): PredictionTally {
+  if (question.kind === 'choice') {
+    const counts = question.choices.map(() => 0)
+    for (const value of values) counts[value] = (counts[value] ?? 0) + 1
+    return { kind: 'choice', counts }
+  }
+  const sorted = [...values].sort((a, b) => a - b)
+  const edges = binEdges(measured === undefined ? sorted : [...sorted, measured])
+  const bins = edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1] ?? from, count: 0 }))
+  for (const value of sorted) {
+    // [from, to), the last bin also taking its `to`.
+    const index = bins.findIndex((bin, i) => value < bin.to || i === bins.length - 1)
+    const bin = bins[index]
+    if (bin) bin.count++
+  }
+  return { kind: 'number', bins, median: median(sorted), min: sorted[0], max: sorted.at(-1) }
+}
+
+interface Answer {
+  value: number
+  /** Answers this page has sent to the question, the first included. */
+  sends: number
+}
+
+/**
+ * The room's current question and the answers to it, in memory only: one per page (a later one
+ * replaces it), at most `answersMax` pages, each page changing its answer at most `changesMax`
+ * times. Its `state` is what every page hears: how many answered, and the tally once revealed;
+ * never who answered what.
+ */
+export class PredictionStore {
+  #question: PredictQuestion | undefined
+  #phase: PredictionPhase = 'open'
+  #measured: number | undefined
+  #answers = new Map<string, Answer>()
+
+  /** Puts `question` to the room in `phase`. Another question than the current one starts with no answers. */
+  set(question: PredictQuestion, phase: PredictionPhase, measured?: number): void {
+    if (this.#question?.id !== question.id) {
+      this.#answers.clear()
+      this.#measured = undefined
+    }
+    this.#question = question
+    this.#phase = phase
+    if (measured !== undefined && question.kind === 'number') this.#measured = measured
+  }
+
+  /** No question any more, and its answers forgotten. */
+  clear(): void {
+    this.#question = undefined
+    this.#answers.clear()
+    this.#measured = undefined
+  }
+
+  /** Takes `page`'s answer to `questionId`, or says why not. */
+  answer(page: string, questionId: string, value: number): AnswerRefusal | undefined {
+    const question = this.#question
+    if (!question || question.id !== questionId || this.#phase !== 'open') return 'not-open'
+    const valid =
+      question.kind === 'number'
+        ? Number.isFinite(value) && value >= predictionLimits.valueMin && value <= predictionLimits.valueMax
+        : Number.isInteger(value) && value >= 0 && value < question.choices.length
+    if (!valid) return 'bad-value'
+    const before = this.#answers.get(page)
+    if (!before && this.#answers.size >= predictionLimits.answersMax) return 'full'
+    if (before && before.sends > predictionLimits.changesMax) return 'too-many-changes'
+    this.#answers.set(page, { value, sends: (before?.sends ?? 0) + 1 })
+    return undefined
+  }
+
+  get question(): PredictQuestion | undefined {
+    return this.#question
+  }
+
+  /** What every page is told: the question, its phase, how many answered, and the tally once revealed. */
+  get state(): PredictionState | null {
+    const question = this.#question
+    if (!question) return null
+    const state: PredictionState = { question, phase: this.#phase, answers: this.#answers.size }
+    if (this.#phase === 'revealed') {
+      // Not before: the measured value would give the answer away.
+      if (this.#measured !== undefined) state.measured = this.#measured
+      const values = [...this.#answers.values()].map((answer) => answer.value)
+      state.tally = tallyOf(question, values, this.#measured)
+    }
+    return state
+  }
+}
