@@ -305,40 +305,96 @@ test.describe('presenter: projector and console', () => {
     await expect(projector.page.locator('#classroom-banner .network-cut')).toBeHidden()
   })
 
-  test('the console opens, closes, reveals and clears the section’s prediction; the projector counts the answers', async ({
+  test('a room of 30 predicts: opened from the console, answered by all, the demo watched while closed, revealed with the counts sent and the value the projector measured', async ({
     browser
   }, testInfo) => {
+    test.setTimeout(120_000)
     const projector = await openProjector(browser, { width: 1920, height: 1080 })
-    const console = await openConsole(browser)
-    await console.page.locator('#lesson-select').selectOption('polling')
-    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling//0')
-    await putSlide(console.page, 'polling/keep-alive-on-and-off/0')
-    const control = console.page.locator('.prediction-control[data-question="polling/1"]')
-    await expect(control).toBeVisible()
+    // The console in the projector's browser (a second window), so it hears what the projector measures.
+    const consolePage = await projector.page.context().newPage()
+    await consolePage.setViewportSize({ width: 1440, height: 900 })
+    await consolePage.goto('/presenter/console')
+    await consolePage.locator('#lesson-select').selectOption('polling')
+    await putSlide(consolePage, 'polling/keep-alive-on-and-off/0')
+    const control = consolePage.locator('.prediction-control[data-question="polling/1"]')
     await control.locator('[data-prediction-action="open"]').click()
     await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'prediction/polling/1')
     await expect(projector.page.locator('[data-answers]')).toHaveText('0')
-    const sent = [300, 500, 800]
-    for (const [n, value] of sent.entries()) {
-      const answer = await projector.page.request.post(`/classroom/prediction/answer?client=e2e-student-${n}`, {
+
+    // Three students answer on their own pages, 27 more by script, each as its own page.
+    const students = await Promise.all(
+      [300, 650, 900].map(async (value) => {
+        const page = await (await browser.newContext()).newPage()
+        await page.goto('/lessons/polling')
+        return { page, value }
+      })
+    )
+    for (const { page, value } of students) {
+      const form = page.locator('aside.predict[data-predict="polling/1"]')
+      await form.getByLabel('Your prediction, in ms').fill(String(value))
+      await form.getByRole('button', { name: 'Commit my prediction' }).click()
+      await expect(form.locator('.predict-status')).toHaveText(`Your prediction: ${value} ms — sent to the class`)
+    }
+    const scripted = Array.from({ length: 27 }, (_, i) => 100 + i * 37)
+    for (const [n, value] of scripted.entries()) {
+      const answer = await projector.page.request.post(`/classroom/prediction/answer?client=e2e-room-${n}`, {
         data: { question: 'polling/1', value }
       })
       expect(answer.status()).toBe(204)
     }
-    await expect(projector.page.locator('[data-answers]')).toHaveText(String(sent.length))
-    await expect(control.locator('.prediction-status')).toHaveText('open: 3 answers')
+    const sent = [...students.map(({ value }) => value), ...scripted]
+    await expect(projector.page.locator('[data-answers]')).toHaveText('30')
+    await expect(control.locator('.prediction-status')).toHaveText('open: 30 answers')
+
+    // Answers closed: the slides come back, and the room watches the polling demo run.
     await control.locator('[data-prediction-action="closed"]').click()
-    await expect(control.locator('.prediction-status')).toHaveText('closed: 3 answers')
+    await expect(control.locator('.prediction-status')).toHaveText('closed: 30 answers')
+    const keys = await slideKeys(projector.page, '[data-overview]')
+    for (const key of keys.filter((k) => k.startsWith('polling/keep-alive-on-and-off/'))) {
+      await putSlide(consolePage, key)
+      await expect(onStage(projector.page)).toHaveAttribute('data-slide', key)
+      if ((await onStage(projector.page).getAttribute('data-demo')) === 'polling') break
+    }
+    const figure = onStage(projector.page).locator('[data-lane="polling"] [data-figure="latency-p50"]')
+    await expect.poll(() => figure.getAttribute('data-value'), { timeout: 20_000 }).not.toBe('')
+    await expect(control.locator('.prediction-measure')).toContainText('Measured on the projector now', {
+      timeout: 5_000
+    })
+
     await control.locator('[data-prediction-action="revealed"]').click()
     const reveal = projector.page.locator('#stage .prediction-reveal')
-    await expect(reveal).toHaveAttribute('data-answers', '3')
-    const counted = await reveal
-      .locator('tbody tr')
-      .evaluateAll((rows) => rows.reduce((sum, row) => sum + Number((row as HTMLElement).dataset.count ?? 0), 0))
-    expect(counted).toBe(sent.length)
+    await expect(reveal).toHaveAttribute('data-answers', '30')
+    const room = await (await projector.page.request.get('/classroom')).json()
+    const measured = room.prediction?.measured
+    expect(typeof measured, 'the reveal carries what the projector measured').toBe('number')
+    await expect(reveal).toContainText(
+      `measured live: ${measured.toLocaleString('en', { maximumFractionDigits: 2 })} ms`
+    )
+    // Each range counts exactly the answers sent that fall in it.
+    const rows = await reveal.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const { from, to, count } = (tr as HTMLElement).dataset
+        return { from: Number(from), to: Number(to), count: Number(count) }
+      })
+    )
+    for (const [i, { from, to, count }] of rows.entries()) {
+      const last = i === rows.length - 1
+      const expected = sent.filter((value) => value >= from && (value < to || (last && value <= to))).length
+      expect(count, `answers from ${from} to ${to}`).toBe(expected)
+    }
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(30)
+    console.log(`reveal: ${rows.map((r) => `${r.from}–${r.to}: ${r.count}`).join(', ')}; measured ${measured} ms`)
     await saveScreenshot(projector.page, testInfo, 'projector-reveal')
+
+    // Each student sees the class's answers and where their own guess fell; never a token.
+    for (const { page, value } of students) {
+      const own = page.locator('aside.predict[data-predict="polling/1"] .prediction-reveal')
+      await expect(own).toHaveAttribute('data-answers', '30')
+      await expect(own).toContainText(`you: ${value} ms`)
+      expect(await page.content()).not.toContain(presenterToken)
+    }
     await control.locator('[data-prediction-action="clear"]').click()
-    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'polling/keep-alive-on-and-off/0')
+    await expect(onStage(projector.page)).not.toHaveAttribute('data-slide', /^prediction/)
     expect(projector.errors).toEqual([])
   })
 })

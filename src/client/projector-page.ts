@@ -44,12 +44,13 @@ function render(position: DeckPosition): void {
   const { slide, index, slides, state: room } = position
   blankScreen.hidden = !position.blank
   overview.show(position)
-  const prediction = room.prediction
-  // A question open to the room takes the screen; its count of answers changes as they come in.
+  // Predict, then observe: while answers come in the question takes the screen (with their count), and
+  // the reveal does; in between (answers closed) the slides and their live demo are back, to observe.
+  const prediction = room.prediction?.phase === 'closed' ? null : room.prediction
   const key = prediction
     ? `prediction:${prediction.question.id}:${prediction.phase}:${prediction.answers}:${prediction.measured}`
     : slide.key
-  const demoRuns = slide.demo !== undefined && room.techniques.includes(slide.demo) && prediction?.phase !== 'open'
+  const demoRuns = slide.demo !== undefined && room.techniques.includes(slide.demo) && !prediction
   if (key === shown) {
     if (slide.demo && !prediction) demos.run(demoRuns ? slide.demo : undefined)
     return
