@@ -20,6 +20,8 @@ export function figureContainer(md: MarkdownIt): void {
       return (
         `<figure class="lesson-figure" id="figure-${name}" data-figure="${name}">\n` +
         `<div class="figure-scroll" tabindex="0" role="group" aria-label="Figure: scroll sideways if it does not fit">${svg}</div>\n` +
+        // Shown only where the figure is wider than the screen (a phone held upright), so nobody reads half of it.
+        '<p class="figure-hint" aria-hidden="true">Wider than this screen: swipe the figure sideways, or turn the phone.</p>\n' +
         '<figcaption>\n'
       )
     }

@@ -84,20 +84,20 @@ export function span(x: number, y1: number, y2: number, label: string[], classNa
   )
 }
 
-/** A label along the line from (x1, y1) to (x2, y2), above it, turned to be read left to right. */
+/** A label along the line from (x1, y1) to (x2, y2), above it (or `below`), turned to be read left to right. */
 export function labelAlong(
   x1: number,
   y1: number,
   x2: number,
   y2: number,
   label: string,
-  options: TextOptions = {}
+  { below = false, ...options }: TextOptions & { below?: boolean } = {}
 ): string {
   let angle = (Math.atan2(y2 - y1, x2 - x1) * 180) / Math.PI
   if (angle > 90) angle -= 180
   if (angle < -90) angle += 180
   const x = round((x1 + x2) / 2)
-  const y = round((y1 + y2) / 2 - 7)
+  const y = round((y1 + y2) / 2 + (below ? 17 : -7))
   return `<g transform="rotate(${round(angle)} ${x} ${round((y1 + y2) / 2)})">${text(x, y, label, { anchor: 'middle', ...options })}</g>`
 }
 

@@ -17,7 +17,7 @@ export function tcpHandshake(): string {
     arrow(server, t1, client, t2),
     labelAlong(server, t1, client, t2, 'SYN-ACK   seq = y, ack = x+1', { mono: true }),
     arrow(client, t2, server, t3, 'fig-arrow fig-strong'),
-    labelAlong(client, t2, server, t3, 'ACK   ack = y+1, then GET /…', { mono: true, bold: true }),
+    labelAlong(client, t2, server, t3, 'ACK   ack = y+1, then GET /…', { mono: true, bold: true, below: true }),
     arrow(server, t3, client, t4),
     labelAlong(server, t3, client, t4, 'HTTP/1.1 200 OK …', { mono: true }),
     span(client - 16, t0, t2, ['1 RTT', 'handshake: the request', 'cannot leave yet'], 'fig-span fig-wait'),
