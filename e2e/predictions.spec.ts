@@ -105,7 +105,9 @@ test.describe('the room predicts, then observes', () => {
       for (const [i, row] of rows.entries())
         expect(row.shown, `bin ${row.from}–${row.to}`).toBe(expectedCount(sent, row.from, row.to, i === 9))
       expect(rows.reduce((sum, row) => sum + row.shown, 0)).toBe(30)
-      await expect(reveal.locator('.reveal-measured')).toHaveText('measured live: 507 ms (polling p50, race view)')
+      await expect(reveal.locator('.reveal-measured')).toHaveText(
+        "measured live: 507 ms (polling p50, the projector's race view)"
+      )
       await expect(reveal.locator('.reveal-own')).toHaveText(`you: ${own} ms`)
       // The row the guess fell in carries the mark.
       const ownRow = reveal.locator('tbody tr', { has: page.locator('.reveal-own') })

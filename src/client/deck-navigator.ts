@@ -43,6 +43,8 @@ export class DeckNavigator {
 
   /** The classroom state as heard (on `/wire/live`, or in the answer to our own PUT). */
   heard(state: ClassroomState): void {
+    // An older state than the one shown (the late answer to our own PUT): the room has moved on since.
+    if (this.#position && state.revision < this.#position.state.revision) return
     const lesson = this.#deck.lesson(state.lesson) ?? this.#deck.lessons[0]
     if (!lesson) return
     const slides = this.#deck.slides(lesson.slug)

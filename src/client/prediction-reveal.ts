@@ -84,7 +84,7 @@ export function revealView(prediction: PredictionState, own?: number): HTMLEleme
         ? undefined
         : `measured live: ${formatNumber(measured)} ${unit}` +
           (question.measure
-            ? ` (${question.measure.technique} ${figureNames[question.measure.figure]}, race view)`
+            ? ` (${question.measure.technique} ${figureNames[question.measure.figure]}, the projector's race view)`
             : '')
     tally.bins.forEach((bin, i) => {
       const marks = h('td', { class: 'reveal-marks' })

@@ -19,6 +19,11 @@ export interface ClassroomState {
   networkCutUntil: number
   /** The `::: predict` question the teacher has opened for the room, or null. */
   prediction: PredictionState | null
+  /**
+   * Counts the changes: +1 each. The answer to a window's own PUT can arrive after a newer state
+   * it already heard on /wire/live (another window moved the room meanwhile); this tells which is newer.
+   */
+  revision: number
 }
 
 /** What `PUT /classroom` may change. */

@@ -100,7 +100,9 @@ describe('the classroom', () => {
       networkCutUntil: 0,
       slide: 0,
       blank: false,
-      prediction: null
+      prediction: null,
+      // One change since the server started, counted so a window can tell a late answer from newer news.
+      revision: (heard()[0]?.revision ?? Number.NaN) + 1
     })
     await page.messages.waitUntil(() => heard().length === 2)
     assert.deepEqual(heard()[1], state)

@@ -15,7 +15,8 @@ export class Classroom {
     techniques: [...techniqueNames],
     announcement: '',
     networkCutUntil: 0,
-    prediction: null
+    prediction: null,
+    revision: 0
   }
   #listeners = new Set<(state: ClassroomState) => void>()
 
@@ -61,6 +62,7 @@ export class Classroom {
   }
 
   #changed(): void {
+    this.#state.revision++
     const state = this.state
     for (const listener of this.#listeners) listener(state)
   }
