@@ -75,14 +75,20 @@ test.describe('the race view', () => {
         await statOf(page, name, 'requests-per-s'),
         0
       )
+    }
 
+    // The race view shows the panels' figures at each report (every 500 ms) and a panel its own at each event:
+    // with the feed paused for a few reports, both show the same latency, to the rounding.
+    await setTicker(request, { rate: 1, paused: true, pattern: 'random' })
+    await page.waitForTimeout(1_500)
+    for (const name of ['polling', 'long-polling', 'sse', 'websocket'] as const) {
       const latency = await figureOf(page, name, 'latency-p50')
       const panelLatency = await statOf(page, name, 'latency-p50')
       expect(latency, `${name} latency is measured`).toBeDefined()
       expect(
         Math.abs((latency ?? 0) - panelLatency),
         `${name} latency: race ${latency}, panel ${panelLatency}`
-      ).toBeLessThanOrEqual(Math.max(3, panelLatency * 0.1))
+      ).toBeLessThanOrEqual(1)
 
       const wire = (await wireOf(request, client)).techniques[name]
       const events = await statOf(page, name, 'events')
@@ -94,6 +100,7 @@ test.describe('the race view', () => {
       ).toBeLessThanOrEqual(expectedBytes * 0.1)
     }
 
+    await setTicker(request, { rate: 1, paused: false, pattern: 'random' })
     const empty = (await wireOf(request, client)).techniques.polling.emptyResponses
     expect(empty, 'random arrivals leave some polls empty').toBeGreaterThan(0)
     expect(
