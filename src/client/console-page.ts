@@ -107,11 +107,7 @@ $('#blank-toggle').addEventListener('click', () => navigator.toggleBlank())
 $('#overview-toggle').addEventListener('click', () => overlayOverview.toggle(navigator.position))
 $('#open-projector').addEventListener('click', () => window.open('/presenter', 'wirewatch-projector'))
 bindDeckKeys({
-  next: () => navigator.step(1),
-  previous: () => navigator.step(-1),
-  first: () => navigator.end(0),
-  last: () => navigator.end(-1),
-  blank: () => navigator.toggleBlank(),
+  ...navigator.moves,
   fullscreen: toggleFullscreen,
   overview: () => overlayOverview.toggle(navigator.position)
 })

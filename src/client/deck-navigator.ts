@@ -1,5 +1,6 @@
 import type { ClassroomChange, ClassroomState } from '../shared/classroom.ts'
 import type { Lesson } from '../shared/lesson.ts'
+import type { DeckActions } from './deck-keys.ts'
 import { presenterRequest, presenterToken } from './presenter-token.ts'
 import type { DeckSlide, SlideDeck } from './slide-deck.ts'
 
@@ -80,6 +81,17 @@ export class DeckNavigator {
   goTo(lesson: string, index: number): void {
     const slide = this.#deck.slides(lesson)[index]
     if (slide) void this.change({ lesson, section: slide.section, slide: slide.slide })
+  }
+
+  /** What the keys that move the room do, in every window: the deck's part of `bindDeckKeys`. */
+  get moves(): Pick<DeckActions, 'next' | 'previous' | 'first' | 'last' | 'blank'> {
+    return {
+      next: () => this.step(1),
+      previous: () => this.step(-1),
+      first: () => this.end(0),
+      last: () => this.end(-1),
+      blank: () => this.toggleBlank()
+    }
   }
 
   toggleBlank(): void {

@@ -13,6 +13,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element
 }
 
+const svgNamespace = 'http://www.w3.org/2000/svg'
+
+/** Creates an SVG element, as `h` does an HTML one: strings given as children become text nodes. */
+export function svgElement<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number> = {},
+  ...children: (Node | string)[]
+): SVGElementTagNameMap[K] {
+  const element = document.createElementNS(svgNamespace, tag)
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value))
+  element.append(...children)
+  return element
+}
+
 /** The browser's clock, epoch ms, with the sub-millisecond precision `performance.now()` gives. */
 export function browserNow(): number {
   return performance.timeOrigin + performance.now()

@@ -1,26 +1,14 @@
 import type { CaptureItem, FrameItem } from '../shared/capture.ts'
 import { bitsOfHex, type PlacedField, placedFields } from '../shared/frame-layout.ts'
-import { h } from './dom.ts'
+import { h, svgElement as svg } from './dom.ts'
 import type { WireLive } from './wire-live.ts'
 
-const svgNs = 'http://www.w3.org/2000/svg'
 const left = 20
 const bit = 20 // one bit, in viewBox units, as in the server's websocket-frame figure
 const rowHeight = 66
 
 /** Short names for the one-bit fields, so they fit over one bit. */
 const shortNames: Record<string, string> = { FIN: 'FIN', RSV1: 'R1', RSV2: 'R2', RSV3: 'R3', MASK: 'M' }
-
-function svg<K extends keyof SVGElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string | number>,
-  text?: string
-): SVGElementTagNameMap[K] {
-  const element = document.createElementNS(svgNs, tag)
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value))
-  if (text !== undefined) element.textContent = text
-  return element
-}
 
 /** The parts of `field` that fall in each 32-bit row: [row, first bit in the row, bits]. */
 function rowPieces(field: PlacedField): [number, number, number][] {

@@ -85,11 +85,7 @@ const overview = new SlideOverview(
 document.body.append(overview.element)
 
 bindDeckKeys({
-  next: () => navigator.step(1),
-  previous: () => navigator.step(-1),
-  first: () => navigator.end(0),
-  last: () => navigator.end(-1),
-  blank: () => navigator.toggleBlank(),
+  ...navigator.moves,
   fullscreen: toggleFullscreen,
   overview: () => overview.toggle(navigator.position),
   console: openConsole

@@ -4,7 +4,7 @@ import type { CaptureFeed } from './capture-feed.ts'
 import { itemsCapPerTechnique } from './capture-feed.ts'
 import { captionOf, windowName } from './diagram-tally.ts'
 import { type Aggregate, type DiagramPlan, type PlannedArrow, planWindow } from './diagram-window.ts'
-import { browserNow, h } from './dom.ts'
+import { browserNow, h, svgElement } from './dom.ts'
 import type { ServerClock } from './server-clock.ts'
 import { paintAccent, techniqueBadge } from './technique-look.ts'
 import './sequence-diagram.css'
@@ -28,21 +28,13 @@ const minimalHandshakePx = 9
 const textLinePx = 16
 const charsPerLine = 28
 
-const svgNamespace = 'http://www.w3.org/2000/svg'
-
+/** An SVG element with, when given, a tooltip (its `<title>`). */
 function svg<K extends keyof SVGElementTagNameMap>(
   tag: K,
   attributes: Record<string, string | number>,
   title?: string
 ): SVGElementTagNameMap[K] {
-  const element = document.createElementNS(svgNamespace, tag)
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value))
-  if (title) {
-    const tooltip = document.createElementNS(svgNamespace, 'title')
-    tooltip.textContent = title
-    element.append(tooltip)
-  }
-  return element
+  return title ? svgElement(tag, attributes, svgElement('title', {}, title)) : svgElement(tag, attributes)
 }
 
 function svgText(x: number, y: number, text: string, className: string): SVGTextElement {
