@@ -37,6 +37,12 @@ test.describe('simulated network', () => {
     // A fresh page: every latency it measures was made under the simulated round trip.
     await page.reload()
     await expect(rtt).toHaveValue(String(rttMs))
+    // At the top the race view says it; further down, the fixed banner does.
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await expect(page.locator('#race .feed-simulated')).toHaveText(`SIMULATED round trip ${rttMs} ms`)
+    await expect(page.locator('.network-banner')).toBeHidden()
+    await page.locator('#network-controls').scrollIntoViewIfNeeded()
+    await page.evaluate(() => window.scrollBy(0, 2000))
     await expect(page.locator('.network-banner')).toBeVisible()
     await expect(page.locator('#network-controls .simulated-tag')).toBeVisible()
     await expect(page.locator('#network-controls')).toContainText(

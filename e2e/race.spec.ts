@@ -54,7 +54,7 @@ test.describe('the race view', () => {
     await setTicker(request, { rate: 1, paused: false, pattern: 'random' })
     await page.setViewportSize({ width: 1280, height: 720 })
     const client = await openWirewatch(page)
-    await expect(page.locator('.race-feed-rate')).toContainText('1 event/s on average, random arrivals')
+    await expect(page.locator('#race .feed-rate')).toContainText('1 event/s on average, random arrivals')
     await expectRaceInViewport(page, 1280, 720)
     // A sample of /wire 10 s before the end, to check requests per second over the same window.
     await page.waitForTimeout(22_000)

@@ -2,6 +2,7 @@ import './lesson.css'
 import './prediction.css'
 import { isTechniqueName } from '../shared/techniques.ts'
 import { ClassroomBar } from './classroom-bar.ts'
+import { feedConditions } from './feed-conditions.ts'
 import { showLiveFrames } from './frame-figure.ts'
 import { PageSession } from './page-session.ts'
 import { answererId, PredictionForm } from './prediction-form.ts'
@@ -31,7 +32,8 @@ if (names.length > 0) {
   const { panels } = createPanels(session, names, false)
   demos.forEach((demo, i) => {
     const panel = panels[i]
-    if (panel) demo.append(panel.element)
+    // The demo's numbers depend on the feed's rate and pattern, which the teacher may have changed.
+    if (panel) demo.append(feedConditions(session.live), panel.element)
   })
   followTeacherTechniques(session, panels, 'allow')
   demos.forEach((demo, i) => {

@@ -41,7 +41,11 @@ if (duplexPanel) new MessageForm(clientId, live, duplexPanel.client)
 new FeedControls(clientId, live)
 
 const networkControls = document.querySelector('#network-controls')
-if (networkControls) new NetworkControls(networkControls, clientId, live)
+const raceConditions = document.querySelector('#race .feed-conditions')
+if (networkControls) {
+  const network = new NetworkControls(networkControls, clientId, live)
+  if (raceConditions) network.quietWhileShown(raceConditions)
+}
 const chartsSection = document.querySelector('#charts')
 if (chartsSection) new Charts(chartsSection, panels, techniqueTitles, clock, live)
 const costSection = document.querySelector('#cost')

@@ -44,6 +44,8 @@ export class NetworkControls {
   /** The server's value as last heard. */
   #server = 0
   #sending = false
+  /** A part of the page that already says the round trip is on screen: the banner would only cover it. */
+  #saidOnScreen = false
 
   constructor(container: Element, clientId: string, wireLive: WireLive) {
     this.#clientId = clientId
@@ -118,7 +120,19 @@ export class NetworkControls {
     // Someone is dragging or typing here: let them finish; their PUT's answer will be shown.
     if (this.#timer === undefined && !this.#sending) this.#show(network.rttMs)
     this.#bannerValue.textContent = String(network.rttMs)
-    this.#banner.hidden = network.rttMs <= 0
+    this.#showBanner()
+  }
+
+  /** Keeps the banner away while `element`, which says the same (the race view's conditions), is in view. */
+  quietWhileShown(element: Element): void {
+    new IntersectionObserver(([entry]) => {
+      this.#saidOnScreen = entry?.isIntersecting ?? false
+      this.#showBanner()
+    }).observe(element)
+  }
+
+  #showBanner(): void {
+    this.#banner.hidden = this.#server <= 0 || this.#saidOnScreen
   }
 
   #show(rttMs: number): void {

@@ -1,7 +1,7 @@
 import './race-view.css'
 import { type Technique, type TechniqueName, techniques } from '../shared/techniques.ts'
-import { describeTicker } from '../shared/ticker-settings.ts'
 import { browserNow, h } from './dom.ts'
+import { feedConditions } from './feed-conditions.ts'
 import type { Panel } from './panel-view.ts'
 import { raceFigures } from './race-figures.ts'
 import { RaceTrack, type TrackColours } from './race-track.ts'
@@ -50,8 +50,6 @@ export class RaceView {
   /** Server timestamps of requests on a new TCP connection, per technique, from the capture. */
   #newConnections = new Map<TechniqueName, number[]>()
   #colours = new Map<TechniqueName | 'feed', TrackColours>()
-  #feedText = h('span', { class: 'race-feed-rate' }, 'the feed: –')
-  #simulated = h('span', { class: 'race-simulated', hidden: '' })
   #windowText = h('span', {}, `last ${defaultWindowS} s`)
   /** Time labels under the tracks: how long ago, "now" at the right. */
   #axis = h('div', { class: 'track-axis' })
@@ -91,7 +89,7 @@ export class RaceView {
         'header',
         { class: 'race-head' },
         h('h1', { id: 'race-title' }, `${countInWords(panels.length)} ways to get live data`),
-        h('p', { class: 'race-conditions' }, this.#feedText, this.#simulated),
+        feedConditions(live),
         h('div', { class: 'race-window', role: 'group', 'aria-label': 'Time shown' }, 'show ', ...windowButtons)
       ),
       h(
@@ -132,11 +130,6 @@ export class RaceView {
           trimBefore(times, item.at - keptMs)
           this.#newConnections.set(item.technique, times)
         }
-      },
-      ticker: (settings) => (this.#feedText.textContent = `the feed: ${describeTicker(settings)}`),
-      network: ({ rttMs }) => {
-        this.#simulated.hidden = rttMs === 0
-        this.#simulated.textContent = `SIMULATED round trip ${rttMs} ms`
       },
       report: () => this.#showFigures()
     })
