@@ -3,7 +3,7 @@ import './charts.css'
 import uPlot from 'uplot'
 import { type TechniqueName, techniqueNames, techniques } from '../shared/techniques.ts'
 import type { WireReport } from '../shared/wire-stats.ts'
-import { aligned, CounterHistory, maxPointsPerSeries, type Point, PointWindow } from './chart-data.ts'
+import { aligned, CounterHistory, maxPointsPerSeries, type Point, PointWindow, perSecondOver } from './chart-data.ts'
 import { linearRange, logRange, powersOfTen, secondsAgo, shapedPoints } from './chart-scales.ts'
 import { percentileOf } from './delivery-stats.ts'
 import { browserNow, h } from './dom.ts'
@@ -44,14 +44,16 @@ const specs: ChartSpec[] = [
     log: true,
     how:
       '(bytes in + bytes out) counted on the server’s socket ÷ new events the panel received, over the last 10 s: ' +
-      'the summary table’s “bytes per event”, but sliding, so a change of settings shows. No point when no event came.'
+      'the summary table’s “bytes per event”, but sliding, so a change of settings shows. No point when no event came, nor before the page has 10 s of counts.'
   },
   {
     key: 'requests-per-second',
     title: 'Requests per second',
     unit: 'requests/s',
     log: false,
-    how: 'Change in the server’s count of HTTP requests from each panel over the last 10 s (as in the panels and the race view), from the reports it pushes twice a second.'
+    how:
+      'Change in the server’s count of HTTP requests from each panel over the last 10 s (as in the panels and the race view), ' +
+      'from the reports it pushes twice a second; the first point once the page has 10 s of counts.'
   }
 ]
 
@@ -153,17 +155,13 @@ export class Charts {
         events: panel.eventsReceived,
         requests: counters.requests
       })
+      // Both wait for a whole window: over a page's first half second, its one opening request is "2 requests/s".
       const bytes = history.span(bytesWindowMs)
       const events = bytes ? bytes.to.events - bytes.from.events : 0
-      if (bytes && events > 0)
+      if (bytes && bytes.to.at - bytes.from.at >= bytesWindowMs && events > 0)
         this.#points['bytes-per-event'].get(panel.name)?.add({ t, y: (bytes.to.bytes - bytes.from.bytes) / events })
-      const requests = history.span(requestsWindowMs)
-      if (requests) {
-        const seconds = (requests.to.at - requests.from.at) / 1000
-        this.#points['requests-per-second']
-          .get(panel.name)
-          ?.add({ t, y: (requests.to.requests - requests.from.requests) / seconds })
-      }
+      const requests = perSecondOver(history, requestsWindowMs, (sample) => sample.requests)
+      if (requests !== undefined) this.#points['requests-per-second'].get(panel.name)?.add({ t, y: requests })
     }
     this.#draw(browserNow() / 1000)
   }
