@@ -86,7 +86,9 @@ describe('the page’s transports, run in Node with fetch, eventsource and ws', 
   test('the WebSocket transport sends chat on its own socket and measures a ping’s round trip', async (t) => {
     const { app, url } = await startServer(t)
     const { heard, transport } = startTransport(t, 'websocket', url)
-    const ws = transport as Transport & { roundTripMs?: number }
+    const ws = transport as Transport & { roundTripMs?: number; ping(): void }
+    await eventually(() => assert.equal(heard.states.at(-1), 'open'), { timeoutMs: 3_000 })
+    ws.ping()
     await eventually(() => assert.ok(ws.roundTripMs !== undefined && ws.roundTripMs >= 0), { timeoutMs: 3_000 })
     assert.equal(transport.send?.({ type: 'chat', text: 'hello from Node', name: 'Ada' }), true)
     await eventually(() => assert.equal(heard.events.at(-1)?.kind, 'chat'), { timeoutMs: 3_000 })
