@@ -120,7 +120,7 @@ export const techniques: Record<TechniqueName, Technique> = {
   polling: {
     name: 'polling',
     title: 'Interval polling',
-    how: 'The page asks on a timer, news or not. Most answers are empty; each costs a request.',
+    how: 'The page asks on a timer, news or not. Every answer costs a request, even an empty one.',
     colour: { light: '#e69f00', dark: '#e69f00' },
     letter: 'P',
     shape: 'triangle',
