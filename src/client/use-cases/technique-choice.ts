@@ -50,6 +50,7 @@ export class TechniqueChoice {
   #latency = h('strong', { 'data-stat': 'latency-p50' }, '–')
   #stats = new DeliveryStats()
   #arrivals = new ArrivalLog(rateWindowMs)
+  #chosenAt = browserNow()
 
   /** `onEvents` gets each new event once, oldest first, whatever the technique re-delivers. */
   constructor(container: Element, session: PageSession, onEvents: (events: FeedEvent[]) => void) {
@@ -74,9 +75,9 @@ export class TechniqueChoice {
         { class: 'how' },
         'Measured in this browser: ',
         this.#rate,
-        ' events/s arriving, latency p50 ',
+        ` events/s arriving over the last ${rateWindowMs / 1000} s, latency p50 `,
         this.#latency,
-        ' ms (arrival time minus the server timestamp, corrected by the measured clock offset).'
+        ' ms since this technique was chosen (arrival time minus the server timestamp, corrected by the measured clock offset).'
       )
     )
     setInterval(() => this.#showFigures(), 1000)
@@ -109,6 +110,7 @@ export class TechniqueChoice {
     this.#stats.timeFrom(browserNow())
     this.#stats.latency.clear()
     this.#arrivals = new ArrivalLog(rateWindowMs)
+    this.#chosenAt = browserNow()
     const listener: ClientListener = {
       received: (events, receivedAt) => this.#received(events, receivedAt),
       reset: () => (this.#detail.textContent = 'reset: some events were missed'),
@@ -134,8 +136,11 @@ export class TechniqueChoice {
   }
 
   #showFigures(): void {
-    this.#arrivals.trim(browserNow())
-    this.#rate.textContent = (this.#arrivals.deliveries.length / (rateWindowMs / 1000)).toFixed(1)
+    const now = browserNow()
+    this.#arrivals.trim(now)
+    // A rate over the last few seconds needs that long of this technique: before that it would read low.
+    this.#rate.textContent =
+      now - this.#chosenAt < rateWindowMs ? '–' : (this.#arrivals.deliveries.length / (rateWindowMs / 1000)).toFixed(1)
     const p50 = this.#stats.latency.percentile(50)
     this.#latency.textContent = p50 === undefined ? '–' : String(Math.round(p50 + this.#session.clock.offset))
   }
