@@ -8,7 +8,7 @@ import { MessageForm } from './message-form.ts'
 import { NetworkControls } from './network-controls.ts'
 import { PageSession } from './page-session.ts'
 import { RaceView } from './race-view.ts'
-import { SequenceDiagrams } from './sequence-diagram.ts'
+import { SequenceDiagrams } from './sequence-diagrams.ts'
 import { SummaryView } from './summary-view.ts'
 import { createPanels, followTeacherTechniques, techniqueTitles } from './technique-panels.ts'
 

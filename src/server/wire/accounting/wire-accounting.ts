@@ -1,71 +1,12 @@
-import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { RowName, TechniqueName } from '../../../shared/techniques.ts'
-import { otherRowNames, techniqueNames } from '../../../shared/techniques.ts'
-import type { WireCounters, WireReport } from '../../../shared/wire-stats.ts'
-import { emptyCounters } from '../../../shared/wire-stats.ts'
+import { techniqueNames } from '../../../shared/techniques.ts'
+import type { WireReport } from '../../../shared/wire-stats.ts'
+import { BusySockets } from './busy-sockets.ts'
+import { ClientCounters, type Owner } from './client-counters.ts'
+import { chargeRead, chargeWritten, type Exchange, type SocketTally } from './socket-tally.ts'
 
-type Rows = Record<RowName, WireCounters>
-
-/** Who an exchange's bytes are charged to: the row and client of its request. */
-interface Owner {
-  row: RowName
-  client: string | undefined
-}
-
-/** One request on a connection and its response, from the request's head to the response's end. */
-interface Exchange {
-  tally: SocketTally
-  /** Undefined until the route names it (Fastify's onRequest); bytes wait in `held` meanwhile. */
-  owner: Owner | undefined
-  held: { bytesIn: number; bytesOut: number; events: number; emptyResponses: number }
-  /** Bytes of the request itself (head and declared body); Infinity when unknown (chunked, an Upgrade, TLS). */
-  expectedIn: number
-  chargedIn: number
-  /** The response has ended (streams and WebSockets end when the socket closes). */
-  done: boolean
-}
-
-/** Per-socket bookkeeping: how much of the socket's byte counters has already been charged, and to whom. */
-interface SocketTally {
-  /** The socket whose counters are read: the TCP socket itself, or the one under a TLS socket. */
-  counted: Socket
-  chargedRead: number
-  chargedWritten: number
-  /** Exchanges whose response has not ended, oldest first: the first is the one being written. */
-  open: Exchange[]
-  /** Exchanges whose request bytes are still arriving, oldest first. */
-  reading: Exchange[]
-  first: Exchange | undefined
-  /** The newest exchange: it holds the connection in `openConnections`, and takes bytes nobody else can. */
-  last: Exchange | undefined
-  /** The owner counted in `openConnections` for this connection. */
-  holder: Owner | undefined
-}
-
-const allRowNames: readonly RowName[] = [...techniqueNames, ...otherRowNames]
 const pageOwner: Owner = { row: 'page', client: undefined }
-
-function emptyRows(): Rows {
-  return Object.fromEntries(allRowNames.map((name) => [name, emptyCounters()])) as Rows
-}
-
-/**
- * The request head's size on the wire as Node parsed it: request line, `Name: value` lines, blank
- * line. Exact for the form browsers and HTTP libraries send; optional spaces around a value that Node
- * trimmed are not in it (those bytes are then charged to the next request on the connection, or at close).
- */
-export function requestBytesOf(request: IncomingMessage): number {
-  let bytes = request.method?.length ?? 0
-  bytes += 1 + (request.url?.length ?? 0) + ' HTTP/1.1\r\n'.length
-  const raw = request.rawHeaders
-  for (let i = 0; i + 1 < raw.length; i += 2) bytes += (raw[i] as string).length + 2 + (raw[i + 1] as string).length + 2
-  bytes += 2
-  if (request.headers['transfer-encoding'] !== undefined || request.headers.upgrade !== undefined)
-    return Number.POSITIVE_INFINITY
-  const length = Number(request.headers['content-length'] ?? 0)
-  return Number.isFinite(length) && length >= 0 ? bytes + length : Number.POSITIVE_INFINITY
-}
 
 /**
  * Counts what really crosses each TCP socket, per technique and per client.
@@ -81,19 +22,15 @@ export function requestBytesOf(request: IncomingMessage): number {
  * each page has busy, so one page's report costs its own connections, not the server's.
  */
 export class WireAccounting {
-  #totals = emptyRows()
-  #clients = new Map<string, Rows>()
-  /** When each client last began a request of each row, epoch ms. */
-  #lastRequest = new Map<string, Partial<Record<RowName, number>>>()
+  #counters: ClientCounters
   #sockets = new Map<Socket, SocketTally>()
   /** Exchanges by their request, until the route names them. */
   #exchanges = new WeakMap<object, Exchange>()
   /** Each client's sockets with an exchange of it under way, and how many. */
-  #busy = new Map<string, Map<SocketTally, number>>()
-  #maxClients: number
+  #busy = new BusySockets<SocketTally>()
 
   constructor({ maxClients = 5000 }: { maxClients?: number } = {}) {
-    this.#maxClients = maxClients
+    this.#counters = new ClientCounters(maxClients)
   }
 
   /**
@@ -124,12 +61,12 @@ export class WireAccounting {
   requestArrived(socket: Socket, key: object, expectedInBytes = Number.POSITIVE_INFINITY): void {
     const tally = this.#sockets.get(socket)
     if (!tally) return
-    this.#chargeWritten(tally)
+    chargeWritten(tally, this.#give)
     // The requests before this one are complete: each takes what is left of its own size, no more.
     // One of unknown size takes nothing more: what arrived since is this request's head.
     for (const earlier of tally.reading)
       if (!Number.isFinite(earlier.expectedIn)) earlier.expectedIn = earlier.chargedIn
-    this.#chargeRead(tally)
+    chargeRead(tally, this.#give)
     for (const earlier of tally.reading) earlier.expectedIn = earlier.chargedIn
     const exchange: Exchange = {
       tally,
@@ -144,7 +81,7 @@ export class WireAccounting {
     tally.open.push(exchange)
     tally.reading = [exchange]
     this.#exchanges.set(key, exchange)
-    this.#chargeRead(tally)
+    chargeRead(tally, this.#give)
   }
 
   /**
@@ -155,12 +92,7 @@ export class WireAccounting {
     const exchange = this.#exchanges.get(key)
     if (!exchange || exchange.owner) return false
     this.#name(exchange, { row, client })
-    if (client) {
-      this.#touch(client)
-      const last = this.#lastRequest.get(client)
-      if (last) last[row] = Date.now()
-      else this.#lastRequest.set(client, { [row]: Date.now() })
-    }
+    if (client) this.#counters.requested(client, row)
     return exchange === exchange.tally.first
   }
 
@@ -207,10 +139,10 @@ export class WireAccounting {
    * Costs `client`'s own connections.
    */
   activeTechniques(client: string, withinMs: number): TechniqueName[] {
-    const last = this.#lastRequest.get(client) ?? {}
+    const last = this.#counters.lastRequests(client)
     const since = Date.now() - withinMs
     const busy = new Set<RowName>()
-    for (const tally of this.#busy.get(client)?.keys() ?? [])
+    for (const tally of this.#busy.of(client))
       for (const { owner } of tally.open) if (owner?.client === client) busy.add(owner.row)
     return techniqueNames.filter((name) => busy.has(name) || (last[name] ?? 0) >= since)
   }
@@ -221,16 +153,8 @@ export class WireAccounting {
    */
   report(client: string | undefined, latest: number): WireReport {
     if (client === undefined) for (const tally of this.#sockets.values()) this.#charge(tally)
-    else for (const tally of this.#busy.get(client)?.keys() ?? []) this.#charge(tally)
-    const rows = client === undefined ? this.#totals : (this.#clients.get(client) ?? emptyRows())
-    const copy = (name: RowName) => ({ ...rows[name] })
-    const techniques = Object.fromEntries(techniqueNames.map((name) => [name, copy(name)])) as Record<
-      TechniqueName,
-      WireCounters
-    >
-    const other = { page: copy('page'), messages: copy('messages') }
-    const report: WireReport = { techniques, other, latest, at: Date.now() }
-    return client === undefined ? report : { client, ...report }
+    else for (const tally of this.#busy.of(client)) this.#charge(tally)
+    return this.#counters.report(client, latest)
   }
 
   #end(exchange: Exchange): void {
@@ -247,38 +171,23 @@ export class WireAccounting {
   #name(exchange: Exchange, owner: Owner): void {
     exchange.owner = owner
     const { tally, held } = exchange
-    if (exchange === tally.first) this.#add(owner, 'connectionsOpened', 1)
-    this.#add(owner, 'requests', 1)
+    if (exchange === tally.first) this.#counters.add(owner, 'connectionsOpened', 1)
+    this.#counters.add(owner, 'requests', 1)
     // The newest request holds the connection; an older one named late leaves it to the newer.
     if (exchange === tally.last || !tally.holder) {
-      if (tally.holder) this.#add(tally.holder, 'openConnections', -1)
+      if (tally.holder) this.#counters.add(tally.holder, 'openConnections', -1)
       tally.holder = owner
-      this.#add(owner, 'openConnections', 1)
+      this.#counters.add(owner, 'openConnections', 1)
     }
-    this.#add(owner, 'bytesIn', held.bytesIn)
-    this.#add(owner, 'bytesOut', held.bytesOut)
-    this.#add(owner, 'events', held.events)
-    this.#add(owner, 'emptyResponses', held.emptyResponses)
-    if (owner.client !== undefined && !exchange.done) {
-      let sockets = this.#busy.get(owner.client)
-      if (!sockets) {
-        sockets = new Map()
-        this.#busy.set(owner.client, sockets)
-      }
-      sockets.set(tally, (sockets.get(tally) ?? 0) + 1)
-    }
+    this.#counters.add(owner, 'bytesIn', held.bytesIn)
+    this.#counters.add(owner, 'bytesOut', held.bytesOut)
+    this.#counters.add(owner, 'events', held.events)
+    this.#counters.add(owner, 'emptyResponses', held.emptyResponses)
+    if (owner.client !== undefined && !exchange.done) this.#busy.add(owner.client, tally)
   }
 
   #unbusy({ owner, tally }: Exchange): void {
-    if (owner?.client === undefined) return
-    const sockets = this.#busy.get(owner.client)
-    const count = sockets?.get(tally)
-    if (!sockets || count === undefined) return
-    if (count > 1) sockets.set(tally, count - 1)
-    else {
-      sockets.delete(tally)
-      if (sockets.size === 0) this.#busy.delete(owner.client)
-    }
+    if (owner?.client !== undefined) this.#busy.remove(owner.client, tally)
   }
 
   #closed(socket: Socket, tally: SocketTally): void {
@@ -286,9 +195,9 @@ export class WireAccounting {
     const last = tally.last
     if (!last) {
       // A connection that never carried a request (a preconnect, a malformed head) still cost a handshake.
-      this.#add(pageOwner, 'connectionsOpened', 1)
-      this.#add(pageOwner, 'bytesIn', tally.counted.bytesRead)
-      this.#add(pageOwner, 'bytesOut', tally.counted.bytesWritten)
+      this.#counters.add(pageOwner, 'connectionsOpened', 1)
+      this.#counters.add(pageOwner, 'bytesIn', tally.counted.bytesRead)
+      this.#counters.add(pageOwner, 'bytesOut', tally.counted.bytesWritten)
     } else {
       // Bytes no request claimed (a malformed request after the last one, spaces Node trimmed) go to the last.
       last.expectedIn = Number.POSITIVE_INFINITY
@@ -300,42 +209,15 @@ export class WireAccounting {
         else this.#unbusy(exchange)
       }
       tally.open = []
-      if (tally.holder) this.#add(tally.holder, 'openConnections', -1)
+      if (tally.holder) this.#counters.add(tally.holder, 'openConnections', -1)
     }
     this.#sockets.delete(socket)
   }
 
   /** Charges the socket's bytes moved since the last charge: written to the response being written, read to each request up to its size. */
   #charge(tally: SocketTally): void {
-    this.#chargeWritten(tally)
-    this.#chargeRead(tally)
-  }
-
-  #chargeWritten(tally: SocketTally): void {
-    const written = tally.counted.bytesWritten
-    const out = written - tally.chargedWritten
-    if (out > 0) {
-      const writer = tally.open[0] ?? tally.last
-      if (writer) {
-        this.#give(writer, 'bytesOut', out)
-        tally.chargedWritten = written
-      }
-    }
-  }
-
-  #chargeRead(tally: SocketTally): void {
-    let pending = tally.counted.bytesRead - tally.chargedRead
-    while (pending > 0) {
-      const reader = tally.reading[0]
-      // Bytes ahead of any request parsed so far wait for the request they belong to.
-      if (!reader) return
-      const take = Math.min(pending, reader.expectedIn - reader.chargedIn)
-      reader.chargedIn += take
-      tally.chargedRead += take
-      pending -= take
-      this.#give(reader, 'bytesIn', take)
-      if (reader.chargedIn >= reader.expectedIn) tally.reading.shift()
-    }
+    chargeWritten(tally, this.#give)
+    chargeRead(tally, this.#give)
   }
 
   #count(socket: Socket, field: 'events' | 'emptyResponses', amount: number): void {
@@ -345,43 +227,9 @@ export class WireAccounting {
   }
 
   /** Adds to the exchange's owner, or holds it until the route names one. */
-  #give(exchange: Exchange, field: keyof Exchange['held'], amount: number): void {
+  readonly #give = (exchange: Exchange, field: keyof Exchange['held'], amount: number): void => {
     if (amount === 0) return
-    if (exchange.owner) this.#add(exchange.owner, field, amount)
+    if (exchange.owner) this.#counters.add(exchange.owner, field, amount)
     else exchange.held[field] += amount
-  }
-
-  #add({ row, client }: Owner, field: keyof WireCounters, amount: number): void {
-    if (amount === 0) return
-    this.#totals[row][field] += amount
-    if (client === undefined) return
-    let rows = this.#clients.get(client)
-    if (!rows) {
-      // Make room first: a row just made has nothing open yet, and must not be the one forgotten.
-      this.#evictIdleClients()
-      rows = emptyRows()
-      this.#clients.set(client, rows)
-    }
-    rows[row][field] += amount
-  }
-
-  /** Keeps the most recently active clients last, so eviction drops the longest idle. */
-  #touch(client: string): void {
-    const rows = this.#clients.get(client)
-    if (!rows) return
-    this.#clients.delete(client)
-    this.#clients.set(client, rows)
-  }
-
-  /** Bounds memory when thousands of pages come and go: forget the oldest clients with nothing open. */
-  #evictIdleClients(): void {
-    if (this.#clients.size < this.#maxClients) return
-    for (const [client, rows] of this.#clients) {
-      if (this.#clients.size < this.#maxClients) return
-      const open = allRowNames.some((name) => rows[name].openConnections > 0)
-      if (open) continue
-      this.#clients.delete(client)
-      this.#lastRequest.delete(client)
-    }
   }
 }

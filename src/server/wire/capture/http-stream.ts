@@ -1,102 +1,14 @@
 import type { RequestSource } from '../../../shared/capture.ts'
-import {
-  type Body,
-  bodyOf,
-  CaptureConfused,
-  type CapturedChunk,
-  ChunkedBody,
-  HeadReader,
-  httpLimits,
-  LengthBody,
-  parseHead
-} from './http-framing.ts'
-import { type DecodedFrame, FrameDecoder } from './websocket-frames.ts'
+import { type CapturedResponse, keepBodyStart, responseOf } from './captured-response.ts'
+import { type Exchange, exchangeOf, ParsedBody } from './http-exchange.ts'
+import { type Body, bodyOf, CaptureConfused, ChunkedBody, HeadReader, httpLimits, LengthBody } from './http-framing.ts'
+import type { HttpStreamHandlers } from './http-stream-handlers.ts'
+import { UpgradeHold } from './upgrade-hold.ts'
+import { FrameDecoder } from './websocket-frames.ts'
 
 export type { CapturedChunk } from './http-framing.ts'
 
-/** A request on the connection, by its place: the caller learns from its route whose the exchange is. */
-export interface RequestHead {
-  /** 0 for the connection's first request, then 1, 2, … in the order they arrived. */
-  index: number
-  method: string
-  /** Request line and headers, CRLFs kept, blank line included, as latin1 (one character per byte). */
-  head: string
-  at: number
-}
-
-/**
- * Whose an exchange is, as its route declared it: `tag` to have it reported (undefined: nobody's),
- * and whether its response never ends (an event stream: written chunk by chunk for as long as it lasts).
- */
-export interface Claim<Tag> {
-  tag: Tag | undefined
-  streams: boolean
-}
-
-export interface CapturedRequest {
-  at: number
-  head: string
-  /** On the wire (framing included) for `socket-bytes`; as Node delivered it for `parsed-by-node`. */
-  bodyBytes: number
-  source: RequestSource
-}
-
-export interface CapturedResponse {
-  at: number
-  status: number
-  head: string
-  /** Body bytes as written, chunk framing included (for a stream: those written together with the head). */
-  bodyBytes: number
-  bodyStart: Buffer
-  /** When the body's last byte was written; undefined for a stream that goes on. */
-  endAt: number | undefined
-}
-
-/** What an `HttpStream` reports, for exchanges the caller claimed with a tag. */
-export interface HttpStreamHandlers<Tag> {
-  /**
-   * Whose this request is: asked when its request is complete, again whenever `ownersKnown()` is called,
-   * and a last time when its response begins. Undefined while its route has not said yet; at the
-   * response, not knowing means nobody's (the stream only keeps in step).
-   */
-  owner(request: RequestHead): Claim<Tag> | undefined
-  request(tag: Tag, request: CapturedRequest): void
-  response(tag: Tag, response: CapturedResponse): void
-  stream(tag: Tag, chunk: CapturedChunk): void
-  /** `101 Switching Protocols` was sent: frames follow in both directions. */
-  upgraded(tag: Tag, requestHead: string, responseHead: string): void
-  frame(tag: Tag, direction: 'in' | 'out', frame: DecodedFrame): void
-}
-
-/** One request on the connection, from its head until its response's head. */
-interface Exchange<Tag> {
-  index: number
-  /** Undefined until the owner is known. */
-  claim: Claim<Tag> | undefined
-  method: string
-  head: string
-  at: number
-  bodyBytes: number
-  source: RequestSource
-  /** Asks to switch protocols (`Connection: upgrade` with an `Upgrade` header). */
-  upgrade: boolean
-  reported: boolean
-}
-
 type Side = 'head' | 'body' | 'parsed-body' | 'upgrade-pending' | 'websocket' | 'ignore'
-
-/** A request body Node's parser reads: it is counted from what Node delivers, never pushed bytes here. */
-class ParsedBody implements Body {
-  bytes = 0
-  done = false
-
-  push(): number {
-    throw new CaptureConfused('request bytes while Node parses the body')
-  }
-}
-
-const requestLine = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]$/
-const statusLine = /^HTTP\/1\.[01] (\d{3})(?: |$)/
 
 /**
  * Follows both directions of one HTTP/1.1 connection, byte for byte: request heads
@@ -120,8 +32,7 @@ export class HttpStream<Tag> {
   /** The response being written, and what is kept of its body. */
   #writing: { tag: Tag | undefined; response: CapturedResponse; streaming: boolean } | undefined
   /** Bytes that came after an Upgrade request, held until the server says whether it switches. */
-  #held: { chunk: Buffer; at: number }[] = []
-  #heldBytes = 0
+  #held = new UpgradeHold()
   #inFrames: FrameDecoder | undefined
   #outFrames: FrameDecoder | undefined
   #lastWriteAt = 0
@@ -180,7 +91,7 @@ export class HttpStream<Tag> {
         offset = (this.#inBody as Body).push(chunk, offset, at)
         if ((this.#inBody as Body).done) this.#requestDone()
       } else if (this.#in === 'upgrade-pending') {
-        this.#hold(chunk.subarray(offset), at)
+        this.#held.hold(chunk.subarray(offset), at)
         return
       } else {
         if (this.#in === 'websocket') this.#inFrames?.push(offset ? chunk.subarray(offset) : chunk, at)
@@ -220,23 +131,9 @@ export class HttpStream<Tag> {
 
   /** `parsed-…`: Node parsed the request, and its body (if any) is counted from what Node delivers. */
   #requestHead(head: string, at: number, read: 'bytes' | 'parsed-body' | 'parsed-no-body' = 'bytes'): void {
-    const { startLine, headers } = parseHead(head)
-    const match = requestLine.exec(startLine)
-    if (!match) throw new CaptureConfused('not an HTTP/1.1 request line')
-    const method = match[1] as string
-    const upgrade = headers.has('upgrade') && /\bupgrade\b/i.test(headers.get('connection') ?? '')
     const source: RequestSource = read === 'bytes' ? 'socket-bytes' : 'parsed-by-node'
-    const exchange: Exchange<Tag> = {
-      index: this.#requests++,
-      method,
-      head,
-      at,
-      bodyBytes: 0,
-      source,
-      upgrade,
-      reported: false,
-      claim: undefined
-    }
+    const { exchange, headers } = exchangeOf<Tag>(head, at, this.#requests, source)
+    this.#requests++
     this.#awaiting.push(exchange)
     this.#reading = exchange
     if (read === 'bytes') {
@@ -282,24 +179,15 @@ export class HttpStream<Tag> {
     this.#handlers.request(exchange.claim?.tag as Tag, { at, head, bodyBytes, source })
   }
 
-  #hold(chunk: Buffer, at: number): void {
-    this.#heldBytes += chunk.length
-    if (this.#heldBytes > httpLimits.maxHeadBytes) throw new CaptureConfused('too much data before the upgrade answer')
-    this.#held.push({ chunk: Buffer.from(chunk), at })
-  }
-
   #responseHead(head: string, at: number, rest: Buffer): void {
-    const { startLine, headers } = parseHead(head)
-    const match = statusLine.exec(startLine)
-    if (!match) throw new CaptureConfused('not an HTTP/1.1 status line')
-    const status = Number(match[1])
+    const { response, headers } = responseOf(head, at)
+    const { status } = response
     // Node may answer a request (413, 400) before its body has arrived: show the request first.
     const exchange = this.#awaiting[0]
     const tag = exchange && this.#tagOf(exchange)
     if (exchange && !exchange.reported && tag !== undefined) this.#reportRequest(exchange)
     // The route never said (a request refused before routing, a 400 from Node): nobody's, and no stream.
     const streams = exchange?.claim?.streams ?? false
-    const response: CapturedResponse = { at, status, head, bodyBytes: 0, bodyStart: Buffer.alloc(0), endAt: undefined }
 
     if (status >= 100 && status < 200 && status !== 101) {
       // An interim answer (100 Continue, 103 Early Hints): the final one follows for the same request.
@@ -339,11 +227,7 @@ export class HttpStream<Tag> {
   #keepBodyStart(bytes: Buffer): void {
     const writing = this.#writing
     if (!writing || writing.tag === undefined || writing.streaming) return
-    const { response } = writing
-    response.bodyBytes += bytes.length
-    const room = httpLimits.bodyStartBytes - response.bodyStart.length
-    if (room > 0 && bytes.length > 0)
-      response.bodyStart = Buffer.concat([response.bodyStart, bytes.subarray(0, Math.min(room, bytes.length))])
+    keepBodyStart(writing.response, bytes)
   }
 
   #responseDone(at: number): void {
@@ -358,9 +242,7 @@ export class HttpStream<Tag> {
 
   #switchToWebSocket(tag: Tag | undefined, requestHead: string, response: CapturedResponse, at: number): void {
     response.endAt = at
-    const held = this.#held
-    this.#held = []
-    this.#heldBytes = 0
+    const held = this.#held.release()
     if (tag === undefined) {
       // Not a technique's socket (the page's own stats channel): nothing more to follow on it.
       this.#in = 'ignore'
@@ -378,9 +260,7 @@ export class HttpStream<Tag> {
 
   /** The upgrade was refused: what the client sent after it is HTTP again. */
   #refeedHeld(): void {
-    const held = this.#held
-    this.#held = []
-    this.#heldBytes = 0
+    const held = this.#held.release()
     this.#in = 'head'
     for (const { chunk, at } of held) this.read(chunk, at)
   }

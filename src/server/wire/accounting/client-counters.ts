@@ -1,0 +1,95 @@
+import type { RowName, TechniqueName } from '../../../shared/techniques.ts'
+import { otherRowNames, techniqueNames } from '../../../shared/techniques.ts'
+import type { WireCounters, WireReport } from '../../../shared/wire-stats.ts'
+import { emptyCounters } from '../../../shared/wire-stats.ts'
+
+type Rows = Record<RowName, WireCounters>
+
+/** Who an exchange's bytes are charged to: the row and client of its request. */
+export interface Owner {
+  row: RowName
+  client: string | undefined
+}
+
+const allRowNames: readonly RowName[] = [...techniqueNames, ...otherRowNames]
+
+function emptyRows(): Rows {
+  return Object.fromEntries(allRowNames.map((name) => [name, emptyCounters()])) as Rows
+}
+
+/**
+ * The wire counters of every row, in total and per page client, and when each client last began a
+ * request of each row. At most `maxClients` clients are kept: the longest idle are forgotten first.
+ */
+export class ClientCounters {
+  #totals = emptyRows()
+  #clients = new Map<string, Rows>()
+  /** When each client last began a request of each row, epoch ms. */
+  #lastRequest = new Map<string, Partial<Record<RowName, number>>>()
+  #maxClients: number
+
+  constructor(maxClients: number) {
+    this.#maxClients = maxClients
+  }
+
+  /** Adds `amount` to `field` of the owner's row, in the totals and for its client. */
+  add({ row, client }: Owner, field: keyof WireCounters, amount: number): void {
+    if (amount === 0) return
+    this.#totals[row][field] += amount
+    if (client === undefined) return
+    let rows = this.#clients.get(client)
+    if (!rows) {
+      // Make room first: a row just made has nothing open yet, and must not be the one forgotten.
+      this.#evictIdleClients()
+      rows = emptyRows()
+      this.#clients.set(client, rows)
+    }
+    rows[row][field] += amount
+  }
+
+  /** `client` began a request of `row` now. */
+  requested(client: string, row: RowName): void {
+    this.#touch(client)
+    const last = this.#lastRequest.get(client)
+    if (last) last[row] = Date.now()
+    else this.#lastRequest.set(client, { [row]: Date.now() })
+  }
+
+  /** When `client` last began a request of each row, epoch ms. */
+  lastRequests(client: string): Partial<Record<RowName, number>> {
+    return this.#lastRequest.get(client) ?? {}
+  }
+
+  /** A copy of the counters of one client, or of the totals when `client` is undefined, as they stand. */
+  report(client: string | undefined, latest: number): WireReport {
+    const rows = client === undefined ? this.#totals : (this.#clients.get(client) ?? emptyRows())
+    const copy = (name: RowName) => ({ ...rows[name] })
+    const techniques = Object.fromEntries(techniqueNames.map((name) => [name, copy(name)])) as Record<
+      TechniqueName,
+      WireCounters
+    >
+    const other = { page: copy('page'), messages: copy('messages') }
+    const report: WireReport = { techniques, other, latest, at: Date.now() }
+    return client === undefined ? report : { client, ...report }
+  }
+
+  /** Keeps the most recently active clients last, so eviction drops the longest idle. */
+  #touch(client: string): void {
+    const rows = this.#clients.get(client)
+    if (!rows) return
+    this.#clients.delete(client)
+    this.#clients.set(client, rows)
+  }
+
+  /** Bounds memory when thousands of pages come and go: forget the oldest clients with nothing open. */
+  #evictIdleClients(): void {
+    if (this.#clients.size < this.#maxClients) return
+    for (const [client, rows] of this.#clients) {
+      if (this.#clients.size < this.#maxClients) return
+      const open = allRowNames.some((name) => rows[name].openConnections > 0)
+      if (open) continue
+      this.#clients.delete(client)
+      this.#lastRequest.delete(client)
+    }
+  }
+}
