@@ -97,19 +97,21 @@ test.describe('lesson figures', () => {
     await expect(received).toHaveAttribute('data-opcode', '1')
     await expect(received).toHaveAttribute('data-mask', '0')
     await expect(received).toContainText('frames from the server to the browser never are')
-    // The browser pings as the socket opens: that frame is masked, with its key.
-    await expect(sent).toHaveAttribute('data-mask', '1')
+    // The page pings a few seconds after the socket opens: that frame is masked, with its key.
+    await expect(sent).toHaveAttribute('data-mask', '1', { timeout: 10_000 })
     await expect(sent.locator('dd').nth(5)).toHaveText(/^([0-9a-f]{2} ){3}[0-9a-f]{2} \(hex\)/)
-    // The figure is the server's capture: the same frame, the same payload length.
-    const seq = Number(await received.getAttribute('data-seq'))
-    const shownLength = Number(await received.getAttribute('data-payload-length'))
+    // The figure is the server's capture: the same frame, the same payload length (read together, as frames keep coming).
+    const { seq, shownLength, bits } = await received.evaluate((figure: HTMLElement) => ({
+      seq: Number(figure.dataset.seq),
+      shownLength: Number(figure.dataset.payloadLength),
+      bits: [...figure.querySelectorAll('text.bit')].map((bit) => bit.textContent ?? '')
+    }))
     const report = (await (
       await page.request.get(`/wire/capture?client=${client}&technique=websocket`)
     ).json()) as CaptureReport
     const frame = report.items.find((item): item is FrameItem => item.kind === 'frame' && item.seq === seq)
     expect(frame?.payloadLength).toBe(shownLength)
     expect(frame?.direction).toBe('out')
-    const bits = await received.locator('text.bit').allTextContents()
     expect(bits.slice(0, 8).join('')).toBe('10000001') // FIN 1, RSV 000, opcode 0001
     expect(Number.parseInt(bits.slice(9, 16).join(''), 2)).toBe(
       shownLength <= 125 ? shownLength : shownLength < 65_536 ? 126 : 127

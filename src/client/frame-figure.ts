@@ -169,7 +169,7 @@ export function showLiveFrames(live: WireLive): void {
   const sent = new LiveFrame(
     'sent',
     'The last frame this page sent to the server, as captured at the server socket',
-    'No frame sent yet: the demo sends a ping when it opens, and another each time you press Ping.'
+    'No frame sent yet: the demo sends a ping a few seconds after it opens, and another each time you press Ping.'
   )
   figure.after(
     h(

@@ -15,7 +15,7 @@ const defaultWindowS = 20
 /** Publications and connections kept: the widest window and a margin. */
 const keptMs = 35_000
 /** The tracks are redrawn at most this often; figures change with the twice-a-second reports. */
-const frameEveryMs = 33
+const frameEveryMs = 50
 /** Labelled intervals on the time axis. */
 const axisSteps = 4
 
