@@ -68,6 +68,12 @@ export class CounterHistory<Sample extends { at: number }> {
     const from = this.#samples.findLast((sample) => sample.at <= to.at - windowMs) ?? this.#samples[0]
     return from && from !== to ? { from, to } : undefined
   }
+
+  /** `span(windowMs)`, but only once the samples cover the whole window: a change over the first half second says little. */
+  wholeSpan(windowMs: number): { from: Sample; to: Sample } | undefined {
+    const span = this.span(windowMs)
+    return span && span.to.at - span.from.at >= windowMs ? span : undefined
+  }
 }
 
 /** uPlot's data for some series, and how many points each series has in it. */
@@ -81,15 +87,15 @@ export interface AlignedSeries {
 
 /**
  * The change per second of `value` over the last `windowMs` of `history` (kept at least that long);
- * undefined until its samples span the whole window: a rate over the first half second says little.
+ * undefined until its samples span the whole window.
  */
 export function perSecondOver<Sample extends { at: number }>(
   history: CounterHistory<Sample>,
   windowMs: number,
   value: (sample: Sample) => number
 ): number | undefined {
-  const span = history.span(windowMs)
-  if (!span || span.to.at - span.from.at < windowMs) return undefined
+  const span = history.wholeSpan(windowMs)
+  if (!span) return undefined
   return ((value(span.to) - value(span.from)) * 1000) / (span.to.at - span.from.at)
 }
 

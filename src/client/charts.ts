@@ -156,9 +156,9 @@ export class Charts {
         requests: counters.requests
       })
       // Both wait for a whole window: over a page's first half second, its one opening request is "2 requests/s".
-      const bytes = history.span(bytesWindowMs)
+      const bytes = history.wholeSpan(bytesWindowMs)
       const events = bytes ? bytes.to.events - bytes.from.events : 0
-      if (bytes && bytes.to.at - bytes.from.at >= bytesWindowMs && events > 0)
+      if (bytes && events > 0)
         this.#points['bytes-per-event'].get(panel.name)?.add({ t, y: (bytes.to.bytes - bytes.from.bytes) / events })
       const requests = perSecondOver(history, requestsWindowMs, (sample) => sample.requests)
       if (requests !== undefined) this.#points['requests-per-second'].get(panel.name)?.add({ t, y: requests })

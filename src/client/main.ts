@@ -20,7 +20,8 @@ new ClassroomBar(live)
 const { panels, captured } = createPanels(session, techniqueNames)
 document.querySelector('#panels')?.append(...panels.map((panel) => panel.element))
 followTeacherTechniques(session, panels, 'run')
-document.querySelector('#race-slot')?.replaceWith(new RaceView(panels, clock, live).element)
+const race = new RaceView(panels, clock, live)
+document.querySelector('#race-slot')?.replaceWith(race.element)
 
 const summaryTable = document.querySelector<HTMLTableElement>('#summary')
 const summary = summaryTable ? new SummaryView(summaryTable, techniqueTitles) : undefined
@@ -41,11 +42,7 @@ if (duplexPanel) new MessageForm(clientId, live, duplexPanel.client)
 new FeedControls(clientId, live)
 
 const networkControls = document.querySelector('#network-controls')
-const raceConditions = document.querySelector('#race .feed-conditions')
-if (networkControls) {
-  const network = new NetworkControls(networkControls, clientId, live)
-  if (raceConditions) network.quietWhileShown(raceConditions)
-}
+if (networkControls) new NetworkControls(networkControls, clientId, live).quietWhileShown(race.conditions)
 const chartsSection = document.querySelector('#charts')
 if (chartsSection) new Charts(chartsSection, panels, techniqueTitles, clock, live)
 const costSection = document.querySelector('#cost')

@@ -41,6 +41,8 @@ interface Lane {
  */
 export class RaceView {
   readonly element: HTMLElement
+  /** The line saying what the feed and the simulated network do now. */
+  readonly conditions: HTMLElement
   #lanes: Lane[]
   #feedTrack = new RaceTrack('The feed: one tick per event, when the server published it')
   #clock: ServerClock
@@ -57,6 +59,7 @@ export class RaceView {
 
   constructor(panels: Panel[], clock: ServerClock, live: WireLive) {
     this.#clock = clock
+    this.conditions = feedConditions(live)
     this.#lanes = panels.map((panel) => this.#lane(panel, techniques[panel.name]))
     const windowButtons = windowChoices.map((seconds) => {
       const button = h(
@@ -89,7 +92,7 @@ export class RaceView {
         'header',
         { class: 'race-head' },
         h('h1', { id: 'race-title' }, `${countInWords(panels.length)} ways to get live data`),
-        feedConditions(live),
+        this.conditions,
         h('div', { class: 'race-window', role: 'group', 'aria-label': 'Time shown' }, 'show ', ...windowButtons)
       ),
       h(

@@ -7,6 +7,9 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
  */
 export type CutKind = 'mid-message' | 'between-messages'
 
+/** How long a `mid-message` cut waits for the server to write on its link before cutting it idle. */
+const maxWaitForChunkMs = 1_000
+
 /** One client connection and the connection the proxy opened to the server for it. */
 interface Link {
   client: Socket
@@ -68,8 +71,12 @@ export class FaultProxy {
       this.cuts[kind]++
       return kind
     }
-    const cutDone = await new Promise<boolean>((resolve) => {
+    const cutDone = await new Promise<boolean | 'idle'>((resolve) => {
+      // A link the server no longer writes on (an idle pooled connection) would hold this cut until a
+      // keep-alive timeout ends it: after a while it is cut as it is, between messages.
+      const idle = setTimeout(() => resolve('idle'), maxWaitForChunkMs)
       link.cutNextChunk = (chunk) => {
+        clearTimeout(idle)
         // A strict prefix, at least one byte when there are two: the client sees the message start, never its end.
         const keep = chunk.length > 1 ? 1 + Math.floor(Math.random() * (chunk.length - 1)) : 0
         link.upstream.pause()
@@ -78,9 +85,17 @@ export class FaultProxy {
         resolve(true)
       }
       // The connection ended on its own before the server wrote again: this cut goes elsewhere.
-      link.onClose = () => resolve(false)
+      link.onClose = () => {
+        clearTimeout(idle)
+        resolve(false)
+      }
     })
     if (!cutDone) return this.cut()
+    if (cutDone === 'idle') {
+      destroy(link)
+      this.cuts['between-messages']++
+      return 'between-messages'
+    }
     this.cuts[kind]++
     return kind
   }

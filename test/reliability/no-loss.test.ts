@@ -147,10 +147,17 @@ function startClient(technique: Technique, port: number): ResumingClient {
 }
 
 /** `times` cuts, each after a random 50–250 ms, so they land at every phase of the traffic. */
-async function cutRepeatedly(proxy: FaultProxy, times: number): Promise<void> {
+async function cutRepeatedly(proxy: FaultProxy, times: number, technique: string): Promise<void> {
   for (let i = 0; i < times; i++) {
     await delay(50 + Math.random() * 200)
-    await proxy.cut()
+    // A cut waits at most a second for a write on its link; waiting longer means no connection came back.
+    let stalled: NodeJS.Timeout | undefined
+    const stall = new Promise<never>((_, reject) => {
+      stalled = setTimeout(() => reject(new Error(`${technique}: no connection to cut 10 s after cut ${i}`)), 10_000)
+    })
+    const cut = proxy.cut()
+    cut.catch(() => {}) // when the stall wins, the proxy's close rejects this cut later: it is already reported
+    await Promise.race([cut, stall]).finally(() => clearTimeout(stalled))
   }
 }
 
@@ -168,7 +175,7 @@ test(`no technique loses or duplicates an event through ${cutsPerTechnique} rand
     })
   )
 
-  await Promise.all(runs.map(({ proxy }) => cutRepeatedly(proxy, cutsPerTechnique)))
+  await Promise.all(runs.map(({ proxy, technique }) => cutRepeatedly(proxy, cutsPerTechnique, technique)))
   app.ticker.update({ paused: true })
   const latest = app.feed.latest
   // A client that lost the last events never gets there: the assertions below then show what is missing.
