@@ -1,6 +1,6 @@
 // The bench's output: a table for the terminal, `bench/RESULTS.md`, and a latency plot as SVG. The plot is
 // written by hand because it is a few dozen elements in a file; a chart library would need a browser to draw it.
-import { traceShape } from '../src/client/mark-shapes.ts'
+import { traceShape } from '../src/client/platform/mark-shapes.ts'
 import { techniqueNames, techniques } from '../src/shared/techniques.ts'
 import type { BenchRow } from './protocol.ts'
 

@@ -1,8 +1,8 @@
 // The soak's simulated pages: one small client per technique, each doing what the browser client does
 // (reload, "Update", poll, hold a poll, stream, socket), and recording every id it receives.
 import { Agent, request } from 'node:http'
-import type { ClientListener, Transport } from '../src/client/technique-client.ts'
 import { techniqueClients } from '../src/client/techniques/index.ts'
+import type { ClientListener, Transport } from '../src/client/techniques/transport.ts'
 import type { FeedEvent } from '../src/shared/feed-event.ts'
 import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
 import { nodeIo } from '../test/node-io.ts'

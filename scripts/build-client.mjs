@@ -8,10 +8,10 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 await build({
   absWorkingDir: root,
   entryPoints: {
-    app: 'src/client/main.ts',
-    lesson: 'src/client/lesson-page.ts',
-    presenter: 'src/client/projector-page.ts',
-    console: 'src/client/console-page.ts',
+    app: 'src/client/pages/main.ts',
+    lesson: 'src/client/pages/lesson-page.ts',
+    presenter: 'src/client/pages/projector-page.ts',
+    console: 'src/client/pages/console-page.ts',
     chat: 'src/client/use-cases/chat-page.ts',
     progress: 'src/client/use-cases/progress-page.ts',
     game: 'src/client/use-cases/game-page.ts'

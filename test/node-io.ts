@@ -1,6 +1,6 @@
 import { EventSource } from 'eventsource'
 import WebSocket from 'ws'
-import type { TransportIo } from '../src/client/technique-client.ts'
+import type { TransportIo } from '../src/client/techniques/transport.ts'
 
 /**
  * The web platform for a browser transport run in Node: Node's own fetch, the `eventsource`

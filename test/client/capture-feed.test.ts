@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { CaptureFeed, itemsCapPerTechnique, keptForMs } from '../../src/client/capture-feed.ts'
+import { CaptureFeed, itemsCapPerTechnique, keptForMs } from '../../src/client/wire/capture-feed.ts'
 import type { CaptureItem } from '../../src/shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../src/shared/techniques.ts'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { aligned, CounterHistory, PointWindow, perSecondOver } from '../../src/client/chart-data.ts'
-import { percentileOf } from '../../src/client/delivery-stats.ts'
+import { aligned, CounterHistory, PointWindow, perSecondOver } from '../../src/client/charts/chart-data.ts'
+import { percentileOf } from '../../src/client/delivery/delivery-stats.ts'
 
 describe('PointWindow', () => {
   test('keeps only the points of the last window', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { type CostSettings, estimateCost, requestsPerSecond } from '../../src/client/cost-model.ts'
-import { textbookOverhead } from '../../src/client/textbook-figures.ts'
+import { type CostSettings, estimateCost, requestsPerSecond } from '../../src/client/cost/cost-model.ts'
+import { textbookOverhead } from '../../src/client/cost/textbook-figures.ts'
 import { emptyCounters, type WireCounters } from '../../src/shared/wire-stats.ts'
 
 const settings: CostSettings = {

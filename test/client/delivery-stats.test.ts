@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { ArrivalLog } from '../../src/client/arrival-log.ts'
-import { DeliveryStats, LatencyStats, percentileOf } from '../../src/client/delivery-stats.ts'
+import { ArrivalLog } from '../../src/client/delivery/arrival-log.ts'
+import { DeliveryStats, LatencyStats, percentileOf } from '../../src/client/delivery/delivery-stats.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 
 const sameClock = (at: number) => at

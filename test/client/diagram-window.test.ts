@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { captionOf, durationPhrase } from '../../src/client/diagram-tally.ts'
-import { planWindow } from '../../src/client/diagram-window.ts'
+import { captionOf, durationPhrase } from '../../src/client/diagrams/diagram-tally.ts'
+import { planWindow } from '../../src/client/diagrams/diagram-window.ts'
 import type { CaptureItem } from '../../src/shared/capture.ts'
 
 const now = 1_700_000_000_000

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, type TestContext, test } from 'node:test'
-import type { ClientListener, ClientState, Transport } from '../../src/client/technique-client.ts'
 import { techniqueClients } from '../../src/client/techniques/index.ts'
+import type { ClientListener, ClientState, Transport } from '../../src/client/techniques/transport.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 import { type TechniqueName, techniqueNames, techniques } from '../../src/shared/techniques.ts'
 import type { WireReport } from '../../src/shared/wire-stats.ts'

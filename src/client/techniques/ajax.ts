@@ -1,6 +1,6 @@
-import { h } from '../dom.ts'
-import type { ClientContext, ControlsView, Transport } from '../technique-client.ts'
+import { h } from '../platform/dom.ts'
 import { pull } from './pull.ts'
+import type { ClientContext, ControlsView, Transport } from './transport.ts'
 
 /** Manual AJAX: one `fetch` when the user presses Update, and never otherwise. */
 class AjaxTransport implements Transport {

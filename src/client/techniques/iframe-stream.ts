@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
-import { browserNow, h } from '../dom.ts'
-import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
+import { browserNow, h } from '../platform/dom.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from './transport.ts'
 
 /** After the frame's page ends (the server restarting), load it again from our cursor after this long. */
 const reloadAfterMs = 1_000

@@ -1,5 +1,5 @@
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
-import type { ClientModule } from '../technique-client.ts'
+import type { ClientModule } from './transport.ts'
 
 /**
  * Every technique's browser client, found by its name: the file `./<name>.ts` beside this one,

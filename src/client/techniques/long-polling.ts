@@ -1,7 +1,7 @@
 import { limits } from '../../shared/feed-event.ts'
-import { h } from '../dom.ts'
-import type { ClientContext, ControlsView, Transport } from '../technique-client.ts'
+import { h } from '../platform/dom.ts'
 import { pause, pull } from './pull.ts'
+import type { ClientContext, ControlsView, Transport } from './transport.ts'
 
 export interface LongPollingSettings {
   /** How long the server may hold each request before answering 204. */

@@ -1,7 +1,7 @@
 import { limits } from '../../shared/feed-event.ts'
-import { browserNow, h } from '../dom.ts'
-import type { ClientContext, ControlsView, Transport } from '../technique-client.ts'
+import { browserNow, h } from '../platform/dom.ts'
 import { pause, pull } from './pull.ts'
+import type { ClientContext, ControlsView, Transport } from './transport.ts'
 
 export interface PollingSettings {
   intervalMs: number

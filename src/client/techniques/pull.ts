@@ -1,7 +1,7 @@
 import type { FeedPage } from '../../shared/feed-event.ts'
 import type { TechniqueName } from '../../shared/techniques.ts'
-import { browserNow } from '../dom.ts'
-import { type ClientListener, serverUrl, type TransportIo } from '../technique-client.ts'
+import { browserNow } from '../platform/dom.ts'
+import { type ClientListener, serverUrl, type TransportIo } from './transport.ts'
 
 /** Query of a pull request; undefined values are left out. */
 export type PullQuery = Record<string, string | number | undefined>

@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
-import { browserNow, h } from '../dom.ts'
-import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
+import { browserNow, h } from '../platform/dom.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from './transport.ts'
 
 /** Reads an event back from a row of the server-rendered page (`<tr data-id data-at data-kind data-data>`). */
 function eventOf(row: HTMLTableRowElement): FeedEvent {

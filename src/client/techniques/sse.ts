@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
-import { browserNow, h } from '../dom.ts'
-import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
+import { browserNow, h } from '../platform/dom.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from './transport.ts'
 
 export interface SseSettings {
   /** After a refusal (503 overloaded, 429) EventSource gives up for good; we open a new one after this long. */

@@ -1,7 +1,7 @@
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
-import { browserNow, h } from '../dom.ts'
-import { explainWebSocketFailure, webSocketOpened } from '../origin-banner.ts'
-import { type ClientContext, type ControlsView, serverUrl, type Transport } from '../technique-client.ts'
+import { browserNow, h } from '../platform/dom.ts'
+import { explainWebSocketFailure, webSocketOpened } from '../platform/origin-banner.ts'
+import { type ClientContext, type ControlsView, serverUrl, type Transport } from './transport.ts'
 
 export interface WebSocketSettings {
   /** After the socket closes (not on purpose), open a new one from our cursor after this long. */

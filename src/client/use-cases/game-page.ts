@@ -1,7 +1,7 @@
 import './use-cases.css'
-import { ClassroomBar } from '../classroom-bar.ts'
-import { h } from '../dom.ts'
-import { PageSession } from '../page-session.ts'
+import { h } from '../platform/dom.ts'
+import { PageSession } from '../platform/page-session.ts'
+import { ClassroomBar } from '../room/classroom-bar.ts'
 import { TechniqueChoice } from './technique-choice.ts'
 
 interface Dot {

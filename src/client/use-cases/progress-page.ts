@@ -1,10 +1,10 @@
 import './use-cases.css'
 import './progress-page.css'
 import type { FeedEvent } from '../../shared/feed-event.ts'
-import { ClassroomBar } from '../classroom-bar.ts'
-import { h } from '../dom.ts'
-import { PageSession } from '../page-session.ts'
-import { techniqueTitles } from '../technique-panels.ts'
+import { techniqueTitles } from '../panels/technique-panels.ts'
+import { h } from '../platform/dom.ts'
+import { PageSession } from '../platform/page-session.ts'
+import { ClassroomBar } from '../room/classroom-bar.ts'
 import { TechniqueChoice } from './technique-choice.ts'
 
 // The progress bar: a server job's progress events reach the bar by the technique you choose,

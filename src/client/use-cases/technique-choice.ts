@@ -7,19 +7,19 @@ import {
   techniques
 } from '../../shared/techniques.ts'
 import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
-import { ArrivalLog } from '../arrival-log.ts'
-import { DeliveryStats } from '../delivery-stats.ts'
-import { browserNow, h } from '../dom.ts'
-import type { PageSession } from '../page-session.ts'
+import { ArrivalLog } from '../delivery/arrival-log.ts'
+import { DeliveryStats } from '../delivery/delivery-stats.ts'
+import { techniqueTitles } from '../panels/technique-panels.ts'
+import { browserNow, h } from '../platform/dom.ts'
+import type { PageSession } from '../platform/page-session.ts'
+import { techniqueClients } from '../techniques/index.ts'
 import {
   type ClientListener,
   type ClientState,
   type ControlsView,
   pageIo,
   type Transport
-} from '../technique-client.ts'
-import { techniqueTitles } from '../technique-panels.ts'
-import { techniqueClients } from '../techniques/index.ts'
+} from '../techniques/transport.ts'
 
 /** Where each client → server message goes when the technique has no channel of its own for it. */
 /** Events per second arriving are counted over this window. */

@@ -1,0 +1,238 @@
+import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
+import { type TechniqueName, techniques } from '../../shared/techniques.ts'
+import type { WireCounters } from '../../shared/wire-stats.ts'
+import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
+import { ArrivalLog } from '../delivery/arrival-log.ts'
+import { DeliveryStats } from '../delivery/delivery-stats.ts'
+import { browserNow, h } from '../platform/dom.ts'
+import type { ServerClock } from '../platform/server-clock.ts'
+import { paintAccent, techniqueBadge } from '../platform/technique-look.ts'
+import {
+  type ClientListener,
+  type ClientModule,
+  type ClientState,
+  type ControlsView,
+  pageIo,
+  type Transport
+} from '../techniques/transport.ts'
+
+const listed = 10
+/** Requests per second are counted over this sliding window. */
+const requestRateWindowMs = 10_000
+/** How much of what arrived is kept for pictures on a time axis (the race view shows up to 30 s). */
+const arrivalsKeptMs = 35_000
+
+/** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
+const figures = [
+  ['events', 'events received', '', 'New events this panel received, counted in the browser.'],
+  ['gaps', 'gaps', '', 'Events never received: ids skipped between two that arrived (the feed numbers every event).'],
+  [
+    'duplicates',
+    'duplicates',
+    '',
+    'Events that arrived again with an id already shown. Manual refresh re-sends the whole page, so it repeats by design.'
+  ],
+  ['latency-p50', 'latency p50', 'ms', 'Browser arrival time minus the server timestamp, clock offset corrected.'],
+  ['latency-p95', 'latency p95', 'ms', '95 % of the measured latencies were at most this.'],
+  ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
+  [
+    'requests-per-s',
+    'requests/s, last 10 s',
+    '',
+    'Change in the server’s request count for this panel over the last 10 s, per second.'
+  ],
+  ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
+  ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
+  ['connections-opened', 'TCP connections', '', 'Connections the server accepted for this panel: one handshake each.'],
+  ['empty-responses', 'empty responses', '', 'Polls and long polls that carried no event.'],
+  ['unseen', 'not shown yet', '', 'Events the feed has published that this panel has not shown.']
+] as const
+
+type FigureKey = (typeof figures)[number][0]
+
+/**
+ * One technique's panel: its switch, state, latest events and figures. It is the
+ * technique client's listener and knows nothing about how the events came.
+ * Latency is measured only for events published after the panel was switched on;
+ * older ones (a backlog, a reload's repeats) say nothing about delivery speed.
+ */
+export class Panel implements ClientListener {
+  readonly name: TechniqueName
+  readonly element: HTMLElement
+  readonly client: Transport
+  /** Where views of the wire put their buttons (open the capture, drop the connection). */
+  readonly tools = h('div', { class: 'tools' })
+  /** Events, gaps, duplicates and latency, as this page counted them. */
+  readonly stats = new DeliveryStats()
+  /** The timed events and empty answers of the last half minute, for the race view. */
+  readonly arrivals = new ArrivalLog(arrivalsKeptMs)
+  /** The last server counters for this panel, from `/wire/live`. */
+  wire: WireCounters | undefined
+  /** Called for every timed event: when the browser got it and its latency before clock correction. */
+  onTimedEvent: ((receivedAt: number, uncorrectedLatency: number) => void) | undefined
+
+  #clock: ServerClock
+  /** The server's request count for this panel, from the reports, over the last 10 s. */
+  #requests = new CounterHistory<{ at: number; requests: number }>(requestRateWindowMs)
+  #stateText = h('span', { class: 'state-name' })
+  #stateDetail = h('span', { class: 'state-detail' })
+  #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
+  #figures = new Map<FigureKey, HTMLElement>()
+
+  #toggle = h('input', { type: 'checkbox', name: 'enabled' })
+  #controls: ControlsView
+
+  /** `on: false` leaves the panel switched off until the reader (or the teacher) switches it on. */
+  constructor(name: TechniqueName, client: ClientModule, clientId: string, clock: ServerClock, on = true) {
+    const technique = techniques[name]
+    this.name = name
+    this.#clock = clock
+    const toggle = this.#toggle
+    const controls = h('div', { class: 'controls' })
+    const stats = h('dl', { class: 'figures' })
+    for (const [key, label, unit, hint] of figures) {
+      const value = h('span', { 'data-stat': key }, key.startsWith('latency') ? '–' : '0')
+      this.#figures.set(key, value)
+      stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
+    }
+    this.element = h(
+      'section',
+      { class: 'panel', id: name, 'data-state': 'closed', 'aria-labelledby': `${name}-title` },
+      h(
+        'header',
+        {},
+        h('h2', { id: `${name}-title` }, techniqueBadge(name), technique.title),
+        h('label', { class: 'switch' }, toggle, ' on')
+      ),
+      h('p', { class: 'how' }, technique.how),
+      h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
+      controls,
+      this.tools,
+      stats,
+      this.#events
+    )
+    paintAccent(this.element, name)
+    this.client = client.create({ clientId, listener: this, io: pageIo() })
+    this.#controls = client.controls(this.client, controls)
+    toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
+    if (on) this.switch(true)
+  }
+
+  get on(): boolean {
+    return this.#toggle.checked
+  }
+
+  /** Whether the teacher allows this technique in the room: when not, it is switched off and stays off. */
+  allow(allowed: boolean): void {
+    this.#toggle.disabled = !allowed
+    this.element.dataset.allowed = String(allowed)
+    if (allowed) return
+    this.switch(false)
+    this.state('closed', 'switched off by the teacher')
+  }
+
+  /** Switches the technique on or off, as its checkbox does. */
+  switch(on: boolean): void {
+    if (on === this.#toggle.checked) return
+    this.#toggle.checked = on
+    if (on) this.#start()
+    else this.client.stop()
+  }
+
+  /** New events received since the page opened. */
+  get eventsReceived(): number {
+    return this.stats.events
+  }
+
+  received(events: FeedEvent[], receivedAt: number): void {
+    const fresh = this.stats.receive(events, receivedAt, (at) => this.#clock.toBrowser(at))
+    this.arrivals.add(fresh, receivedAt)
+    const byId = new Map(events.map((event) => [event.id, event]))
+    for (const delivery of fresh) {
+      const event = byId.get(delivery.id)
+      const latency = delivery.uncorrectedLatency
+      if (latency !== undefined) this.onTimedEvent?.(receivedAt, latency)
+      if (event)
+        this.#events.prepend(this.#item(event, latency === undefined ? undefined : latency + this.#clock.offset))
+    }
+    while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()
+    this.#show('events', this.stats.events)
+    this.#show('gaps', this.stats.gaps)
+    this.#show('duplicates', this.stats.duplicates)
+    this.#showLatency()
+  }
+
+  emptyAnswer(receivedAt: number): void {
+    this.arrivals.addEmptyAnswer(receivedAt)
+  }
+
+  /** Latency percentile p (0–100), clock-corrected with the best offset known now. */
+  latency(p: number): number | undefined {
+    const uncorrected = this.stats.latency.percentile(p)
+    return uncorrected === undefined ? undefined : uncorrected + this.#clock.offset
+  }
+
+  /** Requests per second the server counted for this panel over the last 10 s. */
+  get requestsPerSecond(): number | undefined {
+    return perSecondOver(this.#requests, requestRateWindowMs, (sample) => sample.requests)
+  }
+
+  /** Bytes in and out on the wire per new event received, since the page opened. */
+  get bytesPerEvent(): number | undefined {
+    const wire = this.wire
+    return wire && this.stats.events > 0 ? (wire.bytesIn + wire.bytesOut) / this.stats.events : undefined
+  }
+
+  reset(): void {
+    this.#stateDetail.textContent = 'reset: the server no longer had every event after our cursor, some were missed'
+  }
+
+  state(state: ClientState, detail = ''): void {
+    this.element.dataset.state = state
+    this.#controls.state?.(state)
+    this.#stateText.textContent = state
+    this.#stateDetail.textContent = detail
+  }
+
+  /** Shows what the server counted for this panel; `latest` is the feed's newest id. */
+  showWire(counters: WireCounters, latest: number, at: number): void {
+    this.wire = counters
+    this.#requests.add({ at, requests: counters.requests })
+    this.#show('requests', counters.requests)
+    this.#show('requests-per-s', this.requestsPerSecond, 1)
+    this.#show('bytes-in', counters.bytesIn)
+    this.#show('bytes-out', counters.bytesOut)
+    this.#show('connections-opened', counters.connectionsOpened)
+    this.#show('empty-responses', counters.emptyResponses)
+    this.#show('unseen', this.stats.unseen(latest))
+    this.#showLatency()
+  }
+
+  #showLatency(): void {
+    this.#show('latency-p50', this.latency(50))
+    this.#show('latency-p95', this.latency(95))
+  }
+
+  #start(): void {
+    this.stats.timeFrom(browserNow())
+    this.client.start()
+  }
+
+  #show(key: FigureKey, value: number | undefined, decimals = 0): void {
+    const element = this.#figures.get(key)
+    if (element) element.textContent = value === undefined ? '–' : value.toFixed(decimals)
+  }
+
+  #item(event: FeedEvent, latency: number | undefined): HTMLLIElement {
+    const time = new Date(event.at).toISOString().slice(11, 23)
+    return h(
+      'li',
+      { 'data-id': String(event.id), 'data-kind': event.kind },
+      h('span', { class: 'id' }, `#${event.id}`),
+      h('time', { datetime: new Date(event.at).toISOString() }, time),
+      h('span', { class: 'kind' }, event.kind),
+      h('span', { class: 'content' }, contentOf(event)),
+      h('span', { class: 'latency' }, latency === undefined ? '' : `${Math.round(latency)} ms`)
+    )
+  }
+}
