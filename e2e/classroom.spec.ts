@@ -1,4 +1,5 @@
-import { type Browser, expect, type Page, test } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import {
   automaticTechniques,
   closeOpenedContexts,
@@ -101,8 +102,13 @@ test.describe('classroom', () => {
 
   test('the teacher cuts the network for everyone: pages see it, then get back every event', async ({
     browser,
-    request
+    request,
+    pageErrors
   }) => {
+    pageErrors.expect(
+      /net::ERR_(INCOMPLETE_CHUNKED_ENCODING|EMPTY_RESPONSE)|WebSocket connection to .* failed/,
+      'the cut ends every open response and refuses requests and handshakes until it is over: the browser says so'
+    )
     const presenter = await (await browser.newContext()).newPage()
     await presenter.goto(`/presenter/console#token=${presenterToken}`)
     const student = await openStudent(browser)

@@ -1,5 +1,6 @@
-import { expect, type Locator, type Page, type TestInfo, test } from '@playwright/test'
+import type { Locator, Page, TestInfo } from '@playwright/test'
 import type { TechniqueName } from '../src/shared/techniques.ts'
+import { expect, test } from './fixtures.ts'
 import {
   asPresenter,
   automaticTechniques,

@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
-import { expect, type Page, test } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import type { CaptureReport, FrameItem } from '../src/shared/capture.ts'
+import { expect, test } from './fixtures.ts'
 import { saveScreenshot } from './support.ts'
 
 /** Where each figure teaches. */

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { automaticTechniques, openWirewatch, panel, wireOf } from './support.ts'
 
 const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
@@ -30,4 +30,27 @@ test.describe('chat messages', () => {
       else expect(after.techniques.websocket.bytesIn).toBeGreaterThan(before.techniques.websocket.bytesIn)
     })
   }
+})
+
+test.describe('a request that fails says so where it was asked', () => {
+  test('a chat POST and a feed change that never reach the server say why, beside their controls', async ({
+    page,
+    pageErrors
+  }) => {
+    pageErrors.expect(/net::ERR_FAILED/, 'the test makes the browser fail these two requests')
+    await openWirewatch(page)
+    // The network fails these two requests in this browser, as it does when the server stops or the Wi-Fi drops.
+    await page.route('**/feed/messages?*', (route) => route.abort('failed'))
+    await page.route('**/feed/ticker?*', (route) => route.abort('failed'))
+
+    await page.locator('#message-via').selectOption('post')
+    await page.locator('#message-text').fill('hello')
+    await page.locator('#message-form').getByRole('button').click()
+    await expect(page.locator('#message-cost')).toHaveText(/^Not sent: the server could not be reached/)
+    await expect(page.locator('#message-text')).toHaveValue('hello')
+
+    await page.locator('#feed-pause').click()
+    await expect(page.locator('.feed-controls .refusal')).toHaveText(/^Not changed: the server could not be reached/)
+    await expect(page.locator('#feed-pause')).toHaveText('Pause feed')
+  })
 })

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test'
 import { limits } from '../src/shared/feed-event.ts'
+import { expect, test } from './fixtures.ts'
 import { asPresenter, defaultTicker, openWirewatch, panel, saveScreenshot, setTicker, statOf } from './support.ts'
 
 const rttMs = 150
@@ -73,13 +73,17 @@ test.describe('simulated network', () => {
     await saveScreenshot(page.locator('section.page-header'), testInfo, 'network-simulated')
   })
 
-  test('a value out of range is refused, shown, and the control goes back to the server’s value', async ({ page }) => {
+  test('a value out of range is refused, shown, and the control goes back to the server’s value', async ({
+    page,
+    pageErrors
+  }) => {
+    pageErrors.expect(/status of 400 \(Bad Request\)/, 'the test sends a round trip out of range on purpose')
     await openWirewatch(page)
     const rtt = page.locator('#network-controls input[name=rtt]')
     await expect(rtt).toHaveValue('0')
     await rtt.fill('600')
     await rtt.press('Enter')
-    await expect(page.locator('#network-controls .network-error')).toContainText('Not changed')
+    await expect(page.locator('#network-controls .refusal')).toContainText('Not changed')
     await expect(rtt).toHaveValue('0')
     await expect(page.locator('.network-banner')).toBeHidden()
   })

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { openWirewatch, panel, techniqueNames } from './support.ts'
 
 test.describe('the side-by-side page', () => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { openWirewatch, panel, rowOf, switchPanel, techniqueNames } from './support.ts'
 
 test.describe('interval polling', () => {

@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright'
-import { type Browser, expect, type Page, test } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { asPresenter, closeOpenedContexts, presenterToken, saveScreenshot } from './support.ts'
 
 // Lesson 3's question: the polling panel's latency p50 in ms, measured on the race view's polling lane.

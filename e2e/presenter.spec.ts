@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright'
-import { type Browser, expect, type Page, test } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { asPresenter, closeOpenedContexts, presenterToken, saveScreenshot, techniqueNames } from './support.ts'
 
 /** What the projector shows now: its one slide on the stage. */

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { openWirewatch, panel } from './support.ts'
 
 const port = Number(process.env.E2E_TLS_PORT ?? 4443)

@@ -1,5 +1,6 @@
-import { expect, type Page, test } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import type { TechniqueName } from '../src/shared/techniques.ts'
+import { expect, test } from './fixtures.ts'
 import { openWirewatch, panel, saveScreenshot, statOf, techniqueNames } from './support.ts'
 
 /** Opens a panel's wire view and returns the dialog. */
@@ -90,8 +91,10 @@ test.describe('the wire, as captured at the server socket', () => {
   })
 
   test('drop connection: the server cuts the SSE stream, and the panel reconnects and keeps receiving', async ({
-    page
+    page,
+    pageErrors
   }) => {
+    pageErrors.expect(/net::ERR_INCOMPLETE_CHUNKED_ENCODING/, 'the server cuts the stream mid-response on purpose')
     await openWirewatch(page)
     const sse = panel(page, 'sse')
     await expect.poll(() => statOf(page, 'sse', 'events')).toBeGreaterThan(0)

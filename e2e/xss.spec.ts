@@ -1,4 +1,5 @@
-import { expect, type Page, test } from '@playwright/test'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures.ts'
 import { closeOpenedContexts, defaultTicker, openWirewatch, panel, setTicker, techniqueNames } from './support.ts'
 
 /** Student text built to run script if it ever reached the page as HTML. */

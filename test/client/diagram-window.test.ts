@@ -163,6 +163,24 @@ describe('planWindow', () => {
     assert.equal(plan.tally.requests, 0, 'the request itself is older than the window')
   })
 
+  test('a hold whose answer left above the window’s top, and only arrived in it, is not drawn (no bar of negative height)', () => {
+    // 200 ms simulated round trip: the answer left the server 100 ms before it is stamped.
+    const held = [
+      item({
+        kind: 'request',
+        at: now - 3_000,
+        connection: 8,
+        newConnection: false,
+        technique: 'long-polling',
+        simulatedRttMs: 200
+      }),
+      item({ kind: 'response', at: now - 1_950, connection: 8, technique: 'long-polling', simulatedRttMs: 200 })
+    ]
+    const plan = planWindow(held, { now, windowMs: 2_000, heightPx })
+    assert.deepEqual(plan.holds, [])
+    assert.equal(plan.arrows.length, 1, 'the answer’s arrow still ends in the window')
+  })
+
   test('an aggregate keeps a tick for every arrow it stands for, on the lane the arrow leaves', () => {
     const plan = planWindow(pollsWithoutKeepAlive(2), { now, windowMs: 20_000, heightPx })
     const ticks = plan.aggregates.flatMap((aggregate) => aggregate.ticks)

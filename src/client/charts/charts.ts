@@ -65,7 +65,7 @@ interface CounterSample {
 }
 
 /**
- * Three live charts of the six techniques over the last two minutes, drawn with
+ * Three live charts of every technique over the last two minutes, drawn with
  * uPlot: latency from the panels' own timestamps, bytes per event and requests
  * per second from the server's counters pushed on `/wire/live`.
  */

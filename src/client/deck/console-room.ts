@@ -1,5 +1,6 @@
 import type { Audience, ClassroomState } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
+import { ask } from '../platform/ask.ts'
 import { presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import type { WireLive } from '../platform/wire-live.ts'
 import { cutSecondsLeft } from '../room/classroom-banner.ts'
@@ -67,21 +68,9 @@ export class ConsoleRoom {
   /** Sends a control and says so on screen when the server refuses it. */
   async control(url: string, method: 'PUT' | 'POST' | 'DELETE', body?: unknown): Promise<boolean> {
     const target = `${url}?client=${this.#clientId}`
-    const response =
-      method === 'DELETE'
-        ? await fetch(target, {
-            method,
-            headers: { authorization: `Bearer ${presenterToken() ?? ''}` },
-            cache: 'no-store'
-          })
-        : await presenterRequest(target, method, body)
-    if (response.ok) {
-      this.#say('')
-      return true
-    }
-    const reason = ((await response.json().catch(() => ({}))) as { message?: string }).message
-    this.#say(`Refused (${response.status}): ${reason ?? 'no reason given'}`)
-    return false
+    const asked = await ask(() => presenterRequest(target, method, body))
+    this.#say(asked.ok ? '' : `Not changed: ${asked.why}.`)
+    return asked.ok
   }
 
   #showCut(state: ClassroomState): void {
@@ -98,10 +87,15 @@ export class ConsoleRoom {
 
   /** Who is here: asked of the server every 2 s (the teacher's own windows are not counted). */
   async #showAudience(): Promise<void> {
-    const response = await presenterRequest(`/classroom/audience?client=${this.#clientId}`, 'GET')
-    if (!response.ok) return
-    const audience = (await response.json()) as Audience
+    const asked = await ask(() => presenterRequest(`/classroom/audience?client=${this.#clientId}`, 'GET'))
     const pages = $('#audience-pages')
+    // Who is here is unknown while the server cannot be asked: a dash, not the last count.
+    if (!asked.ok) {
+      if (pages) pages.textContent = '–'
+      for (const cell of document.querySelectorAll('[data-audience]')) cell.textContent = '–'
+      return
+    }
+    const audience = (await asked.response.json()) as Audience
     if (pages) pages.textContent = String(audience.pages)
     for (const name of techniqueNames) {
       const cell = document.querySelector(`[data-audience="${name}"]`)
@@ -110,9 +104,9 @@ export class ConsoleRoom {
   }
 
   async #showStudentUrl(): Promise<void> {
-    const response = await fetch('/classroom/student-url')
-    if (!response.ok) return
-    const answer = (await response.json()) as StudentUrl
+    const asked = await ask(() => fetch('/classroom/student-url'))
+    if (!asked.ok) return this.#say(`The students' address is unknown: ${asked.why}.`)
+    const answer = (await asked.response.json()) as StudentUrl
     const where = $('#student-url')
     if (where) where.textContent = answer.url
     const warning = $('#reach-warning')

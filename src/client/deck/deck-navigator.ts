@@ -1,5 +1,6 @@
 import type { ClassroomChange, ClassroomState } from '../../shared/classroom.ts'
 import type { Lesson } from '../../shared/lesson.ts'
+import { ask } from '../platform/ask.ts'
 import { presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import type { DeckActions } from './deck-keys.ts'
 import type { DeckSlide } from './deck-slide.ts'
@@ -103,12 +104,9 @@ export class DeckNavigator {
   async change(change: ClassroomChange): Promise<void> {
     if (presenterToken() === undefined)
       return this.#refused('This window has no presenter token: it follows the room, but its keys cannot move it.')
-    const response = await presenterRequest(`/classroom?client=${this.#clientId}`, 'PUT', change)
-    if (!response.ok) {
-      const reason = ((await response.json().catch(() => ({}))) as { message?: string }).message
-      return this.#refused(`Refused (${response.status}): ${reason ?? 'no reason given'}`)
-    }
+    const asked = await ask(() => presenterRequest(`/classroom?client=${this.#clientId}`, 'PUT', change))
+    if (!asked.ok) return this.#refused(`Not moved: ${asked.why}.`)
     this.#refused('')
-    this.heard((await response.json()) as ClassroomState)
+    this.heard((await asked.response.json()) as ClassroomState)
   }
 }

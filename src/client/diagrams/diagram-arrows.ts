@@ -105,7 +105,8 @@ export function layOutArrows(items: readonly CaptureItem[], layout: ArrowLayout)
         const reachedAt = arrived.get(item.connection)
         arrived.delete(item.connection)
         if (!drawn) break
-        if (reachedAt !== undefined && leftAt - reachedAt > minHeldMs)
+        // A hold that ended above the window's top (its answer left before it, and only arrived in it) is not drawn.
+        if (reachedAt !== undefined && leftAt - reachedAt > minHeldMs && leftAt > since)
           holds.push({ fromAt: Math.max(since, reachedAt), toAt: leftAt })
         arrows.push({
           kind: 'response',

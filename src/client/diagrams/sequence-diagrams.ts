@@ -15,7 +15,7 @@ const zooms = [
 const redrawEveryMs = 250
 
 /**
- * The six diagrams together, redrawn a few times a second from what the server
+ * A diagram per technique, together, redrawn a few times a second from what the server
  * captured on this page's sockets; one button group picks the time window for
  * all of them, one button pauses them all.
  */

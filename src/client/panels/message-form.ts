@@ -1,5 +1,6 @@
 import { limits } from '../../shared/feed-event.ts'
 import type { WireReport } from '../../shared/wire-stats.ts'
+import { ask } from '../platform/ask.ts'
 import type { WireLive } from '../platform/wire-live.ts'
 import type { Transport } from '../techniques/transport.ts'
 
@@ -42,15 +43,14 @@ export class MessageForm {
   }
 
   async #sendByPost(text: string, before: WireReport): Promise<void> {
-    const response = await fetch(`/feed/messages?client=${this.#clientId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text })
-    })
-    if (response.status !== 201) {
-      const reason = (await response.json().catch(() => ({}))) as { message?: string }
-      return this.#say(`Refused (${response.status}): ${reason.message ?? 'no reason given'}`)
-    }
+    const sent = await ask(() =>
+      fetch(`/feed/messages?client=${this.#clientId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text })
+      })
+    )
+    if (!sent.ok) return this.#say(`Not sent: ${sent.why}.`)
     this.#text.value = ''
     const was = before.other.messages
     const after = await this.#wireLive.until((report) => report.other.messages.requests > was.requests)

@@ -9,7 +9,7 @@ function perEvent(total: number, events: number): string {
   return events > 0 ? (total / events).toFixed(total / events < 10 ? 2 : 0) : '–'
 }
 
-/** The six side by side in one table: what each delivered event cost. */
+/** Every technique side by side in one table: what each delivered event cost. */
 export class SummaryView {
   #cells = new Map<TechniqueName, Map<(typeof columns)[number], HTMLElement>>()
 

@@ -74,5 +74,10 @@ export function traceShape(path: PathTarget, shape: MarkShape, x: number, y: num
       path.closePath()
       break
     }
+    default: {
+      // A shape declared in src/shared/techniques.ts but not drawn here is a type error, not a mark that draws nothing.
+      const undrawn: never = shape
+      throw new Error(`no way to draw the mark shape ${String(undrawn)}`)
+    }
   }
 }

@@ -16,7 +16,11 @@ export function presenterToken(): string | undefined {
 }
 
 /** Sends one of the teacher's controls: JSON, with the token. */
-export function presenterRequest(url: string, method: 'PUT' | 'POST' | 'GET', body?: unknown): Promise<Response> {
+export function presenterRequest(
+  url: string,
+  method: 'PUT' | 'POST' | 'GET' | 'DELETE',
+  body?: unknown
+): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${presenterToken() ?? ''}` }
   if (body !== undefined) headers['content-type'] = 'application/json'
   return fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' })

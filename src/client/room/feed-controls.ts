@@ -5,6 +5,7 @@ import {
   tickerPatternLabels,
   tickerPatterns
 } from '../../shared/ticker-settings.ts'
+import { ask } from '../platform/ask.ts'
 import { h } from '../platform/dom.ts'
 import { presenterOnly, presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import type { WireLive } from '../platform/wire-live.ts'
@@ -18,6 +19,8 @@ export class FeedControls {
   #rate = document.querySelector<HTMLInputElement>('#feed-rate')
   #pattern = document.querySelector<HTMLSelectElement>('#feed-pattern')
   #pause = document.querySelector<HTMLButtonElement>('#feed-pause')
+  /** Why the last change did not take, beside the controls that asked for it. */
+  #said = h('output', { class: 'refusal', role: 'alert' })
   #clientId: string
   #settings: TickerSettings | undefined
 
@@ -27,6 +30,7 @@ export class FeedControls {
     this.#pattern?.replaceChildren(
       ...tickerPatterns.map((pattern) => h('option', { value: pattern }, tickerPatternLabels[pattern]))
     )
+    this.#pause?.after(this.#said)
     const allowed = presenterToken() !== undefined
     for (const control of [this.#rate, this.#pattern, this.#pause]) {
       if (!control) continue
@@ -43,9 +47,10 @@ export class FeedControls {
   }
 
   async #change(change: Partial<TickerSettings>): Promise<void> {
-    const response = await presenterRequest(`/feed/ticker?client=${this.#clientId}`, 'PUT', change)
-    // Refused (a rate out of range, no token): show what the feed really does.
-    if (!response.ok && this.#settings) this.#show(this.#settings)
+    const asked = await ask(() => presenterRequest(`/feed/ticker?client=${this.#clientId}`, 'PUT', change))
+    this.#said.textContent = asked.ok ? '' : `Not changed: ${asked.why}.`
+    // Refused (a rate out of range, no token) or never sent: show what the feed really does.
+    if (!asked.ok && this.#settings) this.#show(this.#settings)
   }
 
   #show(settings: TickerSettings): void {

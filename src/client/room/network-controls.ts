@@ -1,3 +1,4 @@
+import { ask } from '../platform/ask.ts'
 import './network-controls.css'
 import { type NetworkConditions, networkLimits } from '../../shared/capture.ts'
 import { h } from '../platform/dom.ts'
@@ -37,7 +38,7 @@ export class NetworkControls {
     'aria-label': 'simulated round trip in ms',
     'aria-describedby': 'network-how'
   })
-  #error = h('output', { class: 'network-error', role: 'alert', for: 'network-rtt' })
+  #error = h('output', { class: 'refusal', role: 'alert', for: 'network-rtt' })
   #bannerValue = h('strong', { 'data-stat': 'simulated-rtt' }, '0')
   #banner = h('p', { class: 'network-banner', role: 'status', hidden: '' }, 'simulated RTT ', this.#bannerValue, ' ms')
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -101,18 +102,11 @@ export class NetworkControls {
     if (this.#number.value === '' || rttMs === this.#server) return
     this.#error.textContent = ''
     this.#sending = true
-    try {
-      const response = await presenterRequest(`/wire/network?client=${this.#clientId}`, 'PUT', { rttMs })
-      const body = (await response.json().catch(() => ({}))) as Partial<NetworkConditions> & { message?: string }
-      if (!response.ok) throw new Error(body.message ?? `the server answered ${response.status}`)
-      this.#sending = false
-      this.#heard(body as NetworkConditions)
-    } catch (error) {
-      this.#error.textContent = `Not changed: ${(error as Error).message}`
-      this.#show(this.#server) // what the server really does
-    } finally {
-      this.#sending = false
-    }
+    const asked = await ask(() => presenterRequest(`/wire/network?client=${this.#clientId}`, 'PUT', { rttMs }))
+    this.#sending = false
+    if (asked.ok) return this.#heard((await asked.response.json()) as NetworkConditions)
+    this.#error.textContent = `Not changed: ${asked.why}.`
+    this.#show(this.#server) // what the server really does
   }
 
   #heard(network: NetworkConditions): void {

@@ -1,3 +1,4 @@
+import { ask } from '../platform/ask.ts'
 import './use-cases.css'
 import './progress-page.css'
 import type { FeedEvent } from '../../shared/feed-event.ts'
@@ -120,18 +121,19 @@ start?.addEventListener('click', async () => {
   show(published, String(steps + 1))
   show(drawn, '0')
   show(jump, '–')
-  const response = await fetch(`/jobs?client=${session.clientId}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ steps, durationMs: 5000, key: view.key })
-  })
-  const body = (await response.json().catch(() => ({}))) as { job?: number; message?: string }
-  if (!response.ok || body.job === undefined) {
+  const asked = await ask(() =>
+    fetch(`/jobs?client=${session.clientId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ steps, durationMs: 5000, key: view.key })
+    })
+  )
+  if (!asked.ok) {
     if (current === view) current = undefined
-    if (error) error.value = `Not started: ${body.message ?? response.status}`
+    if (error) error.value = `Not started: ${asked.why}`
     return
   }
   if (error) error.value = ''
-  view.job ??= body.job
+  view.job ??= ((await asked.response.json()) as { job: number }).job
 })
 session.live.start()

@@ -10,6 +10,7 @@ import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
 import { DeliveryStats } from '../delivery/delivery-stats.ts'
 import { techniqueTitles } from '../panels/technique-panels.ts'
+import { ask } from '../platform/ask.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { PageSession } from '../platform/page-session.ts'
 import { techniqueClients } from '../techniques/index.ts'
@@ -31,7 +32,7 @@ const postRoutes: Record<Exclude<FeedClientMessage['type'], 'ping'>, string> = {
 }
 
 /**
- * A use case's way of getting the feed: a choice of the six techniques (`?technique=` in the
+ * A use case's way of getting the feed: a choice of every declared technique (`?technique=` in the
  * address picks one), the chosen technique's client and controls, its state, and two measured
  * figures: events per second arriving and their latency (browser arrival minus the server's
  * timestamp, clock corrected). What the use case sends goes over the WebSocket when that is the
@@ -91,14 +92,14 @@ export class TechniqueChoice {
         ? undefined
         : `the ${techniques[this.technique].title} connection is not open`
     const { type, ...body } = message
-    const response = await fetch(`${postRoutes[type]}?client=${this.#session.clientId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body)
-    })
-    if (response.ok) return undefined
-    const reason = (await response.json().catch(() => ({}))) as { message?: string }
-    return `${response.status}: ${reason.message ?? 'refused'}`
+    const asked = await ask(() =>
+      fetch(`${postRoutes[type]}?client=${this.#session.clientId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body)
+      })
+    )
+    return asked.ok ? undefined : asked.why
   }
 
   #choose(name: TechniqueName): void {

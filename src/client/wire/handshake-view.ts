@@ -1,4 +1,5 @@
 import type { HandshakeExplained } from '../../shared/capture.ts'
+import { ask } from '../platform/ask.ts'
 import { h } from '../platform/dom.ts'
 
 /** base64 of raw bytes, as `Sec-WebSocket-Accept` carries them. */
@@ -26,14 +27,16 @@ export class HandshakeView {
   }
 
   async load(): Promise<void> {
-    const response = await fetch(`/wire/handshake?client=${this.#clientId}`)
-    if (!response.ok) {
-      this.element.replaceChildren(
-        h('p', {}, 'No WebSocket handshake captured for this page yet: switch the panel on.')
-      )
+    const asked = await ask(() => fetch(`/wire/handshake?client=${this.#clientId}`))
+    if (!asked.ok) {
+      const why =
+        asked.status === 404
+          ? 'No WebSocket handshake captured for this page yet: switch the panel on.'
+          : `The handshake could not be loaded: ${asked.why}.`
+      this.element.replaceChildren(h('p', {}, why))
       return
     }
-    const steps = (await response.json()) as HandshakeExplained
+    const steps = (await asked.response.json()) as HandshakeExplained
     this.element.replaceChildren(...this.#render(steps), await this.#browserCheck(steps))
   }
 
