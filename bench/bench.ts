@@ -7,12 +7,15 @@ import { get } from 'node:http'
 import { cpus, freemem, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
 import type { WireReport } from '../src/shared/wire-stats.ts'
 import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
+import { type Case, plan, type ServerName } from './plan.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
-import { livePagesVariant, verdicts } from './targets.ts'
+import { verdicts } from './targets.ts'
+import { bareServers, loadClientOf } from './techniques.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rate = 20
@@ -20,78 +23,6 @@ const rate = 20
 const warmupMs = 1_000
 /** One load process serves up to this many clients; more clients, more processes. */
 const clientsPerLoadProcess = 5_000
-
-type Technique = BenchRow['technique']
-type ServerName = 'wirewatch' | 'wirewatch, capture off' | Technique
-
-/** One row to measure. */
-interface Case {
-  technique: Technique
-  server: ServerName
-  clients: number
-  /** Polling only: ms between a client's polls; 0 = as fast as answers come (the requests/s row). */
-  pollMs?: number
-  variant?: string
-  /** Pages that also hold their stats channel `/wire/live` open (the same client ids). */
-  livePages?: number
-  /** `--only <name>` picks this row by this name as well as by its technique. */
-  group?: string
-}
-
-/** Each measured technique's bare baseline: the smallest plain `node:http` server with the same wire. */
-const bareServers: Record<Technique, string> = {
-  websocket: 'bench/baselines/ws-broadcast.ts',
-  sse: 'bench/baselines/sse-broadcast.ts',
-  'long-polling': 'bench/baselines/long-poll.ts',
-  polling: 'bench/baselines/json-get.ts',
-  'fetch-stream': 'bench/baselines/ndjson-stream.ts',
-  'iframe-stream': 'bench/baselines/forever-frame.ts'
-}
-
-function plan(full: boolean): Case[] {
-  const quick = [100, 1_000]
-  const counts: Record<Technique, number[]> = full
-    ? {
-        websocket: [100, 1_000, 5_000, 10_000],
-        sse: [100, 1_000, 5_000, 10_000],
-        'long-polling': [100, 1_000, 2_000],
-        polling: [100, 1_000, 5_000],
-        'fetch-stream': [100, 1_000, 5_000],
-        'iframe-stream': [100, 1_000, 5_000]
-      }
-    : {
-        websocket: quick,
-        sse: quick,
-        'long-polling': quick,
-        polling: quick,
-        'fetch-stream': quick,
-        'iframe-stream': quick
-      }
-  const cases: Case[] = []
-  for (const technique of Object.keys(counts) as Technique[])
-    for (const clients of counts[technique])
-      for (const server of ['wirewatch', technique] as const)
-        cases.push({ technique, server, clients, ...(technique === 'polling' ? { pollMs: 1_000 } : {}) })
-  // Requests per second: 50 keep-alive clients asking again the moment each answer arrives.
-  for (const server of ['wirewatch', 'polling'] as const)
-    cases.push({ technique: 'polling', server, clients: 50, pollMs: 0, variant: 'max req/s' })
-  // What the byte capture costs: the same load with it off.
-  const captureClients = full ? 5_000 : 1_000
-  for (const server of ['wirewatch', 'wirewatch, capture off'] as const)
-    cases.push({ technique: 'websocket', server, clients: captureClients, variant: 'capture on/off' })
-  // What the pages' own stats channel costs: the same 1,000 WebSocket feed clients, without and then
-  // with 1,000 pages holding /wire/live open (reports, capture items, publications every 500 ms).
-  for (const livePages of [0, 1_000])
-    cases.push({
-      technique: 'websocket',
-      server: 'wirewatch',
-      clients: 1_000,
-      variant: livePagesVariant(livePages),
-      livePages,
-      group: 'wire-live'
-    })
-  return cases
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -103,7 +34,8 @@ interface ServerProcess {
 }
 
 async function startServer(name: ServerName): Promise<ServerProcess> {
-  const file = name.startsWith('wirewatch') ? 'bench/servers/wirewatch.ts' : bareServers[name as Technique]
+  const file = name.startsWith('wirewatch') ? 'bench/servers/wirewatch.ts' : bareServers[name as TechniqueName]
+  if (file === undefined) throw new Error(`${name} has no bare baseline (bareServers in bench/techniques.ts)`)
   // BENCH_PROFILE=<dir>: each server writes a V8 CPU profile there when it exits.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
   const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', file], {
@@ -162,6 +94,8 @@ function percentile(histogram: Map<number, number>, total: number, fraction: num
 }
 
 async function measure(server: ServerProcess, test: Case, seconds: number): Promise<BenchRow> {
+  if (loadClientOf(techniques[test.technique]) === undefined)
+    throw new Error(`${test.technique}: no load client reads it (loadClientOf in bench/techniques.ts)`)
   await settle(server, 0)
   const before = await statsOf(server, true)
   const processes = Math.ceil(test.clients / clientsPerLoadProcess)

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import { techniques } from '../src/shared/techniques.ts'
 import type { BenchRow } from './protocol.ts'
+import { loadClientOf } from './techniques.ts'
 
 export type LoadCommand =
   | {
@@ -243,22 +244,25 @@ let liveOpen = 0
 async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Promise<LoadReply> {
   const { technique, port, count, after, pollMs, tag, livePages = 0 } = command
   let failed = 0
+  const declared = techniques[technique]
+  const kind = loadClientOf(declared)
   const openOne = async (index: number) => {
     const client = new Client(after)
     const query = (cursor: number) => `client=${tag}-${index}&after=${cursor}`
     const path = (cursor: number) => `/feed/${technique}?${query(cursor)}`
-    const { upgrades, streamed, contentType } = techniques[technique]
     try {
       // The page's own channel: reports, capture items and the feed's publications, which no delivery counts.
       if (index < livePages) {
         sockets.push(await openWebSocket(undefined, port, `/wire/live?client=${tag}-${index}`))
         liveOpen++
       }
-      const socket = upgrades
-        ? await openWebSocket(client, port, path(after))
-        : streamed
-          ? await openStream(client, port, path(after), contentType)
-          : await openPoller(client, port, path, pollMs)
+      if (kind === undefined) throw new Error(`no load client reads ${technique}`)
+      const socket =
+        kind === 'websocket'
+          ? await openWebSocket(client, port, path(after))
+          : kind === 'stream'
+            ? await openStream(client, port, path(after), declared.contentType)
+            : await openPoller(client, port, path, pollMs)
       clients.push(client)
       sockets.push(socket)
     } catch {

@@ -48,15 +48,10 @@ export type ServerReply =
       publishLagMs: { mean: number; max: number }
     }
 
-/** The techniques the bench measures: those with a bare baseline in `bench/baselines/`. */
-export type BenchTechnique = Extract<
-  TechniqueName,
-  'websocket' | 'sse' | 'long-polling' | 'polling' | 'fetch-stream' | 'iframe-stream'
->
-
 /** One line of the bench table: one server, one technique, one number of clients. */
 export interface BenchRow {
-  technique: BenchTechnique
+  /** One of the benched techniques (`benchedTechniques` in bench/techniques.ts). */
+  technique: TechniqueName
   /** `wirewatch` is the real app; `bare` the baseline in `bench/baselines/`. */
   server: 'wirewatch' | 'bare'
   /** What differs from the plain row, e.g. `capture off`, `max req/s`; rows compare within one variant. */

@@ -1,6 +1,6 @@
 // Issue 6's targets, checked against a run's rows. Goals, not tests: the bench reports each as
 // met or not with the measured figure, and RESULTS.md keeps the verdicts beside the table.
-import { allTechniques, isPulled } from '../src/shared/techniques.ts'
+import { allTechniques, isPulled, type TechniqueName } from '../src/shared/techniques.ts'
 import type { PageFigures } from './page-figures.ts'
 import type { BenchRow } from './protocol.ts'
 import { ratioOf } from './report.ts'
@@ -16,6 +16,9 @@ export function livePagesVariant(livePages: number): string {
   return livePages > 0 ? `${livePages.toLocaleString('en')} /wire/live pages` : 'no /wire/live pages'
 }
 
+/** The techniques with issue 6's fan-out targets, at 5,000 and 10,000 clients. */
+export const fanOutTargets: readonly TechniqueName[] = ['websocket', 'sse']
+
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—')
 
 function rowOf(rows: BenchRow[], technique: BenchRow['technique'], clients: number, variant?: string) {
@@ -28,7 +31,7 @@ function rowOf(rows: BenchRow[], technique: BenchRow['technique'], clients: numb
 export function verdicts(rows: BenchRow[], page: PageFigures | undefined): Verdict[] {
   const found: Verdict[] = []
   const all = (row: BenchRow) => row.delivered >= row.expected
-  for (const technique of ['websocket', 'sse'] as const) {
+  for (const technique of fanOutTargets) {
     const five = rowOf(rows, technique, 5_000)
     const ratio = five && ratioOf(five, rows)
     if (five && ratio)

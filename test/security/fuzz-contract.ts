@@ -1,5 +1,6 @@
 // What the server must answer, written from the documented rules rather than from the server's code.
-import { limits } from '../../src/shared/feed-event.ts'
+import { type FeedEvent, type FeedPage, limits } from '../../src/shared/feed-event.ts'
+import type { Technique } from '../../src/shared/techniques.ts'
 import { closeCodes } from '../../src/shared/websocket-messages.ts'
 import { clientIdPattern } from './fuzz-inputs.ts'
 
@@ -98,3 +99,44 @@ export function queryValueAsRead(sent: string, key: string): string | undefined 
     return sent // left as sent: its % is no digit
   }
 }
+
+/** The event ids a 200 from `/feed/<name>` carries, oldest first, and the newest id when the answer itself says it. */
+export interface AnswerIds {
+  ids: number[]
+  latest?: number
+}
+
+export type AnswerReader = (body: string, technique: Technique) => AnswerIds
+
+/**
+ * How to read the events out of a 200 from a technique's route, by content type: the one the technique declares
+ * and its answer says. A technique whose declared type is not here, or an answer whose type is not, fails by name.
+ */
+export const answerReaders: Readonly<Record<string, AnswerReader>> = {
+  // SSE: the `id:` line of each block.
+  'text/event-stream': (body) => ({ ids: [...body.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1])) }),
+  // NDJSON: one event per line (keep-alives are blank lines).
+  'application/x-ndjson': (body) => ({
+    ids: body
+      .split('\n')
+      .filter((line) => line.startsWith('{"id"'))
+      .map((line) => (JSON.parse(line) as FeedEvent).id)
+  }),
+  // A forever frame's page hands each event up in a `postMessage` script; a whole page (manual refresh) shows the
+  // newest events as rows, newest first, under a body that says the feed's latest id.
+  'text/html': (body, { streamed }) => {
+    if (streamed) return { ids: [...body.matchAll(/postMessage\(\{"id":(\d+),/g)].map((match) => Number(match[1])) }
+    const rows = [...body.matchAll(/<tr data-id="(\d+)"/g)].map((match) => Number(match[1]))
+    const latest = /<body data-latest="(\d+)"/.exec(body)?.[1]
+    return { ids: rows.toReversed(), ...(latest === undefined ? {} : { latest: Number(latest) }) }
+  },
+  // A pull's page of events. An upgrading technique's JSON comes in frames after its 101: a plain GET gets a 426.
+  'application/json': (body, { name, upgrades }) => {
+    if (upgrades) throw new Error(`${name} answered a GET without an Upgrade with a 200`)
+    const page = JSON.parse(body) as FeedPage
+    return { ids: page.events.map((event) => event.id), latest: page.latest }
+  }
+}
+
+/** The readers' content type of an answer's `content-type` header: its media type, without parameters. */
+export const mediaType = (header: unknown) => String(header).split(';')[0]?.trim().toLowerCase() ?? ''

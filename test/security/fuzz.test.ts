@@ -17,7 +17,15 @@ import {
 import { closeCodes, type FeedServerMessage } from '../../src/shared/websocket-messages.ts'
 import { type OpenWebSocket, openWebSocket } from '../clients.ts'
 import { asPresenter, publishTicks, range, startServer, type TestServer } from '../helper.ts'
-import { chatVerdict, expectedChat, expectedOutcome, isPlainInteger, queryValueAsRead } from './fuzz-contract.ts'
+import {
+  answerReaders,
+  chatVerdict,
+  expectedChat,
+  expectedOutcome,
+  isPlainInteger,
+  mediaType,
+  queryValueAsRead
+} from './fuzz-contract.ts'
 import {
   anyText,
   badPercent,
@@ -69,38 +77,28 @@ function techniqueOf(url: string): Technique | undefined {
   return isTechniqueName(name) ? techniques[name] : undefined
 }
 
-/** What a 200 from a cursor route must hold: for SSE the blocks' ids, for NDJSON the lines', for a pull the page's. */
-function assertCursorAnswer(app: FastifyInstance, url: string, { statusCode, body }: Answer) {
-  if (statusCode !== 200) return
+/**
+ * What a 200 from a technique's route must hold: its declared content type, and events read by that type's reader
+ * (`answerReaders`) that catch up to the newest, the answer's own latest id when it says one. A type no reader
+ * knows fails, naming it.
+ */
+function assertCursorAnswer(app: FastifyInstance, url: string, { statusCode, headers, body }: Answer) {
   const technique = techniqueOf(url)
-  if (technique?.contentType === 'text/event-stream') {
-    assertCatchUp(
-      [...body.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1])),
-      app.feed.latest,
-      url
-    )
-  } else if (technique?.streamed && technique.contentType === 'text/html') {
-    assertCatchUp(
-      [...body.matchAll(/postMessage\(\{"id":(\d+),/g)].map((match) => Number(match[1])),
-      app.feed.latest,
-      url
-    )
-  } else if (technique?.contentType === 'application/x-ndjson') {
-    const lines = body.split('\n').filter((line) => line.startsWith('{"id"'))
-    assertCatchUp(
-      lines.map((line) => (JSON.parse(line) as FeedEvent).id),
-      app.feed.latest,
-      url
-    )
-  } else if (technique?.contentType === 'application/json' && !technique.upgrades) {
-    const page = JSON.parse(body) as FeedPage
-    assertCatchUp(
-      page.events.map((event) => event.id),
-      page.latest,
-      url
-    )
-  }
+  if (statusCode !== 200 || technique === undefined) return
+  const type = mediaType(headers['content-type'])
+  const read = Object.hasOwn(answerReaders, type) ? answerReaders[type] : undefined
+  if (read === undefined) assert.fail(`${url}: a 200 of ${type}, which no answer reader reads`)
+  assert.equal(type, technique.contentType, `${url}: answered ${type}, declared ${technique.contentType}`)
+  const { ids, latest } = read(body, technique)
+  assertCatchUp(ids, latest ?? app.feed.latest, url)
 }
+
+test('every declared content type has an answer reader', () => {
+  const unread = allTechniques
+    .filter((technique) => !Object.hasOwn(answerReaders, technique.contentType))
+    .map(({ name, contentType }) => `${name} (${contentType})`)
+  assert.deepEqual(unread, [], 'add a reader for their content type to answerReaders in fuzz-contract.ts')
+})
 
 /** Ids 1…latest with no gap (or the newest `capacity` of them), every chat well formed, and a plain poll works. */
 async function assertFeedIntact(app: FastifyInstance) {

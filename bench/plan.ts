@@ -1,0 +1,65 @@
+// The rows `npm run bench` measures: every benched technique (bench/techniques.ts) at a few numbers of
+// clients, on our server and on its bare baseline, then the variants that price one part of our server.
+import type { Technique, TechniqueName } from '../src/shared/techniques.ts'
+import { fanOutTargets, livePagesVariant } from './targets.ts'
+import { benchedTechniques } from './techniques.ts'
+
+/** A server process to measure: ours (byte capture on, or off), or the bare baseline of a technique. */
+export type ServerName = 'wirewatch' | 'wirewatch, capture off' | TechniqueName
+
+/** One row to measure. */
+export interface Case {
+  technique: TechniqueName
+  server: ServerName
+  clients: number
+  /** Techniques asked on a timer: ms between a client's polls; 0 = as fast as answers come (the requests/s row). */
+  pollMs?: number
+  variant?: string
+  /** Pages that also hold their stats channel `/wire/live` open (the same client ids). */
+  livePages?: number
+  /** `--only <name>` picks this row by this name as well as by its technique. */
+  group?: string
+}
+
+/** The numbers of clients a technique is measured at. */
+function clientCounts(technique: Technique, full: boolean): number[] {
+  if (!full) return [100, 1_000]
+  // A held request costs each client a request an event: at 1,000 clients our server already publishes well
+  // under the 20 events/s asked (bench/RESULTS.md), so 2,000 is as far as it is worth going.
+  if (technique.asking === 'again at once') return [100, 1_000, 2_000]
+  // 10,000 clients only for the techniques with fan-out targets (bench/targets.ts).
+  if (fanOutTargets.includes(technique.name)) return [100, 1_000, 5_000, 10_000]
+  return [100, 1_000, 5_000]
+}
+
+/** Every row: each benched technique on our server and on its baseline, then the variants. */
+export function plan(full: boolean): Case[] {
+  const cases: Case[] = []
+  for (const technique of benchedTechniques) {
+    // Asked on a timer: a poll a second, the page's default interval.
+    const polls = technique.asking === 'on a timer' ? { pollMs: 1_000 } : {}
+    for (const clients of clientCounts(technique, full))
+      for (const server of ['wirewatch', technique.name] as const)
+        cases.push({ technique: technique.name, server, clients, ...polls })
+  }
+  // Requests per second: 50 keep-alive clients asking again the moment each answer arrives.
+  for (const technique of benchedTechniques.filter(({ asking }) => asking === 'on a timer'))
+    for (const server of ['wirewatch', technique.name] as const)
+      cases.push({ technique: technique.name, server, clients: 50, pollMs: 0, variant: 'max req/s' })
+  // What the byte capture costs: the same load with it off.
+  const captureClients = full ? 5_000 : 1_000
+  for (const server of ['wirewatch', 'wirewatch, capture off'] as const)
+    cases.push({ technique: 'websocket', server, clients: captureClients, variant: 'capture on/off' })
+  // What the pages' own stats channel costs: the same 1,000 WebSocket feed clients, without and then
+  // with 1,000 pages holding /wire/live open (reports, capture items, publications every 500 ms).
+  for (const livePages of [0, 1_000])
+    cases.push({
+      technique: 'websocket',
+      server: 'wirewatch',
+      clients: 1_000,
+      variant: livePagesVariant(livePages),
+      livePages,
+      group: 'wire-live'
+    })
+  return cases
+}
