@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { eventJson } from '../feed/encoded.ts'
+import { ndjsonLine } from '../feed/encoded.ts'
 import { type CursorQuery, cursorQuerySchema } from '../schemas.ts'
 import { type PushOptions, pushFeed, streamedResponses } from './push-connection.ts'
 
@@ -41,10 +41,10 @@ const fetchStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
         request.query.after,
         {
           events: (events) => {
-            for (const event of events) stream.write(`${eventJson(event)}\n`)
+            for (const event of events) stream.write(ndjsonLine(event))
           },
           reset: (latest) => stream.write(`${JSON.stringify({ reset: true, latest })}\n`),
-          sizeOf: (event) => eventJson(event).length + 1,
+          sizeOf: (event) => ndjsonLine(event).length,
           buffered: () => stream.writableLength,
           writable: () => !stream.writableEnded && !stream.destroyed,
           cut: () => stream.destroy()

@@ -53,6 +53,8 @@ const iframeStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
       // One script per event: it runs as soon as the browser has parsed it, while the page goes on loading.
       const script = (json: string) =>
         `<script nonce="${nonce}">parent.postMessage(${scriptSafe(json)}, location.origin)</script>\n`
+      // Written as bytes: what waits unsent is then counted in bytes, as the bound is (a string counts UTF-16 units).
+      const eventScript = (event: FeedEvent) => Buffer.from(script(eventJson(event)))
 
       const push = pushFeed(
         app,
@@ -61,10 +63,10 @@ const iframeStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
         request.query.after,
         {
           events: (events: FeedEvent[]) => {
-            for (const event of events) stream.write(script(eventJson(event)))
+            for (const event of events) stream.write(eventScript(event))
           },
           reset: (latest) => stream.write(script(JSON.stringify({ reset: true, latest }))),
-          sizeOf: (event) => script(eventJson(event)).length,
+          sizeOf: (event) => eventScript(event).length,
           buffered: () => stream.writableLength,
           writable: () => !stream.writableEnded && !stream.destroyed,
           cut: () => stream.destroy()
