@@ -1,4 +1,4 @@
-// Soak: the real server in a child process, 150 simulated pages spread over the six techniques for ten minutes,
+// Soak: the real server in a child process, 150 simulated pages spread over every technique for ten minutes,
 // then: no errors, no lost or duplicated events, server memory flat. Run with `npm run soak [-- --seconds 60]`.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -27,7 +27,8 @@ function options(): { durationMs: number; clients: number } {
   const seconds = values.seconds !== undefined ? Number(values.seconds) : Number(values.minutes ?? 10) * 60
   const clients = Number(values.clients ?? 150)
   if (!(seconds >= 15)) throw new Error('the run must last at least 15 s (--seconds <n> or --minutes <n>)')
-  if (!Number.isInteger(clients) || clients < techniqueNames.length) throw new Error('--clients must be at least 6')
+  if (!Number.isInteger(clients) || clients < techniqueNames.length)
+    throw new Error(`--clients must be at least ${techniqueNames.length}, one per technique`)
   return { durationMs: seconds * 1000, clients }
 }
 

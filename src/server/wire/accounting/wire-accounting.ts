@@ -158,8 +158,8 @@ export class WireAccounting {
   }
 
   /**
-   * Counters for one client, or totals when `client` is undefined. Open streams (SSE, WebSocket,
-   * held polls) are charged up to this instant first: for a client, only its own sockets.
+   * Counters for one client, or totals when `client` is undefined. Open exchanges (streamed responses,
+   * WebSockets, held polls) are charged up to this instant first: for a client, only its own sockets.
    */
   report(client: string | undefined, latest: number): WireReport {
     if (client === undefined) for (const tally of this.#sockets.values()) this.#charge(tally)
