@@ -126,7 +126,7 @@ class IdTracker {
   }
 }
 
-/** Shared by all six: identity, counters, the chat timer and the id check. */
+/** Shared by every technique's client: identity, counters, the chat timer and the id check. */
 export abstract class SoakClient {
   protected running = false
   /** When the client started: events published before it are its starting view, not a measure of delay. */

@@ -1,5 +1,5 @@
 import { get, type IncomingHttpHeaders } from 'node:http'
-import type { Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import type { TestContext } from 'node:test'
 import WebSocket from 'ws'
 import type { FeedServerMessage } from '../src/shared/websocket-messages.ts'
@@ -174,4 +174,32 @@ export async function openLineStream<Item>(
     }
   })()
   return { response, items, text: () => text }
+}
+
+/** A GET that reads nothing of its answer until told to: a reader still busy, or a frozen tab. */
+export interface LateReader {
+  /** Starts reading, and resolves once `text` has arrived; rejects if the server cuts the connection first. */
+  readUntil(text: string): Promise<void>
+}
+
+/** Sends `GET <path>` on a socket of its own that reads nothing yet; it is destroyed when the test ends. */
+export async function lateReader(t: TestContext, server: TestServer, path: string): Promise<LateReader> {
+  const socket = connect(server.port, '127.0.0.1')
+  t.after(() => socket.destroy())
+  await new Promise((resolve) => socket.once('connect', resolve))
+  socket.pause()
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`)
+  return {
+    readUntil: (text) =>
+      new Promise((resolve, reject) => {
+        // Only the tail is kept: the answer may be megabytes long.
+        let tail = ''
+        socket.on('data', (chunk: Buffer) => {
+          tail = (tail + chunk.toString('latin1')).slice(-(text.length + 64 * 1024))
+          if (tail.includes(text)) resolve()
+        })
+        socket.once('close', () => reject(new Error(`the server cut the connection before "${text}"`)))
+        socket.resume()
+      })
+  }
 }

@@ -29,11 +29,11 @@ import wireRoutes from './wire/wire-routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The one sequenced feed all six techniques read. */
+    /** The one sequenced feed every technique reads. */
     feed: Feed
     /** Publishes `tick` events at the configured rate. */
     ticker: Ticker
-    /** The simulated network (round-trip time) applied to all six techniques. */
+    /** The simulated network (round-trip time) applied to every technique. */
     network: NetworkConditions
     /** What the presenter has set for every page in the room. */
     classroom: Classroom

@@ -169,7 +169,7 @@ export interface HandshakeExplained {
 
 /** Shape of `GET /wire/network` and of the body of `PUT /wire/network`. */
 export interface NetworkConditions {
-  /** Simulated round-trip time in ms, 0–500, applied by the server to all six techniques. */
+  /** Simulated round-trip time in ms, 0–500, applied by the server to every technique. */
   rttMs: number
 }
 

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { eventJson, pageJson, sseBlock, websocketFrame, websocketMessage } from '../../src/server/feed/encoded.ts'
+import {
+  eventJson,
+  ndjsonLine,
+  pageJson,
+  sseBlock,
+  websocketFrame,
+  websocketMessage
+} from '../../src/server/feed/encoded.ts'
 import { Feed } from '../../src/server/feed/feed.ts'
 import { type DecodedFrame, FrameDecoder } from '../../src/server/wire/capture/websocket-frames.ts'
 
@@ -11,8 +18,24 @@ describe('events encoded once', () => {
     assert.equal(eventJson(event), JSON.stringify(event))
     assert.equal(sseBlock(event).toString(), `id: 1\ndata: ${JSON.stringify(event)}\n\n`)
     assert.deepEqual(JSON.parse(websocketMessage(event).toString()), { type: 'event', event })
+    assert.equal(ndjsonLine(event).toString(), `${JSON.stringify(event)}\n`)
     assert.equal(sseBlock(event), sseBlock(event), 'the same buffer every time')
+    assert.equal(ndjsonLine(event), ndjsonLine(event))
     assert.equal(websocketMessage(event), websocketMessage(event))
+  })
+
+  test('each form is UTF-8 bytes: an emoji or a CJK character is one character and several bytes', () => {
+    const feed = new Feed()
+    const event = feed.publish('chat', { text: 'bonjour 👋 世界' })
+    const json = JSON.stringify(event)
+    for (const [form, text] of [
+      [ndjsonLine(event), `${json}\n`],
+      [sseBlock(event), `id: 1\ndata: ${json}\n\n`]
+    ] as const) {
+      assert.equal(form.length, Buffer.byteLength(text))
+      assert.equal(form.length, text.length + 6, '👋 and 世界: 6 more bytes than UTF-16 units')
+      assert.equal(form.toString('utf8'), text)
+    }
   })
 
   test('a WebSocket frame is FIN + text, unmasked, with the length in the form its size needs', () => {

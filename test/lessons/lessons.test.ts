@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
-import { readLessons } from '../../src/server/lessons/lesson-files.ts'
+import { parseLesson, readLessons } from '../../src/server/lessons/lesson-files.ts'
 import { renderLesson } from '../../src/server/lessons/markdown.ts'
 import { sourceExcerpt } from '../../src/server/lessons/source-excerpt.ts'
 import { errorBody, startServer } from '../helper.ts'
@@ -81,7 +81,18 @@ describe('lesson Markdown', () => {
 
   test('refuses a quiz without exactly one right answer, and a demo of an unknown technique', () => {
     assert.throws(() => renderLesson('::: quiz\nWhy?\n\n- [ ] no\n- [ ] nope\n:::\n'), /exactly one/)
-    assert.throws(() => renderLesson('::: demo carrier-pigeon\n:::\n'), /not one of the six/)
+    assert.throws(
+      () => renderLesson('::: demo carrier-pigeon\n:::\n'),
+      /carrier-pigeon — not a technique: one of refresh, ajax, /
+    )
+  })
+
+  test('refuses a lesson about an unknown technique, naming every known one', () => {
+    const lesson = '---\ntitle: Pigeons\norder: 9\ntechnique: carrier-pigeon\n---\nCoo.\n'
+    assert.throws(
+      () => parseLesson('09-pigeons.md', lesson),
+      /09-pigeons\.md: technique "carrier-pigeon" is not one of refresh, ajax, .*, iframe-stream$/
+    )
   })
 
   test('quotes the server code by its text, exactly as the file has it', () => {

@@ -5,6 +5,7 @@ import type { Feed } from './feed.ts'
 interface Forms {
   json?: string
   sseBlock?: Buffer
+  ndjsonLine?: Buffer
   websocketMessage?: Buffer
   websocketFrame?: Buffer
 }
@@ -36,6 +37,13 @@ export function sseBlock(event: FeedEvent): Buffer {
   const found = forms(event)
   found.sseBlock ??= Buffer.from(`id: ${event.id}\ndata: ${eventJson(event)}\n\n`)
   return found.sseBlock
+}
+
+/** One line of NDJSON: the event's JSON, then a line break (JSON never contains a raw one). */
+export function ndjsonLine(event: FeedEvent): Buffer {
+  const found = forms(event)
+  found.ndjsonLine ??= Buffer.from(`${eventJson(event)}\n`)
+  return found.ndjsonLine
 }
 
 /** The payload of the WebSocket text message `{"type":"event","event":…}`. */

@@ -29,7 +29,7 @@ export function tellFailed(failed: DeliveryFailed, error: unknown): void {
 const defaultSliceSize = 500
 
 /**
- * Hands the feed to every open push connection (SSE, WebSocket), built for a lecture hall.
+ * Hands the feed to every open push connection (each streamed response, each WebSocket), built for a lecture hall.
  *
  * A publish starts a pass over the members in slices, yielding to the event loop between
  * slices, so 10,000 sockets never hold the loop for a whole broadcast. Each member is a cursor:

@@ -93,9 +93,9 @@ export class Feed {
   }
 
   /**
-   * For push connections (SSE, WebSocket): `deliver` gets every event after `cursor`, in order and
-   * once, batched when the server falls behind (see `FanOut`). Should `deliver` throw, the
-   * connection leaves and `failed` gets the error. Returns the function that leaves.
+   * For push connections (streamed responses, WebSockets): `deliver` gets every event after
+   * `cursor`, in order and once, batched when the server falls behind (see `FanOut`). Should
+   * `deliver` throw, the connection leaves and `failed` gets the error. Returns the function that leaves.
    */
   join(cursor: number, deliver: Deliver, failed: DeliveryFailed): () => void {
     return this.#fanOut.join(cursor, deliver, failed)

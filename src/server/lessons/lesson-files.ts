@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
+import { isTechniqueName, type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { repositoryRoot } from './source-excerpt.ts'
 
 export const lessonsDir = join(repositoryRoot, 'lessons')
@@ -28,7 +28,7 @@ export function parseLesson(fileName: string, text: string): LessonFile {
   if (typeof title !== 'string' || title === '') throw new Error(`${fileName}: front matter needs a title`)
   if (typeof order !== 'number') throw new Error(`${fileName}: front matter needs a numeric order`)
   if (technique !== undefined && (typeof technique !== 'string' || !isTechniqueName(technique)))
-    throw new Error(`${fileName}: technique "${String(technique)}" is not one of the six`)
+    throw new Error(`${fileName}: technique "${String(technique)}" is not one of ${techniqueNames.join(', ')}`)
   return {
     slug: fileName.replace(/\.md$/, '').replace(/^\d+-/, ''),
     title,

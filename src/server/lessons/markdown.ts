@@ -7,7 +7,7 @@ import markdownIt, { type Env, type MarkdownIt, type MarkdownItOptions, type Ren
 import container from 'markdown-it-container'
 import type { LessonSection } from '../../shared/lesson.ts'
 import type { PredictQuestion } from '../../shared/prediction.ts'
-import { isTechniqueName } from '../../shared/techniques.ts'
+import { isTechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { escapeHtml } from '../page-layout.ts'
 import { figureContainer } from './figure-container.ts'
 import { notesContainer } from './notes-container.ts'
@@ -65,7 +65,8 @@ function lessonMarkdown(): MarkdownIt {
       const token = tokens[index]
       if (token?.nesting !== 1) return ''
       const technique = token.info.trim().split(/\s+/)[1] ?? ''
-      if (!isTechniqueName(technique)) throw new Error(`::: demo ${technique} — not one of the six techniques`)
+      if (!isTechniqueName(technique))
+        throw new Error(`::: demo ${technique} — not a technique: one of ${techniqueNames.join(', ')}`)
       ;(env as RenderEnv | undefined)?.demos.push(technique)
       // The demo after a `::: predict` waits for its answer (or a skip) before it can be switched on.
       const waitsFor = token.meta?.predict ? ` data-predict="${token.meta.predict}"` : ''

@@ -10,8 +10,8 @@ export interface OneWayTrip {
 
 /**
  * The simulated network between every browser and this server. It is a
- * simulation (the real wire is a LAN or loopback), applied by the server to all
- * six techniques alike, and the page labels it "simulated":
+ * simulation (the real wire is a LAN or loopback), applied by the server to every
+ * technique alike, and the page labels it "simulated":
  * one RTT for a new connection's handshake, one per HTTP request/response,
  * half an RTT per pushed event or frame.
  */

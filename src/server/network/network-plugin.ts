@@ -4,15 +4,15 @@ import { networkLimits } from '../../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { clientIdSchema, clientQuerySchema } from '../schemas.ts'
 
-/** The six techniques and chat messages cross the simulated network; the page's own traffic does not. */
+/** Every technique's traffic and chat messages cross the simulated network; the page's own traffic does not. */
 function crossesSimulatedNetwork(request: FastifyRequest): boolean {
   const row = request.routeOptions.config.wireRow
   return row !== undefined && row !== 'page'
 }
 
 /**
- * Applies the simulated round trip to HTTP requests (pushed events and frames
- * are delayed by the SSE and WebSocket plugins), and serves the controls:
+ * Applies the simulated round trip to HTTP requests (pushed events and frames are
+ * delayed by every push technique, in `pushFeed`), and serves the controls:
  * `GET/PUT /wire/network` (changing it takes the presenter token: it acts on every page)
  * and `POST /wire/drop` (a page cutting its own connections).
  */

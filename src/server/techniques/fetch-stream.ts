@@ -1,10 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { eventJson } from '../feed/encoded.ts'
+import { ndjsonLine } from '../feed/encoded.ts'
 import { type CursorQuery, cursorQuerySchema } from '../schemas.ts'
-import { type PushOptions, pushFeed, streamedResponses } from './push-connection.ts'
-
-/** An empty line now and then: proxies see the stream is alive, and readers skip blank lines. */
-const keepAliveMs = 15_000
+import type { PushOptions } from './push-connection.ts'
+import { type StreamFormat, streamedResponses } from './streamed-response.ts'
 
 /**
  * A streaming `fetch`, written by hand: one HTTP response that never ends, one event as a
@@ -13,7 +11,20 @@ const keepAliveMs = 15_000
  * browser reconnects by itself, so the page asks again with `after=` its last id.
  */
 const fetchStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
-  const holdOpen = streamedResponses(app)
+  const ndjson: StreamFormat = {
+    head: {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-cache, no-transform', // no-transform: proxies must not compress or rewrite
+      'x-accel-buffering': 'no' // nginx: pass each line on at once
+    },
+    // No prefix: the head goes alone at once, so the page's fetch() resolves before there is news.
+    // Then each event as its JSON and a line break.
+    event: ndjsonLine,
+    reset: (latest) => `${JSON.stringify({ reset: true, latest })}\n`,
+    // An empty line now and then: proxies see the stream is alive, and readers skip blank lines.
+    keepAlive: { everyMs: 15_000, text: '\n' }
+  }
+  const respond = streamedResponses(app, 'fetch-stream', options)
 
   app.get<{ Querystring: CursorQuery }>(
     '/feed/fetch-stream',
@@ -23,36 +34,7 @@ const fetchStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
       // A HEAD would get the head and then hang: Node drops a HEAD's body, and this response never ends.
       exposeHeadRoute: false
     },
-    (request, reply) => {
-      reply.hijack()
-      const stream = reply.raw
-      stream.writeHead(200, {
-        'content-type': 'application/x-ndjson; charset=utf-8',
-        'cache-control': 'no-cache, no-transform', // no-transform: proxies must not compress or rewrite
-        'x-accel-buffering': 'no' // nginx: pass each line on at once
-      })
-      // The head goes now, not with the first line: the page's fetch() resolves before there is news.
-      stream.flushHeaders()
-
-      const push = pushFeed(
-        app,
-        request,
-        'fetch-stream',
-        request.query.after,
-        {
-          events: (events) => {
-            for (const event of events) stream.write(`${eventJson(event)}\n`)
-          },
-          reset: (latest) => stream.write(`${JSON.stringify({ reset: true, latest })}\n`),
-          sizeOf: (event) => eventJson(event).length + 1,
-          buffered: () => stream.writableLength,
-          writable: () => !stream.writableEnded && !stream.destroyed,
-          cut: () => stream.destroy()
-        },
-        options
-      )
-      holdOpen(stream, push, { everyMs: keepAliveMs, text: '\n' })
-    }
+    (request, reply) => respond(request, reply, request.query.after, ndjson)
   )
 }
 

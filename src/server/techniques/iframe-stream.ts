@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
-import type { FeedEvent } from '../../shared/feed-event.ts'
 import { eventJson } from '../feed/encoded.ts'
 import { type CursorQuery, cursorQuerySchema } from '../schemas.ts'
-import { type PushOptions, pushFeed, streamedResponses } from './push-connection.ts'
+import type { PushOptions } from './push-connection.ts'
+import { type StreamFormat, streamedResponses } from './streamed-response.ts'
 
 /**
  * A heartbeat script this often. A frame cannot tell a cut connection from a quiet feed (the page
@@ -28,7 +28,26 @@ function scriptSafe(json: string): string {
  * strict CSP stays strict. When the frame's page ends, the parent loads it again from its last id.
  */
 const iframeStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
-  const holdOpen = streamedResponses(app)
+  // The page of one response: its head and its scripts carry that response's own nonce.
+  const foreverFrame = (nonce: string): StreamFormat => {
+    // One script per event: it runs as soon as the browser has parsed it, while the page goes on loading.
+    const script = (json: string) =>
+      `<script nonce="${nonce}">parent.postMessage(${scriptSafe(json)}, location.origin)</script>\n`
+    return {
+      head: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache, no-transform', // no-transform: proxies must not compress or rewrite
+        'x-accel-buffering': 'no', // nginx: pass each script on at once
+        // Only this response's own scripts run, and only this site may frame it.
+        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors 'self'`
+      },
+      prefix: '<!doctype html><meta charset="utf-8"><title>wirewatch: a forever frame</title>\n',
+      event: (event) => Buffer.from(script(eventJson(event))),
+      reset: (latest) => script(JSON.stringify({ reset: true, latest })),
+      keepAlive: { everyMs: heartbeatMs, text: script('{"alive":true}') }
+    }
+  }
+  const respond = streamedResponses(app, 'iframe-stream', options)
 
   app.get<{ Querystring: CursorQuery }>(
     '/feed/iframe-stream',
@@ -39,39 +58,8 @@ const iframeStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
       exposeHeadRoute: false
     },
     (request, reply) => {
-      reply.hijack()
-      const stream = reply.raw
       const nonce = randomBytes(16).toString('base64')
-      stream.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-cache, no-transform', // no-transform: proxies must not compress or rewrite
-        'x-accel-buffering': 'no', // nginx: pass each script on at once
-        // Only this response's own scripts run, and only this site may frame it.
-        'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors 'self'`
-      })
-      stream.write('<!doctype html><meta charset="utf-8"><title>wirewatch: a forever frame</title>\n')
-      // One script per event: it runs as soon as the browser has parsed it, while the page goes on loading.
-      const script = (json: string) =>
-        `<script nonce="${nonce}">parent.postMessage(${scriptSafe(json)}, location.origin)</script>\n`
-
-      const push = pushFeed(
-        app,
-        request,
-        'iframe-stream',
-        request.query.after,
-        {
-          events: (events: FeedEvent[]) => {
-            for (const event of events) stream.write(script(eventJson(event)))
-          },
-          reset: (latest) => stream.write(script(JSON.stringify({ reset: true, latest }))),
-          sizeOf: (event) => script(eventJson(event)).length,
-          buffered: () => stream.writableLength,
-          writable: () => !stream.writableEnded && !stream.destroyed,
-          cut: () => stream.destroy()
-        },
-        options
-      )
-      holdOpen(stream, push, { everyMs: heartbeatMs, text: script('{"alive":true}') })
+      respond(request, reply, request.query.after, foreverFrame(nonce))
     }
   )
 }

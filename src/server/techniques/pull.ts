@@ -15,8 +15,8 @@ export function pullAnswer(
   const socket = request.raw.socket
   // Pipelined behind a response Node is still writing (a held long poll), this answer goes out after
   // it: built now, its `latest` could be behind an event that response carries. It is built on its turn.
-  const writing = (socket as { _httpMessage?: unknown } | null)?._httpMessage
-  if (writing && writing !== reply.raw && !socket.destroyed)
+  const answering = app.wire.requestBeingAnswered(socket)
+  if (answering && answering !== request.raw && !socket.destroyed)
     return new Promise<void>((resolve) => {
       const turn = () => {
         reply.raw.off('socket', turn)

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import type { TechniqueName } from '../../shared/techniques.ts'
@@ -96,40 +95,5 @@ export function pushFeed(
       leave()
       trip.cancel()
     }
-  }
-}
-
-/** What a response that never ends writes now and then, so proxies and readers see it is alive. */
-export interface KeepAlive {
-  everyMs: number
-  text: string
-}
-
-/**
- * For a technique whose answer is a response that never ends: returns the function that keeps
- * one such response open until it closes, writing `keepAlive` now and then in order with the
- * events, letting go of the feed when it closes, and ending it when the server shuts down
- * (an open response would otherwise keep `close()` waiting for ever).
- */
-export function streamedResponses(
-  app: FastifyInstance
-): (stream: ServerResponse, push: PushConnection, keepAlive: KeepAlive) => void {
-  const open = new Set<() => void>()
-  app.addHook('preClose', async () => {
-    for (const end of [...open]) end()
-  })
-  return (stream, push, { everyMs, text }) => {
-    const timer = setInterval(() => push.later(() => stream.write(text)), everyMs)
-    const stop = () => {
-      push.stop()
-      clearInterval(timer)
-      open.delete(end)
-    }
-    const end = () => {
-      stop()
-      stream.end()
-    }
-    open.add(end)
-    stream.once('close', stop)
   }
 }

@@ -12,6 +12,7 @@ import { CaptureStore } from './capture/capture-store.ts'
 import { markRouteOwner } from './capture/route-owner.ts'
 import { type SocketTap, tapSocket } from './capture/socket-tap.ts'
 import { WatchedPages } from './capture/watched-pages.ts'
+import { tcpUnderTls } from './tcp-under-tls.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,11 +42,6 @@ declare module 'fastify' {
 function clientOf(query: unknown): string | undefined {
   const client = (query as { client?: unknown } | undefined)?.client
   return typeof client === 'string' && clientIdPattern.test(client) ? client : undefined
-}
-
-/** The TCP socket a server-side TLS socket wraps (Node keeps it as `_parent`; there is no public accessor). */
-function tcpUnder(socket: TLSSocket): Socket {
-  return (socket as TLSSocket & { _parent?: Socket })._parent ?? socket
 }
 
 /**
@@ -94,12 +90,14 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   app.server.prependListener('upgrade', (request: IncomingMessage) =>
     wire.requestArrived(request.socket, request, undefined)
   )
-  if (tls) {
+  if (app.server instanceof TlsServer) {
     // Requests see the TLS socket; the bytes that cross the wire are counted on the TCP socket under it.
     // The capture taps the TLS socket, where the bytes are plaintext HTTP.
+    const tcpUnder = tcpUnderTls(app.server)
     app.server.on('secureConnection', (socket: TLSSocket) => {
-      wire.track(socket, tcpUnder(socket))
-      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: tcpUnder(socket), watched, failed }))
+      const counted = tcpUnder(socket)
+      wire.track(socket, counted)
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted, watched, failed }))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {

@@ -56,6 +56,21 @@ describe('WireAccounting', () => {
     assert.deepEqual(report.techniques.ajax, counters({ requests: 1, openConnections: 1, bytesIn: 30 }))
   })
 
+  test('knows whose response a socket is writing: the oldest request whose response has not ended', () => {
+    const wire = new WireAccounting()
+    const fake = new FakeSocket()
+    assert.equal(wire.requestBeingAnswered(fake.socket), undefined, 'a socket it does not track')
+    wire.track(fake.socket)
+    const [held, behind] = [{}, {}]
+    wire.requestArrived(fake.socket, held)
+    wire.requestArrived(fake.socket, behind)
+    assert.equal(wire.requestBeingAnswered(fake.socket), held)
+    wire.responseDone(held)
+    assert.equal(wire.requestBeingAnswered(fake.socket), behind)
+    wire.responseDone(behind)
+    assert.equal(wire.requestBeingAnswered(fake.socket), undefined, 'between requests')
+  })
+
   test('ignores events and empty responses on sockets it does not track', () => {
     const wire = new WireAccounting()
     const stranger = new FakeSocket()

@@ -3,6 +3,8 @@ import type { Owner } from './client-counters.ts'
 
 /** One request on a connection and its response, from the request's head to the response's end. */
 export interface Exchange {
+  /** The request, as its key was given to `requestArrived` (the IncomingMessage). */
+  request: object
   tally: SocketTally
   /** Undefined until the route names it (Fastify's onRequest); bytes wait in `held` meanwhile. */
   owner: Owner | undefined

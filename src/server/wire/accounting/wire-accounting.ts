@@ -69,6 +69,7 @@ export class WireAccounting {
     chargeRead(tally, this.#give)
     for (const earlier of tally.reading) earlier.expectedIn = earlier.chargedIn
     const exchange: Exchange = {
+      request: key,
       tally,
       owner: undefined,
       held: { bytesIn: 0, bytesOut: 0, events: 0, emptyResponses: 0 },
@@ -100,6 +101,15 @@ export class WireAccounting {
   responseDone(key: object): void {
     const exchange = this.#exchanges.get(key)
     if (exchange) this.#end(exchange)
+  }
+
+  /**
+   * The request whose response `socket` is writing now, as its key was given to `requestArrived`: the
+   * oldest whose response has not ended, since Node writes pipelined responses one after the other.
+   * Undefined when none is, or when the socket is not tracked.
+   */
+  requestBeingAnswered(socket: Socket): object | undefined {
+    return this.#sockets.get(socket)?.open[0]?.request
   }
 
   /** A request of `row` by `client` began on `socket`: `requestArrived` and `nameRequest` in one (for tests). */
@@ -148,8 +158,8 @@ export class WireAccounting {
   }
 
   /**
-   * Counters for one client, or totals when `client` is undefined. Open streams (SSE, WebSocket,
-   * held polls) are charged up to this instant first: for a client, only its own sockets.
+   * Counters for one client, or totals when `client` is undefined. Open exchanges (streamed responses,
+   * WebSockets, held polls) are charged up to this instant first: for a client, only its own sockets.
    */
   report(client: string | undefined, latest: number): WireReport {
     if (client === undefined) for (const tally of this.#sockets.values()) this.#charge(tally)

@@ -66,7 +66,7 @@ interface ClientCapture {
  * Items captured for one page since its live channel last took them. The store's rings keep
  * only the last few exchanges for `GET /wire/capture`; a page watching live gets every item,
  * however fast they come, up to `max` between two takes (then the oldest go: far above what the
- * feed's top rate makes in half a second on all six techniques).
+ * feed's top rate makes in half a second on every technique at once).
  */
 export class CaptureOutbox {
   #items: CaptureItem[] = []
