@@ -178,3 +178,37 @@ function parseResponse(buffer: Buffer, ended: boolean): { response: RawResponse;
   }
   return { response: { status, headers, body: body.toString('utf8'), bytes: offset }, length: offset }
 }
+
+/** One chunk of a chunked body as it crossed the wire. */
+export interface WireChunk {
+  /** The chunk-size line as sent (hex). */
+  sizeLine: string
+  /** The chunk's data. */
+  text: string
+  /** Bytes on the wire, framing included. */
+  bytes: number
+}
+
+/**
+ * Splits a chunked body that may still be going on into its complete chunks, however the sender
+ * grouped its writes into chunks; `rest` holds the bytes of a chunk not complete yet. Bytes that
+ * are not chunked framing (a size line that is not hex, data not followed by CRLF) throw.
+ */
+export function chunksOf(body: string): { chunks: WireChunk[]; rest: string } {
+  const chunks: WireChunk[] = []
+  let rest = Buffer.from(body)
+  for (;;) {
+    const lineEnd = rest.indexOf('\r\n')
+    if (lineEnd < 0) break
+    const sizeLine = rest.subarray(0, lineEnd).toString('latin1')
+    if (!/^[0-9a-f]+$/i.test(sizeLine)) throw new Error(`not a chunk-size line: ${JSON.stringify(sizeLine)}`)
+    const size = Number.parseInt(sizeLine, 16)
+    const end = lineEnd + 2 + size
+    if (size === 0 || rest.length < end + 2) break
+    if (rest.subarray(end, end + 2).toString('latin1') !== '\r\n')
+      throw new Error(`chunk ${sizeLine} does not end in CRLF`)
+    chunks.push({ sizeLine, text: rest.subarray(lineEnd + 2, end).toString('utf8'), bytes: end + 2 })
+    rest = rest.subarray(end + 2)
+  }
+  return { chunks, rest: rest.toString('utf8') }
+}
