@@ -76,13 +76,9 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         'websocket',
         request.query.after,
         {
+          // Several events at once go out in one TCP write: pushFeed corks the socket around each delivery.
           events: (events) => {
-            tcp.cork() // several events at once go out in one write
-            try {
-              for (const event of events) tcp.write(websocketFrame(event))
-            } finally {
-              tcp.uncork()
-            }
+            for (const event of events) tcp.write(websocketFrame(event))
           },
           reset: () => socket.send(JSON.stringify({ type: 'reset' } satisfies FeedServerMessage)),
           sizeOf: (event) => websocketMessage(event).length,
