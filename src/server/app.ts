@@ -12,6 +12,7 @@ import { Ticker } from './feed/ticker.ts'
 import lessons from './lessons/lessons-plugin.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
 import networkPlugin from './network/network-plugin.ts'
+import notFound from './not-found.ts'
 import origin from './origin.ts'
 import originCheckRoute from './origin-check.ts'
 import overload, { type OverloadOptions } from './overload.ts'
@@ -116,5 +117,6 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(predictionRoutes)
   await app.register(useCasePages)
   await app.register(pages)
+  await app.register(notFound)
   return app
 }

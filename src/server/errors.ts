@@ -52,6 +52,9 @@ export async function refuseWithoutUpgrade(request: { url: string }): Promise<ne
   throw new NotAWebSocket(request.url)
 }
 
+/** Any address no route answers (Fastify's own 404, with a code); a browser gets a page instead (`not-found.ts`). */
+export const RouteNotFound = createError('WW_ERR_NOT_FOUND', 'Route %s:%s not found', 404)
+
 export const UnknownLesson = createError('WW_ERR_UNKNOWN_LESSON', 'there is no lesson "%s"', 404)
 
 /** A teacher's control used without `Authorization: Bearer <presenter token>`. */

@@ -17,7 +17,8 @@ const navigation: [SiteSection, string, string][] = [
 export interface PageParts {
   title: string
   description: string
-  section: SiteSection
+  /** The navigation entry marked as the current page; none for a page outside every section (a 404). */
+  section?: SiteSection
   /** The `<main>` element's content, as HTML. Anything not ours in it must already be escaped. */
   main: string
   /** Attributes of `<main>` (its class, data the page's script reads). */

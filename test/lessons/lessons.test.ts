@@ -8,6 +8,10 @@ import { errorBody, startServer } from '../helper.ts'
 
 const lessons = readLessons()
 
+/** What Chromium sends when it navigates to a page. */
+const browserAccept =
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7'
+
 describe('the lessons as written', () => {
   test('there are eight, in order, each with a title and summary', () => {
     assert.equal(lessons.length, 8)
@@ -139,5 +143,29 @@ describe('lesson pages', () => {
       lessons.map((lesson) => lesson.slug)
     )
     for (const lesson of served) assert.ok(lesson.sections.length >= 3, lesson.slug)
+  })
+
+  test('an unknown lesson opened in a browser is a 404 page with every lesson, never echoing the slug', async (t) => {
+    const { app } = await startServer(t)
+    const slug = '%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3Enope'
+    const response = await app.inject({ url: `/lessons/${slug}`, headers: { accept: browserAccept } })
+    assert.equal(response.statusCode, 404)
+    assert.equal(response.headers['content-type'], 'text/html; charset=utf-8')
+    assert.match(String(response.headers['content-security-policy']), /script-src 'self'/)
+    const page = response.body
+    assert.match(page, /<a href="\/lessons\/" aria-current="page">Lessons<\/a>/, 'in the site layout')
+    assert.match(page, /<h1>There is no lesson at this address<\/h1>/)
+    for (const lesson of lessons) assert.ok(page.includes(`<a href="/lessons/${lesson.slug}">`), lesson.slug)
+    assert.ok(!page.includes('<img') && !page.includes('onerror') && !page.includes('nope'), 'the slug is not echoed')
+  })
+
+  test('an unknown lesson asked for as JSON, or with no Accept, keeps the JSON reason', async (t) => {
+    const { app } = await startServer(t)
+    for (const accept of ['application/json', '*/*', undefined, 'application/json, text/html']) {
+      const response = await app.inject({ url: '/lessons/nope', headers: accept ? { accept } : {} })
+      assert.equal(response.statusCode, 404, String(accept))
+      assert.match(String(response.headers['content-type']), /^application\/json/, String(accept))
+      assert.equal(response.json().code, 'WW_ERR_UNKNOWN_LESSON', String(accept))
+    }
   })
 })

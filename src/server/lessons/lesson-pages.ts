@@ -2,8 +2,8 @@ import type { Lesson } from '../../shared/lesson.ts'
 import { techniques } from '../../shared/techniques.ts'
 import { escapeHtml, pageHtml } from '../page-layout.ts'
 
-/** `/lessons/`: every lesson in order, with its one-line summary. */
-export function lessonIndexPage(lessons: Lesson[]): string {
+/** Every lesson in order, with its one-line summary: the index, and the way on from a lesson not found. */
+export function lessonList(lessons: Lesson[]): string {
   const items = lessons
     .map(
       (lesson) =>
@@ -14,6 +14,13 @@ export function lessonIndexPage(lessons: Lesson[]): string {
         `<a href="/lessons/${lesson.slug}">${escapeHtml(lesson.title)}</a><p>${escapeHtml(lesson.summary)}</p></li>`
     )
     .join('\n')
+  return `<ol class="lessons">
+${items}
+</ol>`
+}
+
+/** `/lessons/`: every lesson in order, with its one-line summary. */
+export function lessonIndexPage(lessons: Lesson[]): string {
   return pageHtml({
     title: 'Lessons',
     description: 'How a browser gets live data from a server, one technique at a time, each with its live demo.',
@@ -23,9 +30,7 @@ export function lessonIndexPage(lessons: Lesson[]): string {
     main: `<h1>Lessons</h1>
 <p class="lead">Eight short lessons, from reloading a page to WebSocket. Each one has a live demo on this server,
 a question to predict before you look, the real server code of the technique, and a few questions to check yourself.</p>
-<ol class="lessons">
-${items}
-</ol>`
+${lessonList(lessons)}`
   })
 }
 

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Lesson } from '../../shared/lesson.ts'
+import { prefersHtml } from '../accepts-html.ts'
 import { UnknownLesson } from '../errors.ts'
+import { notFoundPage } from '../not-found-page.ts'
 import { withServerAddress } from './lesson-address.ts'
 import { readLessons } from './lesson-files.ts'
 import { lessonIndexPage, lessonPage } from './lesson-pages.ts'
@@ -23,7 +25,8 @@ export interface LessonsOptions {
  * The lessons, built once when the server starts: Markdown from `lessons/`, the excerpts of
  * server code they quote read from `src/` at that moment. A lesson that names code which is
  * gone stops the server from starting, with the reason, instead of showing a stale excerpt.
- * `GET /lessons/` (index), `GET /lessons/<slug>` (a page), `GET /lessons.json` (everything, for the presenter).
+ * `GET /lessons/` (index), `GET /lessons/<slug>` (a page; an unknown one is a 404 page for a browser, JSON
+ * `WW_ERR_UNKNOWN_LESSON` otherwise), `GET /lessons.json` (everything, for the presenter).
  */
 const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsDir }) => {
   const files = readLessons(lessonsDir)
@@ -45,10 +48,13 @@ const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsD
 
   app.get('/lessons', (_request, reply) => reply.redirect('/lessons/', 301))
   app.get('/lessons/', (_request, reply) => reply.type(htmlType).send(index))
+  const missing = notFoundPage({ heading: 'There is no lesson at this address', section: 'lessons', lessons })
   app.get<{ Params: { slug: string } }>('/lessons/:slug', (request, reply) => {
     const page = pages.get(request.params.slug)
-    if (!page) throw new UnknownLesson(request.params.slug)
-    return reply.type(htmlType).send(withServerAddress(page, request))
+    if (page) return reply.type(htmlType).send(withServerAddress(page, request))
+    // A browser following a wrong link gets a page to go on from; a script keeps the JSON reason and its code.
+    if (prefersHtml(request.headers.accept)) return reply.code(404).type(htmlType).send(missing)
+    throw new UnknownLesson(request.params.slug)
   })
   app.get('/lessons.json', async (request, reply) =>
     reply.type('application/json; charset=utf-8').send(withServerAddress(JSON.stringify({ lessons }), request))
