@@ -31,7 +31,7 @@ export type ClassroomChange = Partial<
   Pick<ClassroomState, 'lesson' | 'section' | 'slide' | 'blank' | 'techniques' | 'announcement'>
 >
 
-/** `GET /classroom/audience`: pages open right now, and how many of them use each technique. */
+/** `GET /classroom/audience`: student pages open right now (not the teacher's), and how many of them use each technique. */
 export interface Audience {
   /** Pages with their live status connection open (the presenter's own page not counted). */
   pages: number

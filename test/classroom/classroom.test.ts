@@ -148,6 +148,44 @@ describe('the classroom', () => {
     assert.deepEqual(counted.techniques, { ...none, polling: 1, sse: 1 })
   })
 
+  test('does not count a projector page connected with the presenter token, across its reconnects', async (t) => {
+    const server = await startServer(t)
+    const [projector, consolePage, student] = [clientId('projector'), clientId('console'), clientId('student')]
+    const pages = new Map<string, Awaited<ReturnType<typeof openWebSocket<WireLiveServerMessage>>>>()
+    for (const client of [projector, consolePage, student])
+      pages.set(client, await openWebSocket<WireLiveServerMessage>(t, server, `/wire/live?client=${client}`))
+    const audience = async () =>
+      (await (
+        await send(server, 'GET', `/classroom/audience?client=${consolePage}`, undefined, asPresenter)
+      ).json()) as Audience
+    await eventually(async () => assert.equal((await audience()).pages, 2), { timeoutMs: 1000 })
+
+    // Without the token the page is not believed.
+    assert.equal((await send(server, 'PUT', `/classroom/presenter-page?client=${projector}`, undefined)).status, 401)
+    assert.equal((await audience()).pages, 2)
+    const marked = await send(server, 'PUT', `/classroom/presenter-page?client=${projector}`, undefined, asPresenter)
+    assert.equal(marked.status, 204)
+    assert.equal((await audience()).pages, 1)
+
+    // Its /wire/live line drops and comes back (the same page, the same id): still the teacher's.
+    pages.get(projector)?.ws.terminate()
+    await openWebSocket<WireLiveServerMessage>(t, server, `/wire/live?client=${projector}`)
+    assert.equal((await audience()).pages, 1)
+  })
+
+  test('a page that drives the room with the token (the projector’s keys) is the teacher’s too', async (t) => {
+    const server = await startServer(t)
+    const [projector, student] = [clientId('projector'), clientId('student')]
+    for (const client of [projector, student])
+      await openWebSocket<WireLiveServerMessage>(t, server, `/wire/live?client=${client}`)
+    const pagesNow = async () =>
+      ((await (await send(server, 'GET', '/classroom/audience', undefined, asPresenter)).json()) as Audience).pages
+    await eventually(async () => assert.equal(await pagesNow(), 2), { timeoutMs: 1000 })
+    const moved = await send(server, 'PUT', `/classroom?client=${projector}`, { slide: 1 }, asPresenter)
+    assert.equal(moved.status, 200)
+    assert.equal(await pagesNow(), 1)
+  })
+
   test('cutting the network drops every technique connection and refuses new ones until restored', async (t) => {
     const server = await startServer(t)
     const stream = await openSse(t, `${server.url}/feed/sse?client=${clientId('s')}`)

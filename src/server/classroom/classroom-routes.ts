@@ -18,7 +18,8 @@ const clientQuery = clientQuerySchema
 /**
  * The room's controls. Reading is open to every page (`GET /classroom`, the student URL and its
  * QR code, which never show a loopback address a phone cannot open); changing needs the presenter token: `PUT /classroom` (lesson, section, techniques,
- * announcement), `POST /classroom/cut` (cut the network for everyone), `GET /classroom/audience`.
+ * announcement), `POST /classroom/cut` (cut the network for everyone), `GET /classroom/audience` (student
+ * pages only), `PUT /classroom/presenter-page?client=<id>` (this page is the teacher's: not the audience).
  */
 const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, { studentUrl }) => {
   const studentUrlOf = (request: { protocol: string; host: string }): StudentUrl => {
@@ -104,6 +105,14 @@ const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, 
     '/classroom/audience',
     { onRequest: app.requirePresenter, schema: { querystring: clientQuery } },
     async (request) => app.audience.count(app.wire, request.query.client)
+  )
+
+  // A teacher's page says so once it starts (the projector, which may never send a control itself):
+  // requirePresenter has marked it; nothing else to do.
+  app.put(
+    '/classroom/presenter-page',
+    { onRequest: app.requirePresenter, schema: { querystring: { ...clientQuery, required: ['client'] } } },
+    async (_request, reply) => reply.code(204).send()
   )
 
   app.get('/classroom/student-url', async (request) => studentUrlOf(request))

@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { PresenterTokenMissing, PresenterTokenWrong } from '../errors.ts'
+import { clientIdPattern } from '../schemas.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -46,7 +47,11 @@ const presenterTokenPlugin: FastifyPluginAsync<PresenterTokenOptions> = async (a
     const candidate = Buffer.from(given)
     // Constant time: the comparison must not tell a guesser how many characters were right.
     if (candidate.length !== expected.length || !timingSafeEqual(candidate, expected)) throw new PresenterTokenWrong()
+    // The page that sent it is the teacher's (console, projector): the room's audience leaves it out.
+    // onRequest runs before the query is validated, hence the pattern here.
+    const { client } = request.query as { client?: unknown }
+    if (typeof client === 'string' && clientIdPattern.test(client)) app.audience.markTeacher(client)
   })
 }
 
-export default fp(presenterTokenPlugin, { name: 'presenter-token' })
+export default fp(presenterTokenPlugin, { name: 'presenter-token', decorators: { fastify: ['audience'] } })
