@@ -59,6 +59,25 @@ test.describe('lessons', () => {
     await expect(quiz.locator('output.verdict')).toHaveText('Right.')
     await expect(quiz).toHaveAttribute('data-answered', 'right')
   })
+
+  test('a quiz answer with inline code flows as one paragraph beside its radio button on a phone', async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 800 })
+    await page.goto('/lessons/polling')
+    const code = page.locator('form.quiz label.answer code', { hasText: 'Connection: close' }).first()
+    await expect(code).toBeVisible()
+    const flow = await code.evaluate((element) => {
+      const lineHeight = Number.parseFloat(getComputedStyle(element.parentElement as Element).lineHeight)
+      return {
+        // A flex or grid item is blockified: in a row of columns the code would be a block of its own.
+        display: getComputedStyle(element).display,
+        labelDisplay: getComputedStyle(element.parentElement as Element).display,
+        tallestLine: Math.max(...[...element.getClientRects()].map((rect) => rect.height)) / lineHeight
+      }
+    })
+    expect(flow.display).toBe('inline')
+    expect(flow.labelDisplay).toBe('block')
+    expect(flow.tallestLine).toBeLessThan(1.2)
+  })
 })
 
 test.describe('accessibility and small screens', () => {

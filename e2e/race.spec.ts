@@ -153,11 +153,24 @@ test.describe('the race view', () => {
     }
   })
 
-  test('a manual lane asks when its button is pressed, and its figures appear', async ({ page }) => {
+  test('a manual lane says which button to press until it is pressed, then its figures appear', async ({
+    page,
+    request
+  }) => {
     await page.setViewportSize({ width: 1280, height: 720 })
+    // Paused, so Manual refresh's first load, when it is switched on, brings no event to draw.
+    await setTicker(request, { paused: true })
     await openWirewatch(page, { asTeacher: false })
+    // Until pressed, an empty manual lane says which button fills it, in the technique's own word.
+    await expect(lane(page, 'refresh').locator('.lane-hint')).toBeVisible()
+    await expect(lane(page, 'refresh').locator('.lane-hint')).toHaveText('press Reload')
+    await expect(lane(page, 'ajax').locator('.lane-hint')).toBeVisible()
+    await expect(lane(page, 'ajax').locator('.lane-hint')).toHaveText('press Update')
+    await expect(lane(page, 'polling').locator('.lane-hint')).toHaveCount(0)
+    await setTicker(request, defaultTicker)
     await page.waitForTimeout(1_500)
     await lane(page, 'ajax').getByRole('button', { name: 'Update' }).click()
+    await expect(lane(page, 'ajax').locator('.lane-hint')).toBeHidden()
     await expect.poll(() => figureOf(page, 'ajax', 'bytes-per-event')).toBeGreaterThan(0)
     await expect.poll(() => statOf(page, 'ajax', 'requests')).toBeGreaterThanOrEqual(1)
   })

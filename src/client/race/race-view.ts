@@ -32,6 +32,8 @@ interface Lane {
   track: RaceTrack
   cells: FigureCell[]
   action: HTMLButtonElement | undefined
+  /** A manual lane's "press Reload" over its track, shown while the track has nothing on it. */
+  hint: HTMLElement | undefined
 }
 
 /**
@@ -163,9 +165,12 @@ export class RaceView {
       return { element, number, unit, bar }
     })
     let action: HTMLButtonElement | undefined
+    let hint: HTMLElement | undefined
     if (technique.action && panel.client.fetchNow) {
       action = h('button', { type: 'button', class: 'lane-action' }, technique.action)
       action.addEventListener('click', () => panel.client.fetchNow?.())
+      // A manual lane stays empty until someone asks: without this it looks broken.
+      hint = h('p', { class: 'lane-hint', hidden: '' }, 'press ', h('strong', {}, technique.action))
     }
     const element = h(
       'div',
@@ -177,11 +182,11 @@ export class RaceView {
         h('span', { id: `race-${name}-name` }, technique.title),
         ...(action ? [action] : [])
       ),
-      h('div', { class: 'track-cell' }, track.canvas),
+      h('div', { class: 'track-cell' }, track.canvas, ...(hint ? [hint] : [])),
       ...cells.map((cell) => cell.element)
     )
     paintAccent(element, name)
-    return { panel, element, track, cells, action }
+    return { panel, element, track, cells, action, hint }
   }
 
   /** Shows the last `seconds` on every track, and says so in the heading and on the axis. */
@@ -246,6 +251,14 @@ export class RaceView {
         })),
         emptyAnswers: lane.panel.arrivals.emptyAnswers,
         newConnections: (this.#newConnections.get(name) ?? []).map(toBrowser)
+      }
+      if (lane.hint) {
+        const since = now - this.#windowMs
+        const empty =
+          !marks.deliveries.some((delivery) => delivery.receivedAt >= since) &&
+          !marks.emptyAnswers.some((at) => at >= since)
+        const hidden = !(lane.panel.on && empty)
+        if (lane.hint.hidden !== hidden) lane.hint.hidden = hidden
       }
       lane.track.drawLane(
         marks,
