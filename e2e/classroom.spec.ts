@@ -45,6 +45,13 @@ test.describe('classroom', () => {
     await expect(presenter.locator('#audience-pages')).toHaveText('2', { timeout: 15_000 })
     await expect(presenter.locator('[data-audience="sse"]')).toHaveText('2')
     await expect(presenter.locator('[data-audience="websocket"]')).toHaveText('2')
+    // The projector is the teacher's page too: opened in the console's browser, it is not counted.
+    const projector = await presenter.context().newPage()
+    await projector.goto('/presenter')
+    await expect(projector.locator('body')).toHaveAttribute('data-client', /\S/)
+    await projector.waitForTimeout(4_500) // two of the console's audience polls (every 2 s)
+    await expect(presenter.locator('#audience-pages')).toHaveText('2')
+    await projector.close()
 
     // The feed rate, changed on the presenter, reaches both students.
     await presenter.locator('#feed-rate').fill('5')

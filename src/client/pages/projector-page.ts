@@ -1,3 +1,4 @@
+import { ask } from '../platform/ask.ts'
 import '../deck/deck.css'
 import '../room/classroom-bar.css'
 import '../deck/presenter.css'
@@ -12,7 +13,7 @@ import { SlideOverview } from '../deck/slide-overview.ts'
 import { demoSlot, slideCanvas } from '../deck/slide-view.ts'
 import { enableQuizzes } from '../lessons/quiz.ts'
 import { PageSession } from '../platform/page-session.ts'
-import { presenterToken } from '../platform/presenter-token.ts'
+import { presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import { predictionScreen } from '../predictions/prediction-screen.ts'
 import { ClassroomBanner } from '../room/classroom-banner.ts'
 
@@ -100,5 +101,11 @@ live.listen({
   }
 })
 live.start()
+// The projector is the teacher's page, not a student's: the console's audience must not count it.
+if (presenterToken() !== undefined) {
+  void ask(() => presenterRequest(`/classroom/presenter-page?client=${clientId}`, 'PUT')).then((asked) => {
+    if (!asked.ok) say(`The console may count this projector as a student page: ${asked.why}.`)
+  })
+}
 if (!state && presenterToken() === undefined)
   say('No presenter token in this browser: the projector follows the room; open the presenter URL to drive it.')
