@@ -42,6 +42,26 @@ test.describe('use cases', () => {
     await expect(page.locator('#job-history li').first()).toHaveAttribute('data-hidden-ms', '0')
   })
 
+  test('shared board: two tabs of one browser get different default names, the typed one with a tag of each page', async ({
+    browser
+  }) => {
+    const context = await browser.newContext()
+    const first = await context.newPage()
+    const second = await context.newPage()
+    for (const page of [first, second]) await page.goto('/use-cases/game?technique=websocket')
+    const [one, two] = [
+      await first.locator('#player-name').inputValue(),
+      await second.locator('#player-name').inputValue()
+    ]
+    expect(one).toMatch(/^player \S{4}$/)
+    expect(two).toMatch(/^player \S{4}$/)
+    expect(one).not.toBe(two)
+    await first.locator('#player-name').fill('Ann')
+    await first.locator('#player-name').press('Tab')
+    const third = await context.newPage()
+    await third.goto('/use-cases/game?technique=websocket')
+    await expect(third.locator('#player-name')).toHaveValue(/^Ann \S{4}$/)
+  })
   for (const technique of techniques) {
     test(`chat over ${technique}: a message reaches another reader, as text`, async ({ browser }) => {
       const writer = await open(browser, `/use-cases/chat?technique=${technique}`)
