@@ -13,6 +13,55 @@ async function open(browser: Browser, path: string): Promise<Page> {
 
 test.describe('use cases', () => {
   test.afterEach(async ({ browser }) => closeOpenedContexts(browser))
+
+  test('progress bar: a job run partly in a background tab says how long the tab was hidden', async ({ browser }) => {
+    const page = await open(browser, '/use-cases/progress?technique=sse')
+    await expect(page.locator('#job-technique .state-name')).toHaveText(/open|waiting|idle/)
+    await page.locator('#job-start').click()
+    await expect(page.locator('#job-received')).not.toHaveText('0')
+    // Headless Chromium cannot put a tab in the background: the page is told it is hidden, then visible again.
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((visibility) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility })
+        document.dispatchEvent(new Event('visibilitychange'))
+      }, state)
+    await setVisibility('hidden')
+    await page.waitForTimeout(1_000)
+    await setVisibility('visible')
+    await expect(page.locator('#job-background')).toHaveText(
+      /^this tab was in the background for (0\.9|1\.\d) s of the job: browsers draw nothing there$/
+    )
+    const finished = page.locator('#job-history li')
+    await expect(finished).toHaveCount(1, { timeout: 15_000 })
+    await expect(finished).toContainText(' — this tab was in the background for ')
+    expect(Number(await finished.getAttribute('data-hidden-ms'))).toBeGreaterThanOrEqual(900)
+    // A job run in plain sight says nothing of the kind.
+    await page.locator('#job-start').click()
+    await expect(page.locator('#job-history li')).toHaveCount(2, { timeout: 15_000 })
+    await expect(page.locator('#job-background')).toBeEmpty()
+    await expect(page.locator('#job-history li').first()).toHaveAttribute('data-hidden-ms', '0')
+  })
+
+  test('shared board: two tabs of one browser get different default names, the typed one with a tag of each page', async ({
+    browser
+  }) => {
+    const context = await browser.newContext()
+    const first = await context.newPage()
+    const second = await context.newPage()
+    for (const page of [first, second]) await page.goto('/use-cases/game?technique=websocket')
+    const [one, two] = [
+      await first.locator('#player-name').inputValue(),
+      await second.locator('#player-name').inputValue()
+    ]
+    expect(one).toMatch(/^player \S{4}$/)
+    expect(two).toMatch(/^player \S{4}$/)
+    expect(one).not.toBe(two)
+    await first.locator('#player-name').fill('Ann')
+    await first.locator('#player-name').press('Tab')
+    const third = await context.newPage()
+    await third.goto('/use-cases/game?technique=websocket')
+    await expect(third.locator('#player-name')).toHaveValue(/^Ann \S{4}$/)
+  })
   for (const technique of techniques) {
     test(`chat over ${technique}: a message reaches another reader, as text`, async ({ browser }) => {
       const writer = await open(browser, `/use-cases/chat?technique=${technique}`)

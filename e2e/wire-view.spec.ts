@@ -58,6 +58,27 @@ test.describe('the wire, as captured at the server socket', () => {
     // The handshake, recomputed from the captured heads and checked against the Accept really sent.
     await expect(dialog.locator('.handshake .verdict')).toHaveAttribute('data-matches', 'true')
     await expect(dialog.locator('.handshake .browser-check')).toHaveAttribute('data-agrees', 'true')
+    // As on the connection: the Upgrade request, then the 101 answer, then the frames.
+    // Read in one go: the view re-renders as frames arrive.
+    await expect(dialog.locator('pre.head', { hasText: /^HTTP\/1\.1 101 Switching Protocols/ }).first()).toBeVisible()
+    const order = await dialog.evaluate((view) => {
+      const heads = [...view.querySelectorAll('pre.head')]
+      const upgrade = heads.find((head) =>
+        /^GET \/feed\/websocket\?client=[\s\S]*upgrade: websocket/i.test(head.textContent ?? '')
+      )
+      const switching = heads.find((head) => (head.textContent ?? '').startsWith('HTTP/1.1 101 Switching Protocols'))
+      const frame = view.querySelector('.last-frame, table.frames')
+      const precedes = (earlier?: Element | null, later?: Element | null) =>
+        Boolean(earlier && later && earlier.compareDocumentPosition(later) & Node.DOCUMENT_POSITION_FOLLOWING)
+      return { upgradeFirst: precedes(upgrade, switching), thenFrames: precedes(switching, frame) }
+    })
+    expect(order).toEqual({ upgradeFirst: true, thenFrames: true })
+    // Every arrow names both ends, from the server's side, as the column header says.
+    await expect(dialog.locator('table.frames thead th').first()).toHaveText('direction (at the server)')
+    await expect(ping.locator('td').first()).toHaveText('server ← browser')
+    await expect(event.locator('td').first()).toHaveText('server → browser')
+    for (const arrow of await frames.locator('td:first-child').allTextContents())
+      expect(arrow).toMatch(/^server [←→] browser$/)
     await saveScreenshot(dialog, testInfo, 'wire-view-websocket')
   })
 

@@ -24,8 +24,15 @@ const canvas = document.querySelector<HTMLCanvasElement>('#board')
 const players = document.querySelector('#players')
 const nameInput = document.querySelector<HTMLInputElement>('#player-name')
 const error = document.querySelector<HTMLOutputElement>('#game-error')
-if (nameInput) nameInput.value = localStorage.getItem(nameKey) ?? ''
-nameInput?.addEventListener('change', () => localStorage.setItem(nameKey, nameInput.value))
+/**
+ * This page's default name: the name typed last (kept in localStorage, shared by every tab) or
+ * "player", plus a tag from this page's own random client id, so two tabs never show the same name.
+ */
+const defaultName = `${[...(localStorage.getItem(nameKey)?.trim() || 'player')].slice(0, 19).join('')} ${session.clientId.slice(0, 4)}`
+if (nameInput) nameInput.value = defaultName
+nameInput?.addEventListener('change', () => {
+  if (nameInput.value.trim()) localStorage.setItem(nameKey, nameInput.value.trim())
+})
 
 let board: Dot[] = []
 const me = { x: Math.random() * 0.8 + 0.1, y: Math.random() * 0.8 + 0.1 }
@@ -78,7 +85,7 @@ function sendMove(): void {
   }
   lastSent = performance.now()
   void choice
-    .send({ type: 'move', player: session.clientId, name: nameInput?.value ?? '', x: me.x, y: me.y })
+    .send({ type: 'move', player: session.clientId, name: nameInput?.value.trim() || defaultName, x: me.x, y: me.y })
     .then((problem) => {
       if (error) error.value = problem ? `Move not sent: ${problem}` : ''
     })

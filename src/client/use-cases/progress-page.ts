@@ -22,6 +22,7 @@ const drawn = document.querySelector('#job-updates')
 const jump = document.querySelector('#job-jump')
 const error = document.querySelector<HTMLOutputElement>('#job-error')
 const history = document.querySelector('#job-history')
+const background = document.querySelector<HTMLOutputElement>('#job-background')
 
 /** A key for the next job, picked here so its events are known before the POST's answer comes. */
 function randomJobKey(): string {
@@ -48,6 +49,12 @@ interface JobView {
   first?: number
   last?: number
   biggestJump: number
+  /** Time this tab was hidden while the job ran: a hidden tab draws no frame at all, so nothing is drawn then. */
+  hiddenMs: number
+  /** Since when the tab is hidden, while the job runs. */
+  hiddenSince?: number
+  /** The job's last event arrived: time hidden after that is not the job's. */
+  over: boolean
 }
 
 let current: JobView | undefined
@@ -65,6 +72,10 @@ function receive(event: FeedEvent): void {
   view.job = job
   view.received++
   view.pending = { percent: Number(event.data.percent), done: event.data.done === true }
+  if (view.pending.done) {
+    noteVisibility(view)
+    view.over = true
+  }
   show(received, String(view.received))
   view.frame ??= requestAnimationFrame(() => draw(view))
 }
@@ -86,6 +97,34 @@ function draw(view: JobView): void {
   if (next.done) finish(view)
 }
 
+/** Adds the time the tab was hidden to the running job (browsers run no animation frame in a hidden tab). */
+function noteVisibility(view: JobView): void {
+  if (view.over) return
+  const now = performance.now()
+  if (view.hiddenSince !== undefined) {
+    view.hiddenMs += now - view.hiddenSince
+    view.hiddenSince = undefined
+  }
+  if (document.visibilityState === 'hidden') view.hiddenSince = now
+  showBackground(view)
+}
+
+/** Says how long the tab was in the background during the job: the count of screen updates is low by that much. */
+function backgroundNote(view: JobView): string {
+  if (view.hiddenMs <= 0) return ''
+  return `this tab was in the background for ${(view.hiddenMs / 1000).toFixed(1)} s of the job: browsers draw nothing there`
+}
+
+function showBackground(view: JobView): void {
+  if (!background) return
+  background.value = backgroundNote(view)
+  background.dataset.hiddenMs = String(Math.round(view.hiddenMs))
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (current) noteVisibility(current)
+})
+
 function finish(view: JobView): void {
   const jumpText = view.updates > 1 ? `${view.biggestJump} %` : '– (one update only)'
   history?.prepend(
@@ -96,11 +135,13 @@ function finish(view: JobView): void {
         'data-received': String(view.received),
         'data-updates': String(view.updates),
         'data-first': String(view.first ?? ''),
-        'data-jump': String(view.biggestJump)
+        'data-jump': String(view.biggestJump),
+        'data-hidden-ms': String(Math.round(view.hiddenMs))
       },
       `job ${view.job} over ${techniqueTitles[choice.technique]}: ${view.updates} screen updates drawn (the first at ` +
         `${view.first} %) from ${view.received} of ${view.steps + 1} events received; biggest jump between ` +
-        `two drawn updates ${jumpText}`
+        `two drawn updates ${jumpText}` +
+        (view.hiddenMs > 0 ? ` — ${backgroundNote(view)}` : '')
     )
   )
 }
@@ -113,8 +154,17 @@ start?.addEventListener('click', async () => {
   if (current?.frame !== undefined) cancelAnimationFrame(current.frame)
   const steps = 50
   // Listening for the key starts before the POST is sent: its first event may arrive before the answer.
-  const view: JobView = { key: randomJobKey(), steps, received: 0, updates: 0, biggestJump: 0 }
+  const view: JobView = {
+    key: randomJobKey(),
+    steps,
+    received: 0,
+    updates: 0,
+    biggestJump: 0,
+    hiddenMs: 0,
+    over: false
+  }
   current = view
+  noteVisibility(view)
   if (bar) bar.value = 0
   show(percent, '0 %')
   show(received, '0')

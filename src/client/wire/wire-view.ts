@@ -112,9 +112,18 @@ function streamView(chunks: StreamItem[]): HTMLElement {
 
 const yesNo = (bit: boolean) => (bit ? '1' : '0')
 
+/**
+ * A frame's direction, always from the server's side (the capture is at the server's socket):
+ * the server stays on the left and the arrow points the way the bytes went, so every row names both ends.
+ */
+const directionLabels: Record<FrameItem['direction'], string> = {
+  in: 'server ← browser',
+  out: 'server → browser'
+}
+
 function frameRow(frame: FrameItem): HTMLTableRowElement {
   const cells = [
-    frame.direction === 'in' ? '→ in' : '← out',
+    directionLabels[frame.direction],
     timeOf(frame.at),
     yesNo(frame.fin),
     `${yesNo(frame.rsv1)}${yesNo(frame.rsv2)}${yesNo(frame.rsv3)}`,
@@ -130,7 +139,12 @@ function frameRow(frame: FrameItem): HTMLTableRowElement {
 
 function lastFrameView(frame: FrameItem): HTMLElement {
   const fields: [string, string][] = [
-    ['direction', frame.direction === 'in' ? 'browser → server (masked, as RFC 6455 requires)' : 'server → browser'],
+    [
+      'direction',
+      frame.direction === 'in'
+        ? `${directionLabels.in} (masked, as RFC 6455 requires of the browser)`
+        : `${directionLabels.out} (unmasked)`
+    ],
     ['FIN', frame.fin ? '1: the last (or only) frame of the message' : '0: more frames follow'],
     ['RSV1–3', `${yesNo(frame.rsv1)} ${yesNo(frame.rsv2)} ${yesNo(frame.rsv3)}`],
     ['opcode', `0x${frame.opcode.toString(16)} (${frame.opcodeName})`],
@@ -150,7 +164,7 @@ function lastFrameView(frame: FrameItem): HTMLElement {
 
 function framesView(frames: FrameItem[]): HTMLElement {
   const headings = [
-    'dir',
+    'direction (at the server)',
     'time',
     'FIN',
     'RSV',
@@ -216,7 +230,6 @@ export class WireView {
         'Captured at the server’s socket. Responses, the event stream and WebSocket frames are the bytes the socket wrote and read. Request heads are the bytes as received while this view is open (and a minute after); before, the server lets Node parse requests and rebuilds the head, and says so above each one. Times are the server’s clock (UTC).'
       ),
       this.#summary,
-      this.#handshake?.element ?? '',
       this.#body
     )
     close.addEventListener('click', () => this.#dialog.close())
@@ -252,26 +265,33 @@ export class WireView {
   }
 
   #sections(items: CaptureItem[]): HTMLElement[] {
+    const handshakeSteps = this.#handshake ? [this.#handshake.element] : []
     if (items.length === 0)
       return [
-        h('p', {}, this.#feed.notCapturedReason ?? 'Nothing captured yet: switch the panel on (or click it) first.')
+        h('p', {}, this.#feed.notCapturedReason ?? 'Nothing captured yet: switch the panel on (or click it) first.'),
+        ...handshakeSteps
       ]
-    const exchanges = exchangesOf(items)
+    const exchanges = exchangesOf(items).slice(-exchangesShown).reverse().map(exchangeView)
     const frames = items.filter((item): item is FrameItem => item.kind === 'frame')
     const chunks = items.filter((item): item is StreamItem => item.kind === 'stream')
-    const sections: HTMLElement[] = []
-    if (frames.length > 0) {
-      const last = frames.at(-1)
-      if (last) sections.push(lastFrameView(last))
-      sections.push(h('h3', {}, 'Frames, newest first'), framesView(frames.slice(-framesShown).reverse()))
-    }
-    if (chunks.length > 0)
-      sections.push(h('h3', {}, 'The stream as written, newest last'), streamView(chunks.slice(-chunksShown)))
-    const heading = frames.length > 0 ? 'The handshake: Upgrade request and 101 answer' : 'Requests, newest first'
-    sections.push(
-      h('h3', {}, heading),
-      h('ol', { class: 'exchanges' }, ...exchanges.slice(-exchangesShown).reverse().map(exchangeView))
-    )
-    return sections
+    // In the order things happen on the connection: an upgrading technique's Upgrade request and
+    // 101 answer (and the Accept worked through) come before any frame, which only follows them.
+    const opening = this.#handshake
+      ? [h('h3', {}, 'The handshake: Upgrade request and 101 answer'), h('ol', { class: 'exchanges' }, ...exchanges)]
+      : []
+    const requests = this.#handshake
+      ? []
+      : [h('h3', {}, 'Requests, newest first'), h('ol', { class: 'exchanges' }, ...exchanges)]
+    const last = frames.at(-1)
+    const traffic = [
+      ...(last ? [lastFrameView(last)] : []),
+      ...(frames.length > 0
+        ? [h('h3', {}, 'Frames, newest first'), framesView(frames.slice(-framesShown).reverse())]
+        : []),
+      ...(chunks.length > 0
+        ? [h('h3', {}, 'The stream as written, newest last'), streamView(chunks.slice(-chunksShown))]
+        : [])
+    ]
+    return [...opening, ...handshakeSteps, ...traffic, ...requests]
   }
 }

@@ -41,9 +41,11 @@ ${how('Start a job on the server: it takes 5 s in 50 steps (it only waits: a sta
   <div><dt>Screen updates drawn</dt><dd><strong id="job-updates">–</strong></dd></div>
   <div><dt>Biggest jump between two drawn updates</dt><dd><strong id="job-jump">–</strong></dd></div>
 </dl>
+<output id="job-background" class="job-background"></output>
 <p class="job-how">Counted in this browser. The bar is drawn at most once a frame (<code>requestAnimationFrame</code>), with
   the newest progress received: events that arrive between two frames make one screen update. One step is 2 %: a bigger
-  jump means this technique delivered several steps together (polling brings everything since its last request).</p>
+  jump means this technique delivered several steps together (polling brings everything since its last request). A tab
+  in the background draws no frame at all: the page says how long it was there during the job.</p>
 <h2>Finished jobs</h2>
 <ol id="job-history" reversed></ol>`
   }),
