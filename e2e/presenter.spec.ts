@@ -368,9 +368,15 @@ test.describe('presenter: projector and console', () => {
     const room = await (await projector.page.request.get('/classroom')).json()
     const measured = room.prediction?.measured
     expect(typeof measured, 'the reveal carries what the projector measured').toBe('number')
-    await expect(reveal).toContainText(
-      `measured live: ${measured.toLocaleString('en', { maximumFractionDigits: 2 })} ms`
-    )
+    const measuredText = `${measured.toLocaleString('en', { maximumFractionDigits: 2 })} ms`
+    await expect(reveal).toContainText(`measured live: ${measuredText}`)
+    // The console says what was sent with the reveal, and keeps saying it once the projector's demo has
+    // stopped for the reveal (its next reading, a second later, has nothing measured).
+    const measureLine = control.locator('.prediction-measure')
+    await expect(measureLine).toContainText(`Revealed with the measured ${measuredText}`)
+    await consolePage.waitForTimeout(2_500)
+    await expect(measureLine).toContainText(`Revealed with the measured ${measuredText}`)
+    await expect(measureLine).not.toContainText('without a measured value')
     // Each range counts exactly the answers sent that fall in it.
     const rows = await reveal.locator('tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
