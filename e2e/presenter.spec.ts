@@ -392,6 +392,21 @@ test.describe('presenter: projector and console', () => {
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(30)
     console.log(`reveal: ${rows.map((r) => `${r.from}–${r.to}: ${r.count}`).join(', ')}; measured ${measured} ms`)
     await saveScreenshot(projector.page, testInfo, 'projector-reveal')
+    await expect(consolePage.locator('#now-title-text')).toContainText('the reveal of polling/1')
+    await expect(consolePage.locator('#preview-current .prediction-reveal')).toHaveCount(1)
+
+    // → on the console moves on: the projector leaves the reveal for the next slide, as the console says.
+    const revealedOn = await consolePage.locator('#slide-position').textContent()
+    await consolePage.locator('#slide-next').click()
+    await expect(consolePage.locator('#slide-position')).not.toHaveText(revealedOn ?? '')
+    await expect(onStage(projector.page)).not.toHaveAttribute('data-slide', /^prediction/)
+    const nextKey = await onStage(projector.page).getAttribute('data-slide')
+    await expect(consolePage.locator('#preview-current [data-slide]')).toHaveAttribute('data-slide', nextKey ?? '')
+    await expect(consolePage.locator('#now-title-text')).not.toContainText('reveal')
+    // Back on the slide it was revealed on, the reveal is there again (the question is still revealed).
+    await consolePage.locator('#slide-prev').click()
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'prediction/polling/1')
+    await expect(reveal).toHaveAttribute('data-answers', '30')
 
     // Each student sees the class's answers and where their own guess fell; never a token.
     for (const { page, value } of students) {

@@ -45,10 +45,22 @@ export type PredictionTally =
     }
   | { kind: 'choice'; counts: number[] }
 
+/** A slide of the room: a lesson's section and which of its slides (as `ClassroomState` has them). */
+export interface SlidePlace {
+  lesson: string | null
+  section: string
+  slide: number
+}
+
 /** `classroom.prediction`: the room's current question, as every page hears it over `/wire/live`. */
 export interface PredictionState {
   question: PredictQuestion
   phase: PredictionPhase
+  /**
+   * The slide the room was on when the teacher last set the phase: the projector shows the question
+   * (or its reveal) on that slide only, so moving on shows the next slide, and coming back shows it again.
+   */
+  on: SlidePlace
   /** How many pages have answered (always shown; the answers themselves only once revealed). */
   answers: number
   /** Only while `phase` is `revealed`. */
@@ -71,3 +83,15 @@ export const predictionLimits = {
   /** Bins of a number tally. */
   bins: 10
 } as const
+
+/**
+ * What the projector shows instead of the slide `at`: the open or revealed question, while the room
+ * is still on the slide where the teacher set that phase; null when it shows the slide (closed answers
+ * give the slides and their demo back, to observe). The projector and the console both ask this, so the
+ * console's "now on the projector" is what the projector shows.
+ */
+export function predictionOnScreen(prediction: PredictionState | null, at: SlidePlace): PredictionState | null {
+  if (!prediction || prediction.phase === 'closed') return null
+  const { on } = prediction
+  return on.lesson === at.lesson && on.section === at.section && on.slide === at.slide ? prediction : null
+}

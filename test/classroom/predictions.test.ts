@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { binEdges, PredictionStore, tallyOf } from '../../src/server/classroom/predictions.ts'
 import type { ClassroomState } from '../../src/shared/classroom.ts'
-import { type PredictionState, type PredictQuestion, predictionLimits } from '../../src/shared/prediction.ts'
+import {
+  type PredictionState,
+  type PredictQuestion,
+  predictionLimits,
+  predictionOnScreen,
+  type SlidePlace
+} from '../../src/shared/prediction.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { openWebSocket } from '../clients.ts'
 import {
@@ -198,9 +204,11 @@ describe('the room’s prediction', () => {
     )
     assert.ok(!beforeReveal.includes('4321') && !beforeReveal.includes('9876'), 'no value before the reveal')
     const prediction = heard().at(-1)?.prediction
-    assert.deepEqual(Object.keys(prediction ?? {}).sort(), ['answers', 'measured', 'phase', 'question', 'tally'])
+    assert.deepEqual(Object.keys(prediction ?? {}).sort(), ['answers', 'measured', 'on', 'phase', 'question', 'tally'])
   })
 })
+
+const here: SlidePlace = { lesson: 'polling', section: 'keep-alive-on-and-off', slide: 1 }
 
 describe('the tally', () => {
   const question: PredictQuestion = { id: 'x/1', prompt: 'How long?', kind: 'number', unit: 'ms' }
@@ -239,11 +247,38 @@ describe('the tally', () => {
 
   test('the store tells nothing but the count until revealed, and the measured value only with the tally', () => {
     const store = new PredictionStore()
-    store.set(question, 'open', 50)
+    store.set(question, 'open', here, 50)
     store.answer('a', 'x/1', 40)
-    assert.deepEqual(store.state, { question, phase: 'open', answers: 1 })
-    store.set(question, 'revealed')
+    assert.deepEqual(store.state, { question, phase: 'open', on: here, answers: 1 })
+    store.set(question, 'revealed', here)
     assert.equal(store.state?.measured, 50)
     assert.equal(store.state?.tally?.kind, 'number')
+  })
+})
+
+describe('what the projector shows', () => {
+  const question: PredictQuestion = { id: 'polling/1', prompt: 'How long?', kind: 'number', unit: 'ms' }
+  const state = (phase: PredictionState['phase']): PredictionState => ({ question, phase, on: here, answers: 3 })
+
+  test('the open or revealed question on the slide where the teacher set it; the slide itself anywhere else', () => {
+    assert.equal(predictionOnScreen(state('revealed'), here)?.phase, 'revealed')
+    assert.equal(predictionOnScreen(state('open'), here)?.phase, 'open')
+    assert.equal(predictionOnScreen(state('revealed'), { ...here, slide: 2 }), null, 'the next slide: the slide')
+    assert.equal(predictionOnScreen(state('revealed'), { ...here, section: 'other' }), null)
+    assert.equal(predictionOnScreen(state('revealed'), { ...here, lesson: 'websocket' }), null)
+    assert.equal(predictionOnScreen(state('closed'), here), null, 'closed: the slides and their demo, to observe')
+    assert.equal(predictionOnScreen(null, here), null)
+  })
+
+  test('the server anchors the phase to the slide the room is on when the teacher sets it', async (t) => {
+    const server = await startServer(t)
+    const room = await json(server, 'PUT', '/classroom', { lesson: 'polling', section: '', slide: 0 }, asPresenter)
+    assert.equal(room.status, 200)
+    await openQuestion(server, numberQuestion)
+    assert.deepEqual(server.app.classroom.state.prediction?.on, { lesson: 'polling', section: '', slide: 0 })
+    server.app.classroom.update({ slide: 1 })
+    assert.deepEqual(server.app.classroom.state.prediction?.on.slide, 0, 'moving does not move the question')
+    await put(server, { question: numberQuestion, phase: 'revealed' })
+    assert.deepEqual(server.app.classroom.state.prediction?.on, { lesson: 'polling', section: '', slide: 1 })
   })
 })

@@ -3,7 +3,8 @@ import {
   type PredictionState,
   type PredictionTally,
   type PredictQuestion,
-  predictionLimits
+  predictionLimits,
+  type SlidePlace
 } from '../../shared/prediction.ts'
 
 /** Why an answer was not taken: the route turns each into its error. */
@@ -77,16 +78,21 @@ export class PredictionStore {
   #question: PredictQuestion | undefined
   #phase: PredictionPhase = 'open'
   #measured: number | undefined
+  #on: SlidePlace = { lesson: null, section: '', slide: 0 }
   #answers = new Map<string, Answer>()
 
-  /** Puts `question` to the room in `phase`. Another question than the current one starts with no answers. */
-  set(question: PredictQuestion, phase: PredictionPhase, measured?: number): void {
+  /**
+   * Puts `question` to the room in `phase`, the room being `on` that slide. Another question than
+   * the current one starts with no answers.
+   */
+  set(question: PredictQuestion, phase: PredictionPhase, on: SlidePlace, measured?: number): void {
     if (this.#question?.id !== question.id) {
       this.#answers.clear()
       this.#measured = undefined
     }
     this.#question = question
     this.#phase = phase
+    this.#on = { lesson: on.lesson, section: on.section, slide: on.slide }
     if (measured !== undefined && question.kind === 'number') this.#measured = measured
   }
 
@@ -121,7 +127,7 @@ export class PredictionStore {
   get state(): PredictionState | null {
     const question = this.#question
     if (!question) return null
-    const state: PredictionState = { question, phase: this.#phase, answers: this.#answers.size }
+    const state: PredictionState = { question, phase: this.#phase, on: { ...this.#on }, answers: this.#answers.size }
     if (this.#phase === 'revealed') {
       // Not before: the measured value would give the answer away.
       if (this.#measured !== undefined) state.measured = this.#measured
