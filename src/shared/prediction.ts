@@ -37,6 +37,12 @@ export type PredictionPhase = 'open' | 'closed' | 'revealed'
 export type PredictionTally =
   | {
       kind: 'number'
+      /**
+       * How the bins are cut: equal widths, or, when the answers and the measured value (all above
+       * zero) span more than `logSpanDecades`, ranges growing 1-2-5 per decade, so 1 ms and 40 ms
+       * guesses do not fall in one bin.
+       */
+      scale: 'linear' | 'log'
       /** Bins on a shared scale: `[from, to)` (the last one includes `to`), with how many answers fell in each. */
       bins: { from: number; to: number; count: number }[]
       median: number | undefined
@@ -80,8 +86,10 @@ export const predictionLimits = {
   /** A number answer, whatever its unit. */
   valueMin: 0,
   valueMax: 1_000_000,
-  /** Bins of a number tally. */
-  bins: 10
+  /** Bins of a number tally on a linear scale (at most this many on a logarithmic one). */
+  bins: 10,
+  /** Answers spanning more decades than this (max / min > 10^1.5, about 32) are binned on a logarithmic scale. */
+  logSpanDecades: 1.5
 } as const
 
 /**

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { binEdges, PredictionStore, tallyOf } from '../../src/server/classroom/predictions.ts'
+import {
+  binEdges,
+  logBinEdges,
+  PredictionStore,
+  spansDecades,
+  tallyOf
+} from '../../src/server/classroom/predictions.ts'
 import type { ClassroomState } from '../../src/shared/classroom.ts'
 import {
   type PredictionState,
@@ -221,9 +227,10 @@ describe('the tally', () => {
     assert.ok((edges[0] ?? 1) <= 0.3 && (edges.at(-1) ?? 0) >= 1.7)
     assert.deepEqual(binEdges([300, 300]).slice(0, 2), [300, 330], 'all alike: bins of a tenth')
     assert.deepEqual(binEdges([120, 1112]).slice(0, 3), [120, 240, 360], 'the next round width up, not twice as wide')
-    const tally = tallyOf(question, [100, 200], 4000)
+    const tally = tallyOf(question, [1000, 1100], 4000)
     assert.equal(tally.kind, 'number')
     if (tally.kind !== 'number') return
+    assert.equal(tally.scale, 'linear', 'a span of 4×: equal widths')
     assert.ok((tally.bins.at(-1)?.to ?? 0) >= 4000, 'the measured value is on the scale')
     assert.equal(tally.bins[0]?.count, 2)
   })
@@ -238,11 +245,58 @@ describe('the tally', () => {
     assert.equal(tally.median, 15)
     assert.deepEqual(tallyOf(question, []), {
       kind: 'number',
+      scale: 'linear',
       bins: Array.from({ length: 10 }, (_, i) => ({ from: i, to: i + 1, count: 0 })),
       median: undefined,
       min: undefined,
       max: undefined
     })
+  })
+
+  test('guesses spanning decades are binned 1-2-5 per decade, so the measured 2 ms is not buried with 40 ms', () => {
+    const tally = tallyOf(question, [1, 2, 5, 20, 40], 2)
+    if (tally.kind !== 'number') return assert.fail('a number tally')
+    assert.equal(tally.scale, 'log')
+    assert.deepEqual(
+      tally.bins.map(({ from, to, count }) => [from, to, count]),
+      [
+        [1, 2, 1],
+        [2, 5, 1],
+        [5, 10, 1],
+        [10, 20, 0],
+        [20, 50, 2]
+      ]
+    )
+  })
+
+  test('the scale is logarithmic only past 1.5 decades, all above zero, the measured value included', () => {
+    const scale = (values: number[], measured?: number) => {
+      const tally = tallyOf(question, values, measured)
+      return tally.kind === 'number' ? tally.scale : undefined
+    }
+    assert.equal(scale([10, 300]), 'linear', '30×: under 10^1.5')
+    assert.equal(scale([10, 320]), 'log', '32×: over 10^1.5')
+    assert.equal(scale([10, 20], 1000), 'log', 'the measured value widens the span')
+    assert.equal(scale([0, 5, 500]), 'linear', 'a zero has no logarithm')
+    assert.equal(scale([7]), 'linear')
+    assert.equal(spansDecades([]), false)
+  })
+
+  test('logarithmic edges start at or below the least value, end at or above the largest, ten bins at most', () => {
+    assert.deepEqual(logBinEdges([1, 40]), [1, 2, 5, 10, 20, 50])
+    assert.deepEqual(logBinEdges([1.5, 50]), [1, 2, 5, 10, 20, 50], 'the largest on an edge: the last bin has it')
+    assert.deepEqual(logBinEdges([0.3, 20]), [0.2, 0.5, 1, 2, 5, 10, 20])
+    assert.deepEqual(logBinEdges([0.3, 700]), [0.1, 1, 10, 100, 1000], 'more than ten 1-2-5 bins: decades')
+    assert.deepEqual(logBinEdges([1, 1_000_000]), [1, 10, 100, 1000, 10_000, 100_000, 1_000_000])
+    const values = [3, 7, 90, 4000]
+    const tally = tallyOf(question, values)
+    if (tally.kind !== 'number') return assert.fail('a number tally')
+    assert.ok(tally.bins.length <= predictionLimits.bins)
+    assert.equal(
+      tally.bins.reduce((sum, bin) => sum + bin.count, 0),
+      values.length,
+      'every answer in a bin'
+    )
   })
 
   test('the store tells nothing but the count until revealed, and the measured value only with the tally', () => {

@@ -27,6 +27,32 @@ export function binEdges(values: readonly number[], count: number = predictionLi
   }
 }
 
+/**
+ * `[from, to)` bins on a logarithmic scale for positive values: edges at 1, 2 and 5 × 10ⁿ (only the
+ * powers of ten when those would make more than `count` bins), from the edge at or below the least
+ * value to the first edge at or above the largest (the last bin includes its `to`).
+ */
+export function logBinEdges(values: readonly number[], count: number = predictionLimits.bins): number[] {
+  const min = Math.min(...values)
+  const max = Math.max(...values)
+  const decades = (steps: number[]) => {
+    const candidates: number[] = []
+    for (let power = Math.floor(Math.log10(min)) - 1; power <= Math.ceil(Math.log10(max)) + 1; power++)
+      for (const step of steps) candidates.push(Number((step * 10 ** power).toPrecision(12)))
+    const first = candidates.findLastIndex((edge) => edge <= min)
+    const last = candidates.findIndex((edge) => edge >= max)
+    return candidates.slice(Math.max(first, 0), last + 1)
+  }
+  const fine = decades([1, 2, 5])
+  return fine.length - 1 <= count ? fine : decades([1])
+}
+
+/** Whether `values` span enough decades, all above zero, to be binned on a logarithmic scale. */
+export function spansDecades(values: readonly number[]): boolean {
+  if (values.length < 2 || values.some((value) => !(value > 0))) return false
+  return Math.log10(Math.max(...values) / Math.min(...values)) > predictionLimits.logSpanDecades
+}
+
 // Finer than 1-2-5, so a scale pushed past its last answer by the floor of its first moves up a little, not double.
 const roundSteps = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]
 
@@ -51,7 +77,9 @@ export function tallyOf(question: PredictQuestion, values: readonly number[], me
     return { kind: 'choice', counts }
   }
   const sorted = [...values].sort((a, b) => a - b)
-  const edges = binEdges(measured === undefined ? sorted : [...sorted, measured])
+  const scaled = measured === undefined ? sorted : [...sorted, measured]
+  const scale = spansDecades(scaled) ? 'log' : 'linear'
+  const edges = scale === 'log' ? logBinEdges(scaled) : binEdges(scaled)
   const bins = edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1] ?? from, count: 0 }))
   for (const value of sorted) {
     // [from, to), the last bin also taking its `to`.
@@ -59,7 +87,7 @@ export function tallyOf(question: PredictQuestion, values: readonly number[], me
     const bin = bins[index]
     if (bin) bin.count++
   }
-  return { kind: 'number', bins, median: median(sorted), min: sorted[0], max: sorted.at(-1) }
+  return { kind: 'number', scale, bins, median: median(sorted), min: sorted[0], max: sorted.at(-1) }
 }
 
 interface Answer {
