@@ -368,9 +368,15 @@ test.describe('presenter: projector and console', () => {
     const room = await (await projector.page.request.get('/classroom')).json()
     const measured = room.prediction?.measured
     expect(typeof measured, 'the reveal carries what the projector measured').toBe('number')
-    await expect(reveal).toContainText(
-      `measured live: ${measured.toLocaleString('en', { maximumFractionDigits: 2 })} ms`
-    )
+    const measuredText = `${measured.toLocaleString('en', { maximumFractionDigits: 2 })} ms`
+    await expect(reveal).toContainText(`measured live: ${measuredText}`)
+    // The console says what was sent with the reveal, and keeps saying it once the projector's demo has
+    // stopped for the reveal (its next reading, a second later, has nothing measured).
+    const measureLine = control.locator('.prediction-measure')
+    await expect(measureLine).toContainText(`Revealed with the measured ${measuredText}`)
+    await consolePage.waitForTimeout(2_500)
+    await expect(measureLine).toContainText(`Revealed with the measured ${measuredText}`)
+    await expect(measureLine).not.toContainText('without a measured value')
     // Each range counts exactly the answers sent that fall in it.
     const rows = await reveal.locator('tbody tr').evaluateAll((trs) =>
       trs.map((tr) => {
@@ -386,6 +392,21 @@ test.describe('presenter: projector and console', () => {
     expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(30)
     console.log(`reveal: ${rows.map((r) => `${r.from}–${r.to}: ${r.count}`).join(', ')}; measured ${measured} ms`)
     await saveScreenshot(projector.page, testInfo, 'projector-reveal')
+    await expect(consolePage.locator('#now-title-text')).toContainText('the reveal of polling/1')
+    await expect(consolePage.locator('#preview-current .prediction-reveal')).toHaveCount(1)
+
+    // → on the console moves on: the projector leaves the reveal for the next slide, as the console says.
+    const revealedOn = await consolePage.locator('#slide-position').textContent()
+    await consolePage.locator('#slide-next').click()
+    await expect(consolePage.locator('#slide-position')).not.toHaveText(revealedOn ?? '')
+    await expect(onStage(projector.page)).not.toHaveAttribute('data-slide', /^prediction/)
+    const nextKey = await onStage(projector.page).getAttribute('data-slide')
+    await expect(consolePage.locator('#preview-current [data-slide]')).toHaveAttribute('data-slide', nextKey ?? '')
+    await expect(consolePage.locator('#now-title-text')).not.toContainText('reveal')
+    // Back on the slide it was revealed on, the reveal is there again (the question is still revealed).
+    await consolePage.locator('#slide-prev').click()
+    await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'prediction/polling/1')
+    await expect(reveal).toHaveAttribute('data-answers', '30')
 
     // Each student sees the class's answers and where their own guess fell; never a token.
     for (const { page, value } of students) {

@@ -37,6 +37,12 @@ export type PredictionPhase = 'open' | 'closed' | 'revealed'
 export type PredictionTally =
   | {
       kind: 'number'
+      /**
+       * How the bins are cut: equal widths, or, when the answers and the measured value (all above
+       * zero) span more than `logSpanDecades`, ranges growing 1-2-5 per decade, so 1 ms and 40 ms
+       * guesses do not fall in one bin.
+       */
+      scale: 'linear' | 'log'
       /** Bins on a shared scale: `[from, to)` (the last one includes `to`), with how many answers fell in each. */
       bins: { from: number; to: number; count: number }[]
       median: number | undefined
@@ -45,10 +51,22 @@ export type PredictionTally =
     }
   | { kind: 'choice'; counts: number[] }
 
+/** A slide of the room: a lesson's section and which of its slides (as `ClassroomState` has them). */
+export interface SlidePlace {
+  lesson: string | null
+  section: string
+  slide: number
+}
+
 /** `classroom.prediction`: the room's current question, as every page hears it over `/wire/live`. */
 export interface PredictionState {
   question: PredictQuestion
   phase: PredictionPhase
+  /**
+   * The slide the room was on when the teacher last set the phase: the projector shows the question
+   * (or its reveal) on that slide only, so moving on shows the next slide, and coming back shows it again.
+   */
+  on: SlidePlace
   /** How many pages have answered (always shown; the answers themselves only once revealed). */
   answers: number
   /** Only while `phase` is `revealed`. */
@@ -68,6 +86,20 @@ export const predictionLimits = {
   /** A number answer, whatever its unit. */
   valueMin: 0,
   valueMax: 1_000_000,
-  /** Bins of a number tally. */
-  bins: 10
+  /** Bins of a number tally on a linear scale (at most this many on a logarithmic one). */
+  bins: 10,
+  /** Answers spanning more decades than this (max / min > 10^1.5, about 32) are binned on a logarithmic scale. */
+  logSpanDecades: 1.5
 } as const
+
+/**
+ * What the projector shows instead of the slide `at`: the open or revealed question, while the room
+ * is still on the slide where the teacher set that phase; null when it shows the slide (closed answers
+ * give the slides and their demo back, to observe). The projector and the console both ask this, so the
+ * console's "now on the projector" is what the projector shows.
+ */
+export function predictionOnScreen(prediction: PredictionState | null, at: SlidePlace): PredictionState | null {
+  if (!prediction || prediction.phase === 'closed') return null
+  const { on } = prediction
+  return on.lesson === at.lesson && on.section === at.section && on.slide === at.slide ? prediction : null
+}

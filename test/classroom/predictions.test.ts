@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { binEdges, PredictionStore, tallyOf } from '../../src/server/classroom/predictions.ts'
+import {
+  binEdges,
+  logBinEdges,
+  PredictionStore,
+  spansDecades,
+  tallyOf
+} from '../../src/server/classroom/predictions.ts'
 import type { ClassroomState } from '../../src/shared/classroom.ts'
-import { type PredictionState, type PredictQuestion, predictionLimits } from '../../src/shared/prediction.ts'
+import {
+  type PredictionState,
+  type PredictQuestion,
+  predictionLimits,
+  predictionOnScreen,
+  type SlidePlace
+} from '../../src/shared/prediction.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { openWebSocket } from '../clients.ts'
 import {
@@ -198,9 +210,11 @@ describe('the room’s prediction', () => {
     )
     assert.ok(!beforeReveal.includes('4321') && !beforeReveal.includes('9876'), 'no value before the reveal')
     const prediction = heard().at(-1)?.prediction
-    assert.deepEqual(Object.keys(prediction ?? {}).sort(), ['answers', 'measured', 'phase', 'question', 'tally'])
+    assert.deepEqual(Object.keys(prediction ?? {}).sort(), ['answers', 'measured', 'on', 'phase', 'question', 'tally'])
   })
 })
+
+const here: SlidePlace = { lesson: 'polling', section: 'keep-alive-on-and-off', slide: 1 }
 
 describe('the tally', () => {
   const question: PredictQuestion = { id: 'x/1', prompt: 'How long?', kind: 'number', unit: 'ms' }
@@ -213,9 +227,10 @@ describe('the tally', () => {
     assert.ok((edges[0] ?? 1) <= 0.3 && (edges.at(-1) ?? 0) >= 1.7)
     assert.deepEqual(binEdges([300, 300]).slice(0, 2), [300, 330], 'all alike: bins of a tenth')
     assert.deepEqual(binEdges([120, 1112]).slice(0, 3), [120, 240, 360], 'the next round width up, not twice as wide')
-    const tally = tallyOf(question, [100, 200], 4000)
+    const tally = tallyOf(question, [1000, 1100], 4000)
     assert.equal(tally.kind, 'number')
     if (tally.kind !== 'number') return
+    assert.equal(tally.scale, 'linear', 'a span of 4×: equal widths')
     assert.ok((tally.bins.at(-1)?.to ?? 0) >= 4000, 'the measured value is on the scale')
     assert.equal(tally.bins[0]?.count, 2)
   })
@@ -230,6 +245,7 @@ describe('the tally', () => {
     assert.equal(tally.median, 15)
     assert.deepEqual(tallyOf(question, []), {
       kind: 'number',
+      scale: 'linear',
       bins: Array.from({ length: 10 }, (_, i) => ({ from: i, to: i + 1, count: 0 })),
       median: undefined,
       min: undefined,
@@ -237,13 +253,86 @@ describe('the tally', () => {
     })
   })
 
+  test('guesses spanning decades are binned 1-2-5 per decade, so the measured 2 ms is not buried with 40 ms', () => {
+    const tally = tallyOf(question, [1, 2, 5, 20, 40], 2)
+    if (tally.kind !== 'number') return assert.fail('a number tally')
+    assert.equal(tally.scale, 'log')
+    assert.deepEqual(
+      tally.bins.map(({ from, to, count }) => [from, to, count]),
+      [
+        [1, 2, 1],
+        [2, 5, 1],
+        [5, 10, 1],
+        [10, 20, 0],
+        [20, 50, 2]
+      ]
+    )
+  })
+
+  test('the scale is logarithmic only past 1.5 decades, all above zero, the measured value included', () => {
+    const scale = (values: number[], measured?: number) => {
+      const tally = tallyOf(question, values, measured)
+      return tally.kind === 'number' ? tally.scale : undefined
+    }
+    assert.equal(scale([10, 300]), 'linear', '30×: under 10^1.5')
+    assert.equal(scale([10, 320]), 'log', '32×: over 10^1.5')
+    assert.equal(scale([10, 20], 1000), 'log', 'the measured value widens the span')
+    assert.equal(scale([0, 5, 500]), 'linear', 'a zero has no logarithm')
+    assert.equal(scale([7]), 'linear')
+    assert.equal(spansDecades([]), false)
+  })
+
+  test('logarithmic edges start at or below the least value, end at or above the largest, ten bins at most', () => {
+    assert.deepEqual(logBinEdges([1, 40]), [1, 2, 5, 10, 20, 50])
+    assert.deepEqual(logBinEdges([1.5, 50]), [1, 2, 5, 10, 20, 50], 'the largest on an edge: the last bin has it')
+    assert.deepEqual(logBinEdges([0.3, 20]), [0.2, 0.5, 1, 2, 5, 10, 20])
+    assert.deepEqual(logBinEdges([0.3, 700]), [0.1, 1, 10, 100, 1000], 'more than ten 1-2-5 bins: decades')
+    assert.deepEqual(logBinEdges([1, 1_000_000]), [1, 10, 100, 1000, 10_000, 100_000, 1_000_000])
+    const values = [3, 7, 90, 4000]
+    const tally = tallyOf(question, values)
+    if (tally.kind !== 'number') return assert.fail('a number tally')
+    assert.ok(tally.bins.length <= predictionLimits.bins)
+    assert.equal(
+      tally.bins.reduce((sum, bin) => sum + bin.count, 0),
+      values.length,
+      'every answer in a bin'
+    )
+  })
+
   test('the store tells nothing but the count until revealed, and the measured value only with the tally', () => {
     const store = new PredictionStore()
-    store.set(question, 'open', 50)
+    store.set(question, 'open', here, 50)
     store.answer('a', 'x/1', 40)
-    assert.deepEqual(store.state, { question, phase: 'open', answers: 1 })
-    store.set(question, 'revealed')
+    assert.deepEqual(store.state, { question, phase: 'open', on: here, answers: 1 })
+    store.set(question, 'revealed', here)
     assert.equal(store.state?.measured, 50)
     assert.equal(store.state?.tally?.kind, 'number')
+  })
+})
+
+describe('what the projector shows', () => {
+  const question: PredictQuestion = { id: 'polling/1', prompt: 'How long?', kind: 'number', unit: 'ms' }
+  const state = (phase: PredictionState['phase']): PredictionState => ({ question, phase, on: here, answers: 3 })
+
+  test('the open or revealed question on the slide where the teacher set it; the slide itself anywhere else', () => {
+    assert.equal(predictionOnScreen(state('revealed'), here)?.phase, 'revealed')
+    assert.equal(predictionOnScreen(state('open'), here)?.phase, 'open')
+    assert.equal(predictionOnScreen(state('revealed'), { ...here, slide: 2 }), null, 'the next slide: the slide')
+    assert.equal(predictionOnScreen(state('revealed'), { ...here, section: 'other' }), null)
+    assert.equal(predictionOnScreen(state('revealed'), { ...here, lesson: 'websocket' }), null)
+    assert.equal(predictionOnScreen(state('closed'), here), null, 'closed: the slides and their demo, to observe')
+    assert.equal(predictionOnScreen(null, here), null)
+  })
+
+  test('the server anchors the phase to the slide the room is on when the teacher sets it', async (t) => {
+    const server = await startServer(t)
+    const room = await json(server, 'PUT', '/classroom', { lesson: 'polling', section: '', slide: 0 }, asPresenter)
+    assert.equal(room.status, 200)
+    await openQuestion(server, numberQuestion)
+    assert.deepEqual(server.app.classroom.state.prediction?.on, { lesson: 'polling', section: '', slide: 0 })
+    server.app.classroom.update({ slide: 1 })
+    assert.deepEqual(server.app.classroom.state.prediction?.on.slide, 0, 'moving does not move the question')
+    await put(server, { question: numberQuestion, phase: 'revealed' })
+    assert.deepEqual(server.app.classroom.state.prediction?.on, { lesson: 'polling', section: '', slide: 1 })
   })
 })

@@ -3,6 +3,7 @@ import '../deck/presenter.css'
 import '../deck/console.css'
 import type { ClassroomState } from '../../shared/classroom.ts'
 import type { Lesson } from '../../shared/lesson.ts'
+import { type PredictionState, predictionOnScreen } from '../../shared/prediction.ts'
 import { ConsoleRoom } from '../deck/console-room.ts'
 import { bindDeckKeys, toggleFullscreen } from '../deck/deck-keys.ts'
 import { DeckNavigator, type DeckPosition } from '../deck/deck-navigator.ts'
@@ -15,6 +16,7 @@ import { h } from '../platform/dom.ts'
 import { PageSession } from '../platform/page-session.ts'
 import { presenterToken } from '../platform/presenter-token.ts'
 import { PredictionControls } from '../predictions/prediction-controls.ts'
+import { predictionScreen } from '../predictions/prediction-screen.ts'
 import { FeedControls } from '../room/feed-controls.ts'
 import { NetworkControls } from '../room/network-controls.ts'
 
@@ -62,6 +64,7 @@ const predictions = new PredictionControls(
 const select = $<HTMLSelectElement>('#lesson-select')
 for (const lesson of lessons) select.append(new Option(`${lesson.number}. ${lesson.title}`, lesson.slug))
 let shown = ''
+let shownNow = ''
 
 function render(position: DeckPosition): void {
   const { slide, slides, index, lesson } = position
@@ -70,13 +73,12 @@ function render(position: DeckPosition): void {
   document.body.dataset.blank = String(position.blank)
   inlineOverview.show(position)
   overlayOverview.show(position)
+  showNow(position)
   if (shown === slide.key) return
   shown = slide.key
   select.value = lesson.slug
   const next = slides[index + 1]
-  $('#now-title-text').textContent = slide.title
   $('#next-title-text').textContent = next ? next.title : '(end of the lesson)'
-  $('#preview-current').replaceChildren(slidePreview(slide, `${index + 1} / ${slides.length}`))
   $('#preview-next').replaceChildren(
     next
       ? slidePreview(next, `${index + 2} / ${slides.length}`)
@@ -88,6 +90,29 @@ function render(position: DeckPosition): void {
   else notes.replaceChildren(h('p', { class: 'how' }, 'No notes for this section.'))
   predictions.showFor(slide.predicts)
   document.title = `${slide.title} · console · wirewatch`
+}
+
+/** "Now on the projector": what it shows, never the slide under it (the question or its reveal takes its place there). */
+function showNow({ slide, slides, index, state }: DeckPosition): void {
+  const prediction = predictionOnScreen(state.prediction, state)
+  const key = prediction
+    ? `${slide.key}:prediction:${prediction.question.id}:${prediction.phase}:${prediction.answers}:${prediction.measured}`
+    : slide.key
+  if (shownNow === key) return
+  shownNow = key
+  $('#now-title-text').textContent = prediction
+    ? `${prediction.phase === 'revealed' ? 'the reveal of' : 'the open question'} ${prediction.question.id}, on ${slide.title} (→ moves on)`
+    : slide.title
+  $('#preview-current').replaceChildren(
+    prediction ? predictionPreview(prediction) : slidePreview(slide, `${index + 1} / ${slides.length}`)
+  )
+}
+
+/** The prediction screen as the projector shows it, framed and scaled like a slide preview. */
+function predictionPreview(prediction: PredictionState): HTMLElement {
+  const frame = h('div', { class: 'slide-frame', 'aria-hidden': 'true' }, predictionScreen(prediction))
+  frame.inert = true
+  return frame
 }
 
 const navigator = new DeckNavigator(deck, clientId, render, say)

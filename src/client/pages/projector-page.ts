@@ -4,6 +4,7 @@ import '../room/classroom-bar.css'
 import '../deck/presenter.css'
 import type { ClassroomState } from '../../shared/classroom.ts'
 import type { Lesson } from '../../shared/lesson.ts'
+import { predictionOnScreen } from '../../shared/prediction.ts'
 import { bindDeckKeys, toggleFullscreen } from '../deck/deck-keys.ts'
 import { DeckNavigator, type DeckPosition } from '../deck/deck-navigator.ts'
 import { presenterChannel } from '../deck/presenter-channel.ts'
@@ -47,7 +48,8 @@ function render(position: DeckPosition): void {
   overview.show(position)
   // Predict, then observe: while answers come in the question takes the screen (with their count), and
   // the reveal does; in between (answers closed) the slides and their live demo are back, to observe.
-  const prediction = room.prediction?.phase === 'closed' ? null : room.prediction
+  // Only on the slide where the teacher opened or revealed it: moving on shows the slide moved to.
+  const prediction = predictionOnScreen(room.prediction, room)
   const key = prediction
     ? `prediction:${prediction.question.id}:${prediction.phase}:${prediction.answers}:${prediction.measured}`
     : slide.key

@@ -4,6 +4,7 @@ import { techniques } from '../../shared/techniques.ts'
 import type { ConsoleRoom } from '../deck/console-room.ts'
 import type { ProjectorMeasured } from '../deck/presenter-channel.ts'
 import { h } from '../platform/dom.ts'
+import { formatNumber } from './prediction-reveal.ts'
 
 /** A projector reading older than this is not sent as "measured now". */
 const freshForMs = 5_000
@@ -12,7 +13,9 @@ const freshForMs = 5_000
  * The console's controls of the room's prediction, for the `::: predict` questions of the section
  * on the projector (and whichever question is open): Open, Close, Reveal, Clear. On Reveal it sends
  * the value the projector in this browser measures for the question's figure, when it has one,
- * and says which; a console on another device has none, and says that instead.
+ * and says which; a console on another device has none, and says that instead. Once revealed, it
+ * says what the server took with the reveal, not what the projector measures now (its demo stops
+ * while the reveal is on screen, so "now" it has nothing).
  */
 export class PredictionControls {
   #element: HTMLElement
@@ -38,7 +41,7 @@ export class PredictionControls {
       // Only the labels: the buttons stay where the teacher's mouse is.
       for (const [id, label] of this.#labels) {
         const question = this.#questions.get(id)
-        if (question) label.textContent = this.#measure(question).label
+        if (question) label.textContent = this.#label(question)
       }
     })
   }
@@ -62,14 +65,34 @@ export class PredictionControls {
     const reading = this.#measured
     if (!reading || Date.now() - reading.at > freshForMs)
       return {
-        label: `No projector in this browser is measuring ${what}: the reveal is sent without a measured value.`
+        label: `No projector in this browser is measuring ${what}: a Reveal now is sent without a measured value.`
       }
     const value = reading.values[technique]?.[figure]
     if (value === undefined)
       return {
-        label: `The projector does not know ${what} yet (its demo is not running): sent without a measured value.`
+        label: `The projector does not know ${what} yet (its demo is not running): a Reveal now is sent without a measured value.`
       }
-    return { value, label: `Measured on the projector now: ${value} ${question.unit} (${what}); sent with the reveal.` }
+    return {
+      value,
+      label: `Measured on the projector now: ${formatNumber(value)} ${question.unit} (${what}); a Reveal sends it.`
+    }
+  }
+
+  /** What the console says of the measured value: what a Reveal would send, or, once revealed, what the room was sent. */
+  #label(question: PredictQuestion): string {
+    const live = this.#state?.prediction
+    if (
+      live?.question.id !== question.id ||
+      live.phase !== 'revealed' ||
+      question.kind !== 'number' ||
+      !question.measure
+    )
+      return this.#measure(question).label
+    const { technique, figure } = question.measure
+    const what = `${figure} of ${techniques[technique].title} (${techniques[technique].letter})`
+    return live.measured === undefined
+      ? `Revealed without a measured value: the room sees the answers only, no ${what} to compare with.`
+      : `Revealed with the measured ${formatNumber(live.measured)} ${question.unit} (${what}), shown beside the answers.`
   }
 
   #paint(): void {
@@ -91,9 +114,7 @@ export class PredictionControls {
           element.addEventListener('click', () => void this.#act(id, question, next))
           return element
         }
-        const measure = question
-          ? h('p', { class: 'how prediction-measure' }, this.#measure(question).label)
-          : undefined
+        const measure = question ? h('p', { class: 'how prediction-measure' }, this.#label(question)) : undefined
         if (measure) this.#labels.set(id, measure)
         return h(
           'div',

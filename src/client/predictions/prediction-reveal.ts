@@ -75,6 +75,12 @@ export function revealView(prediction: PredictionState, own?: number): HTMLEleme
       summary.append(
         ` · median ${formatNumber(tally.median)} ${unit} · from ${formatNumber(tally.min ?? 0)} to ${formatNumber(tally.max ?? 0)} ${unit}`
       )
+    // Ranges that grow by decade, said so: a short row can hold more than a long one's width suggests.
+    if (tally.scale === 'log') {
+      const [first] = tally.bins
+      const decades = first !== undefined && first.to / first.from > 9
+      summary.append(` · logarithmic ranges, each ${decades ? '10×' : '2 to 2.5×'} the one before`)
+    }
     const most = Math.max(0, ...tally.bins.map((bin) => bin.count))
     const binOf = (value: number) => tally.bins.findIndex((bin, i) => value < bin.to || i === tally.bins.length - 1)
     const fits = (value: number) => value >= (tally.bins[0]?.from ?? 0) && value <= (tally.bins.at(-1)?.to ?? 0)

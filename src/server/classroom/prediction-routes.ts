@@ -55,7 +55,7 @@ const predictionRoutes: FastifyPluginAsync = async (app) => {
       const { question: id, phase, measured } = request.body
       const question = questions.get(id)
       if (!question) throw new UnknownQuestion(id)
-      store.set(question, phase, measured)
+      store.set(question, phase, app.classroom.state, measured)
       broadcast()
       return store.state
     }

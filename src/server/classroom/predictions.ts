@@ -3,7 +3,8 @@ import {
   type PredictionState,
   type PredictionTally,
   type PredictQuestion,
-  predictionLimits
+  predictionLimits,
+  type SlidePlace
 } from '../../shared/prediction.ts'
 
 /** Why an answer was not taken: the route turns each into its error. */
@@ -24,6 +25,32 @@ export function binEdges(values: readonly number[], count: number = predictionLi
     if ((edges.at(-1) ?? 0) >= max) return edges
     raw = width * 1.0001 // the floor moved the scale left past what it could reach: the next round width
   }
+}
+
+/**
+ * `[from, to)` bins on a logarithmic scale for positive values: edges at 1, 2 and 5 × 10ⁿ (only the
+ * powers of ten when those would make more than `count` bins), from the edge at or below the least
+ * value to the first edge at or above the largest (the last bin includes its `to`).
+ */
+export function logBinEdges(values: readonly number[], count: number = predictionLimits.bins): number[] {
+  const min = Math.min(...values)
+  const max = Math.max(...values)
+  const decades = (steps: number[]) => {
+    const candidates: number[] = []
+    for (let power = Math.floor(Math.log10(min)) - 1; power <= Math.ceil(Math.log10(max)) + 1; power++)
+      for (const step of steps) candidates.push(Number((step * 10 ** power).toPrecision(12)))
+    const first = candidates.findLastIndex((edge) => edge <= min)
+    const last = candidates.findIndex((edge) => edge >= max)
+    return candidates.slice(Math.max(first, 0), last + 1)
+  }
+  const fine = decades([1, 2, 5])
+  return fine.length - 1 <= count ? fine : decades([1])
+}
+
+/** Whether `values` span enough decades, all above zero, to be binned on a logarithmic scale. */
+export function spansDecades(values: readonly number[]): boolean {
+  if (values.length < 2 || values.some((value) => !(value > 0))) return false
+  return Math.log10(Math.max(...values) / Math.min(...values)) > predictionLimits.logSpanDecades
 }
 
 // Finer than 1-2-5, so a scale pushed past its last answer by the floor of its first moves up a little, not double.
@@ -50,7 +77,9 @@ export function tallyOf(question: PredictQuestion, values: readonly number[], me
     return { kind: 'choice', counts }
   }
   const sorted = [...values].sort((a, b) => a - b)
-  const edges = binEdges(measured === undefined ? sorted : [...sorted, measured])
+  const scaled = measured === undefined ? sorted : [...sorted, measured]
+  const scale = spansDecades(scaled) ? 'log' : 'linear'
+  const edges = scale === 'log' ? logBinEdges(scaled) : binEdges(scaled)
   const bins = edges.slice(0, -1).map((from, i) => ({ from, to: edges[i + 1] ?? from, count: 0 }))
   for (const value of sorted) {
     // [from, to), the last bin also taking its `to`.
@@ -58,7 +87,7 @@ export function tallyOf(question: PredictQuestion, values: readonly number[], me
     const bin = bins[index]
     if (bin) bin.count++
   }
-  return { kind: 'number', bins, median: median(sorted), min: sorted[0], max: sorted.at(-1) }
+  return { kind: 'number', scale, bins, median: median(sorted), min: sorted[0], max: sorted.at(-1) }
 }
 
 interface Answer {
@@ -77,16 +106,21 @@ export class PredictionStore {
   #question: PredictQuestion | undefined
   #phase: PredictionPhase = 'open'
   #measured: number | undefined
+  #on: SlidePlace = { lesson: null, section: '', slide: 0 }
   #answers = new Map<string, Answer>()
 
-  /** Puts `question` to the room in `phase`. Another question than the current one starts with no answers. */
-  set(question: PredictQuestion, phase: PredictionPhase, measured?: number): void {
+  /**
+   * Puts `question` to the room in `phase`, the room being `on` that slide. Another question than
+   * the current one starts with no answers.
+   */
+  set(question: PredictQuestion, phase: PredictionPhase, on: SlidePlace, measured?: number): void {
     if (this.#question?.id !== question.id) {
       this.#answers.clear()
       this.#measured = undefined
     }
     this.#question = question
     this.#phase = phase
+    this.#on = { lesson: on.lesson, section: on.section, slide: on.slide }
     if (measured !== undefined && question.kind === 'number') this.#measured = measured
   }
 
@@ -121,7 +155,7 @@ export class PredictionStore {
   get state(): PredictionState | null {
     const question = this.#question
     if (!question) return null
-    const state: PredictionState = { question, phase: this.#phase, answers: this.#answers.size }
+    const state: PredictionState = { question, phase: this.#phase, on: { ...this.#on }, answers: this.#answers.size }
     if (this.#phase === 'revealed') {
       // Not before: the measured value would give the answer away.
       if (this.#measured !== undefined) state.measured = this.#measured
