@@ -30,12 +30,17 @@ const perSecondRate = (value: number): [string] => [`${number.format(value)} /s`
 
 const results = [
   ['requests-per-second', 'requests/s', (e: CostEstimate) => e.requestsPerSecond, perSecondRate],
-  ['handshakes-per-second', 'new TCP handshakes/s', (e: CostEstimate) => e.handshakesPerSecond, perSecondRate],
+  [
+    'handshakes-per-second',
+    'new TCP connections (handshakes)/s',
+    (e: CostEstimate) => e.handshakesPerSecond,
+    perSecondRate
+  ],
   ['bytes-in-per-second', 'bytes in/s (to the server)', (e: CostEstimate) => e.bytesInPerSecond, perSecond],
   ['bytes-out-per-second', 'bytes out/s (to the students)', (e: CostEstimate) => e.bytesOutPerSecond, perSecond],
   [
     'open-connections',
-    'open connections',
+    'connections in use at once',
     (e: CostEstimate) => e.openConnections,
     (v: number): [string] => [whole.format(v)]
   ]

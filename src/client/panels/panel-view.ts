@@ -43,7 +43,18 @@ const figures = [
   ],
   ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
   ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
-  ['connections-opened', 'TCP connections', '', 'Connections the server accepted for this panel: one handshake each.'],
+  [
+    'connections-in-use',
+    'connections in use now',
+    '',
+    'TCP connections open now whose latest request came from this panel, counted at the server’s sockets.'
+  ],
+  [
+    'connections-opened',
+    'new TCP connections (handshakes)',
+    '',
+    'Connections the server accepted for this panel, one handshake each, charged to the first request on them. A request on a connection the page already had open (keep-alive) adds none.'
+  ],
   ['empty-responses', 'empty responses', '', 'Polls and long polls that carried no event.'],
   ['unseen', 'not shown yet', '', 'Events the feed has published that this panel has not shown.']
 ] as const
@@ -202,6 +213,7 @@ export class Panel implements ClientListener {
     this.#show('requests-per-s', this.requestsPerSecond, 1)
     this.#show('bytes-in', counters.bytesIn)
     this.#show('bytes-out', counters.bytesOut)
+    this.#show('connections-in-use', counters.openConnections)
     this.#show('connections-opened', counters.connectionsOpened)
     this.#show('empty-responses', counters.emptyResponses)
     this.#show('unseen', this.stats.unseen(latest))

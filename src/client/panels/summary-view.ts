@@ -3,7 +3,14 @@ import { h } from '../platform/dom.ts'
 import { techniqueBadge } from '../platform/technique-look.ts'
 import type { Panel } from './panel-view.ts'
 
-const columns = ['events', 'bytes-per-event', 'requests-per-event', 'connections-opened', 'latency-p50'] as const
+const columns = [
+  'events',
+  'bytes-per-event',
+  'requests-per-event',
+  'connections-in-use',
+  'connections-opened',
+  'latency-p50'
+] as const
 
 function perEvent(total: number, events: number): string {
   return events > 0 ? (total / events).toFixed(total / events < 10 ? 2 : 0) : '–'
@@ -40,6 +47,7 @@ export class SummaryView {
         events: String(events),
         'bytes-per-event': perEvent(wire.bytesIn + wire.bytesOut, events),
         'requests-per-event': perEvent(wire.requests, events),
+        'connections-in-use': String(wire.openConnections),
         'connections-opened': String(wire.connectionsOpened),
         'latency-p50': p50 === undefined ? '–' : `${Math.round(p50)} ms`
       }
