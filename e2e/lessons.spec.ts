@@ -46,6 +46,16 @@ test.describe('lessons', () => {
     expect(errors).toEqual([])
   })
 
+  test('lesson 1’s SSE demo shows one connection in use once open', async ({ page }) => {
+    await page.goto('/lessons/real-time-web')
+    const demo = page.locator('.demo .panel#sse').first()
+    await page.locator('aside.predict button[name=skip]').first().click()
+    await demo.locator('input[name=enabled]').check()
+    await expect(demo).toHaveAttribute('data-state', 'open')
+    await expect(demo.locator('[data-stat="connections-in-use"]')).toHaveText('1')
+    await expect(demo.locator('[data-stat="requests"]')).toHaveText('1')
+  })
+
   test('a quiz says wrong, then right, and shows the explanation', async ({ page }) => {
     await page.goto('/lessons/websocket')
     const quiz = page.locator('form.quiz').first()

@@ -66,6 +66,19 @@ test.describe('the panels, one feed', () => {
     await expect.poll(() => shownIds(page, 'refresh').then((ids) => ids[0])).toBeGreaterThan(websocketBefore + 2)
   })
 
+  test('an open SSE stream shows one connection in use, as /wire counts it, whatever its handshakes', async ({
+    page,
+    request
+  }) => {
+    const client = await openWirewatch(page)
+    const sse = panel(page, 'sse')
+    await expect(sse).toHaveAttribute('data-state', 'open')
+    await expect.poll(() => statOf(page, 'sse', 'connections-in-use')).toBe(1)
+    await expect.poll(async () => (await rowOf(request, client, 'sse')).openConnections).toBe(1)
+    // The stream may reuse a connection the page kept alive: new connections are 0 or 1, never more.
+    expect(await statOf(page, 'sse', 'connections-opened')).toBeLessThanOrEqual(1)
+  })
+
   for (const name of automaticTechniques) {
     test(`switching the ${name} panel off stops its traffic`, async ({ page, request }) => {
       const client = await openWirewatch(page)

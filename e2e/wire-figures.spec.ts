@@ -19,6 +19,7 @@ test.describe('measured figures', () => {
             requests: row.requests,
             'bytes-in': row.bytesIn,
             'bytes-out': row.bytesOut,
+            'connections-in-use': row.openConnections,
             'connections-opened': row.connectionsOpened,
             'empty-responses': row.emptyResponses
           }
