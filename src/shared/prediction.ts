@@ -103,3 +103,8 @@ export function predictionOnScreen(prediction: PredictionState | null, at: Slide
   const { on } = prediction
   return on.lesson === at.lesson && on.section === at.section && on.slide === at.slide ? prediction : null
 }
+
+/** What a prediction screen draws, as a key: the projector and the console's preview redraw when it changes. */
+export function predictionScreenKey({ question, phase, answers, measured }: PredictionState): string {
+  return `prediction:${question.id}:${phase}:${answers}:${measured}`
+}

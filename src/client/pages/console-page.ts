@@ -3,7 +3,7 @@ import '../deck/presenter.css'
 import '../deck/console.css'
 import type { ClassroomState } from '../../shared/classroom.ts'
 import type { Lesson } from '../../shared/lesson.ts'
-import { type PredictionState, predictionOnScreen } from '../../shared/prediction.ts'
+import { type PredictionState, predictionOnScreen, predictionScreenKey } from '../../shared/prediction.ts'
 import { ConsoleRoom } from '../deck/console-room.ts'
 import { bindDeckKeys, toggleFullscreen } from '../deck/deck-keys.ts'
 import { DeckNavigator, type DeckPosition } from '../deck/deck-navigator.ts'
@@ -95,9 +95,7 @@ function render(position: DeckPosition): void {
 /** "Now on the projector": what it shows, never the slide under it (the question or its reveal takes its place there). */
 function showNow({ slide, slides, index, state }: DeckPosition): void {
   const prediction = predictionOnScreen(state.prediction, state)
-  const key = prediction
-    ? `${slide.key}:prediction:${prediction.question.id}:${prediction.phase}:${prediction.answers}:${prediction.measured}`
-    : slide.key
+  const key = prediction ? `${slide.key}:${predictionScreenKey(prediction)}` : slide.key
   if (shownNow === key) return
   shownNow = key
   $('#now-title-text').textContent = prediction

@@ -1,10 +1,9 @@
-import { ask } from '../platform/ask.ts'
 import '../deck/deck.css'
 import '../room/classroom-bar.css'
 import '../deck/presenter.css'
 import type { ClassroomState } from '../../shared/classroom.ts'
 import type { Lesson } from '../../shared/lesson.ts'
-import { predictionOnScreen } from '../../shared/prediction.ts'
+import { predictionOnScreen, predictionScreenKey } from '../../shared/prediction.ts'
 import { bindDeckKeys, toggleFullscreen } from '../deck/deck-keys.ts'
 import { DeckNavigator, type DeckPosition } from '../deck/deck-navigator.ts'
 import { presenterChannel } from '../deck/presenter-channel.ts'
@@ -13,6 +12,7 @@ import { SlideDeck } from '../deck/slide-deck.ts'
 import { SlideOverview } from '../deck/slide-overview.ts'
 import { demoSlot, slideCanvas } from '../deck/slide-view.ts'
 import { enableQuizzes } from '../lessons/quiz.ts'
+import { ask } from '../platform/ask.ts'
 import { PageSession } from '../platform/page-session.ts'
 import { presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import { predictionScreen } from '../predictions/prediction-screen.ts'
@@ -50,9 +50,7 @@ function render(position: DeckPosition): void {
   // the reveal does; in between (answers closed) the slides and their live demo are back, to observe.
   // Only on the slide where the teacher opened or revealed it: moving on shows the slide moved to.
   const prediction = predictionOnScreen(room.prediction, room)
-  const key = prediction
-    ? `prediction:${prediction.question.id}:${prediction.phase}:${prediction.answers}:${prediction.measured}`
-    : slide.key
+  const key = prediction ? predictionScreenKey(prediction) : slide.key
   const demoRuns = slide.demo !== undefined && room.techniques.includes(slide.demo) && !prediction
   if (key === shown) {
     if (slide.demo && !prediction) demos.run(demoRuns ? slide.demo : undefined)

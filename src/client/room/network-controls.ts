@@ -1,6 +1,6 @@
-import { ask } from '../platform/ask.ts'
 import './network-controls.css'
 import { type NetworkConditions, networkLimits } from '../../shared/capture.ts'
+import { ask } from '../platform/ask.ts'
 import { h } from '../platform/dom.ts'
 import { presenterOnly, presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import type { WireLive } from '../platform/wire-live.ts'
