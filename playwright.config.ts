@@ -25,7 +25,10 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
-        '--no-first-run'
+        '--no-first-run',
+        // http://classroom.test:<port> reaches this server as a classroom does its LAN address: not a
+        // secure context (no Web Locks, no crypto.subtle), while the traffic stays on loopback.
+        '--host-resolver-rules=MAP classroom.test 127.0.0.1'
       ]
     },
     trace: 'retain-on-failure'

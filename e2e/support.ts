@@ -11,6 +11,9 @@ export const automaticTechniques: readonly TechniqueName[] = allTechniques
   .filter((technique) => technique.asking !== 'by hand')
   .map((technique) => technique.name)
 
+/** The e2e server as a classroom reaches it: plain http to a name that is not loopback (see playwright.config.ts). */
+export const classroomOrigin = `http://classroom.test:${process.env.E2E_PORT ?? 3999}`
+
 /** The e2e server's presenter token (PRESENTER_TOKEN in playwright.config.ts), and the header that carries it. */
 export const presenterToken = 'e2e-presenter-token'
 export const asPresenter = { authorization: `Bearer ${presenterToken}` }

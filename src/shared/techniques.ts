@@ -239,3 +239,11 @@ export const allTechniques: readonly Technique[] = techniqueNames.map((name) => 
 export function isPulled(technique: Technique): boolean {
   return technique.asking !== 'once'
 }
+
+/**
+ * Techniques that keep one of the browser's HTTP/1.1 connections busy while on: a poll the server
+ * holds, or a response that never ends. A WebSocket leaves the HTTP pool once upgraded.
+ */
+export function holdsConnection(technique: Technique): boolean {
+  return !technique.upgrades && (technique.streamed || technique.asking === 'again at once')
+}

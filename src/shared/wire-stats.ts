@@ -28,6 +28,11 @@ export interface WireReport {
   latest: number
   /** Server clock when the report was made, epoch ms. */
   at: number
+  /**
+   * For one client: when the server last saw a request of each row, epoch ms. A request the page sent
+   * that the server has not seen after a while is queued in the browser, not held by the server.
+   */
+  lastRequestAt?: Partial<Record<TechniqueName | OtherRowName, number>>
 }
 
 export function emptyCounters(): WireCounters {

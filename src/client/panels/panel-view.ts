@@ -1,26 +1,35 @@
 import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
 import { type TechniqueName, techniques } from '../../shared/techniques.ts'
-import type { WireCounters } from '../../shared/wire-stats.ts'
+import type { WireCounters, WireReport } from '../../shared/wire-stats.ts'
 import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
 import { DeliveryStats } from '../delivery/delivery-stats.ts'
+import { connectionsPerServer } from '../platform/connection-budget.ts'
 import { browserNow, h } from '../platform/dom.ts'
+import type { PageSession } from '../platform/page-session.ts'
 import type { ServerClock } from '../platform/server-clock.ts'
 import { paintAccent, techniqueBadge } from '../platform/technique-look.ts'
+import { withConnectionBudget } from '../techniques/budgeted-transport.ts'
 import {
   type ClientListener,
   type ClientModule,
   type ClientState,
   type ControlsView,
+  type PausedNotice,
   pageIo,
   type Transport
 } from '../techniques/transport.ts'
+import { connectionLimitLesson, pausedNotice } from './paused-notice.ts'
 
 const listed = 10
 /** Requests per second are counted over this sliding window. */
 const requestRateWindowMs = 10_000
 /** How much of what arrived is kept for pictures on a time axis (the race view shows up to 30 s). */
 const arrivalsKeptMs = 35_000
+/** A request the server has not seen after this long is waiting in the browser, not at the server. */
+const queuedAfterMs = 1_000
+/** Clock correction is good to a few ms: a request seen this much before it was sent is an earlier one. */
+const seenMarginMs = 50
 
 /** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
 const figures = [
@@ -81,12 +90,17 @@ export class Panel implements ClientListener {
   wire: WireCounters | undefined
   /** Called for every timed event: when the browser got it and its latency before clock correction. */
   onTimedEvent: ((receivedAt: number, uncorrectedLatency: number) => void) | undefined
+  /** Why the technique is on but waiting for a connection (HTTP/1.1's limit), while it is. */
+  pausedBy: PausedNotice | undefined
 
   #clock: ServerClock
   /** The server's request count for this panel, from the reports, over the last 10 s. */
   #requests = new CounterHistory<{ at: number; requests: number }>(requestRateWindowMs)
   #stateText = h('span', { class: 'state-name' })
   #stateDetail = h('span', { class: 'state-detail' })
+  #queued = h('p', { class: 'queued', role: 'status', hidden: '' })
+  /** When the request under way was handed to the browser, browser clock. */
+  #askingSince: number | undefined
   #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
   #figures = new Map<FigureKey, HTMLElement>()
 
@@ -94,8 +108,9 @@ export class Panel implements ClientListener {
   #controls: ControlsView
 
   /** `on: false` leaves the panel switched off until the reader (or the teacher) switches it on. */
-  constructor(name: TechniqueName, client: ClientModule, clientId: string, clock: ServerClock, on = true) {
+  constructor(name: TechniqueName, client: ClientModule, session: PageSession, on = true) {
     const technique = techniques[name]
+    const { clientId, clock } = session
     this.name = name
     this.#clock = clock
     const toggle = this.#toggle
@@ -117,14 +132,16 @@ export class Panel implements ClientListener {
       ),
       h('p', { class: 'how' }, technique.how),
       h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
+      this.#queued,
       controls,
       this.tools,
       stats,
       this.#events
     )
     paintAccent(this.element, name)
-    this.client = client.create({ clientId, listener: this, io: pageIo() })
-    this.#controls = client.controls(this.client, controls)
+    const transport = client.create({ clientId, listener: this, io: pageIo() })
+    this.client = withConnectionBudget(transport, technique, session.connections, this)
+    this.#controls = client.controls(transport, controls)
     toggle.addEventListener('change', () => (toggle.checked ? this.#start() : this.client.stop()))
     if (on) this.switch(true)
   }
@@ -202,12 +219,52 @@ export class Panel implements ClientListener {
     this.element.dataset.state = state
     this.#controls.state?.(state)
     this.#stateText.textContent = state
-    this.#stateDetail.textContent = detail
+    this.#stateDetail.replaceChildren(detail)
+    if (state !== 'paused') this.pausedBy = undefined
+    if (state === 'closed' || state === 'paused' || state === 'error') this.asking(undefined)
   }
 
-  /** Shows what the server counted for this panel; `latest` is the feed's newest id. */
-  showWire(counters: WireCounters, latest: number, at: number): void {
+  paused(notice: PausedNotice): void {
+    this.state('paused')
+    this.pausedBy = notice
+    this.#stateDetail.replaceChildren(pausedNotice(notice))
+  }
+
+  asking(since: number | undefined): void {
+    this.#askingSince = since
+    if (since === undefined) this.#showQueued(undefined)
+  }
+
+  /** Says so when the request under way has waited in the browser: never shown as a slow server. */
+  #checkQueued(report: WireReport): void {
+    const since = this.#askingSince
+    if (since === undefined) return
+    const reportedAt = this.#clock.toBrowser(report.at)
+    const lastSeen = report.lastRequestAt?.[this.name]
+    const seen = lastSeen !== undefined && this.#clock.toBrowser(lastSeen) >= since - seenMarginMs
+    this.#showQueued(!seen && reportedAt - since > queuedAfterMs ? reportedAt - since : undefined)
+  }
+
+  #showQueued(waitedMs: number | undefined): void {
+    this.#queued.hidden = waitedMs === undefined
+    this.element.dataset.queued = String(waitedMs !== undefined)
+    if (waitedMs === undefined) {
+      this.#queued.replaceChildren()
+      return
+    }
+    this.#queued.replaceChildren(
+      `queued in this browser for ${(waitedMs / 1000).toFixed(1)} s: the server has not received this request yet. `,
+      `The browser sends it when one of its ${connectionsPerServer} HTTP/1.1 connections to this server is free. `,
+      h('a', { href: connectionLimitLesson }, 'why?')
+    )
+  }
+
+  /** Shows what the server counted for this panel in `report`. */
+  showWire(report: WireReport): void {
+    const counters = report.techniques[this.name]
+    const { latest, at } = report
     this.wire = counters
+    this.#checkQueued(report)
     this.#requests.add({ at, requests: counters.requests })
     this.#show('requests', counters.requests)
     this.#show('requests-per-s', this.requestsPerSecond, 1)

@@ -21,10 +21,10 @@ export function createPanels(
   on = true
 ): { panels: Panel[]; captured: CaptureFeed } {
   const { clientId, clock, live } = session
-  const panels = names.map((name) => new Panel(name, techniqueClients[name], clientId, clock, on))
+  const panels = names.map((name) => new Panel(name, techniqueClients[name], session, on))
   live.listen({
     report: (report) => {
-      for (const panel of panels) panel.showWire(report.techniques[panel.name], report.latest, report.at)
+      for (const panel of panels) panel.showWire(report)
     }
   })
   const captured = new CaptureFeed()

@@ -1,3 +1,4 @@
+import { ConnectionBudget } from './connection-budget.ts'
 import { ServerClock } from './server-clock.ts'
 import { paintTechniqueColours } from './technique-look.ts'
 import { WireLive } from './wire-live.ts'
@@ -11,14 +12,26 @@ function randomClientId(): string {
     .replaceAll('/', '_')
 }
 
-/** What every page of the site has: its client id, its estimate of the server's clock, its `/wire/live` line. */
+/** Whether this page came over HTTP/1.x, where a browser opens only 6 connections per server (HTTP/2 and 3 multiplex). */
+function overHttp1(): boolean {
+  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
+  return !/^h[23]/.test(navigation?.nextHopProtocol ?? '')
+}
+
+/**
+ * What every page of the site has: its client id, its estimate of the server's clock, its `/wire/live`
+ * line, and its share of the connections this browser may open to the server.
+ */
 export class PageSession {
   readonly clientId = randomClientId()
   readonly clock = new ServerClock()
   readonly live = new WireLive(this.clientId, this.clock)
+  readonly connections = new ConnectionBudget(this.clientId, { limited: overHttp1() })
 
   constructor() {
     document.body.dataset.client = this.clientId
     paintTechniqueColours()
+    addEventListener('pagehide', () => this.connections.leave())
+    addEventListener('pageshow', (event) => event.persisted && this.connections.announce())
   }
 }

@@ -1,11 +1,13 @@
 import './race-view.css'
 import { type Technique, type TechniqueName, techniques } from '../../shared/techniques.ts'
 import type { Panel } from '../panels/panel-view.ts'
+import { pausedNotice } from '../panels/paused-notice.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { ServerClock } from '../platform/server-clock.ts'
 import { paintAccent, techniqueBadge } from '../platform/technique-look.ts'
 import type { WireLive } from '../platform/wire-live.ts'
 import { feedConditions } from '../room/feed-conditions.ts'
+import type { PausedNotice } from '../techniques/transport.ts'
 import { raceFigures } from './race-figures.ts'
 import { RaceTrack, type TrackColours } from './race-track.ts'
 
@@ -34,6 +36,10 @@ interface Lane {
   action: HTMLButtonElement | undefined
   /** A manual lane's "press Reload" over its track, shown while the track has nothing on it. */
   hint: HTMLElement | undefined
+  /** Over the track while the technique waits for a connection: why, and "Take over". */
+  paused: HTMLElement
+  /** The notice `paused` shows now. */
+  pausedBy: PausedNotice | undefined
 }
 
 /**
@@ -172,6 +178,7 @@ export class RaceView {
       // A manual lane stays empty until someone asks: without this it looks broken.
       hint = h('p', { class: 'lane-hint', hidden: '' }, 'press ', h('strong', {}, technique.action))
     }
+    const paused = h('p', { class: 'lane-paused', hidden: '' })
     const element = h(
       'div',
       { class: 'race-row race-lane', 'data-lane': name, role: 'group', 'aria-labelledby': `race-${name}-name` },
@@ -182,11 +189,11 @@ export class RaceView {
         h('span', { id: `race-${name}-name` }, technique.title),
         ...(action ? [action] : [])
       ),
-      h('div', { class: 'track-cell' }, track.canvas, ...(hint ? [hint] : [])),
+      h('div', { class: 'track-cell' }, track.canvas, ...(hint ? [hint] : []), paused),
       ...cells.map((cell) => cell.element)
     )
     paintAccent(element, name)
-    return { panel, element, track, cells, action, hint }
+    return { panel, element, track, cells, action, hint, paused, pausedBy: undefined }
   }
 
   /** Shows the last `seconds` on every track, and says so in the heading and on the axis. */
@@ -251,6 +258,11 @@ export class RaceView {
         })),
         emptyAnswers: lane.panel.arrivals.emptyAnswers,
         newConnections: (this.#newConnections.get(name) ?? []).map(toBrowser)
+      }
+      if (lane.pausedBy !== lane.panel.pausedBy) {
+        lane.pausedBy = lane.panel.pausedBy
+        lane.paused.hidden = !lane.pausedBy
+        lane.paused.replaceChildren(...(lane.pausedBy ? [pausedNotice(lane.pausedBy, true)] : []))
       }
       if (lane.hint) {
         const since = now - this.#windowMs

@@ -47,7 +47,8 @@ class FetchStreamTransport implements Transport<FetchStreamSettings> {
     listener.state('connecting')
     try {
       const url = serverUrl(io, '/feed/fetch-stream', { client: clientId, after: this.#after })
-      const response = await io.fetch(url, { signal, cache: 'no-store' })
+      listener.asking?.(browserNow())
+      const response = await io.fetch(url, { signal, cache: 'no-store' }).finally(() => listener.asking?.(undefined))
       if (!response.ok || !response.body) throw new Error(`the server answered ${response.status}`)
       listener.state('open')
       // Bytes come in chunks that need not end on a line: keep the unfinished tail for the next chunk.

@@ -78,6 +78,7 @@ class IframeStreamTransport implements Transport {
     this.#streaming = true
     const { io, clientId } = this.#context
     this.frame.src = serverUrl(io, '/feed/iframe-stream', { client: clientId, after: this.#after })
+    this.#context.listener.asking?.(browserNow())
     this.#heard()
   }
 
@@ -95,6 +96,7 @@ class IframeStreamTransport implements Transport {
   }
 
   #receive(data: FrameMessage): void {
+    this.#context.listener.asking?.(undefined)
     this.#heard()
     if ('alive' in data) return
     if ('reset' in data) {

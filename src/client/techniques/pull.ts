@@ -18,7 +18,10 @@ export async function pull(
   listener: ClientListener,
   signal?: AbortSignal
 ): Promise<number | undefined> {
-  const response = await io.fetch(serverUrl(io, `/feed/${name}`, query), { signal, cache: 'no-store' })
+  listener.asking?.(browserNow())
+  const response = await io
+    .fetch(serverUrl(io, `/feed/${name}`, query), { signal, cache: 'no-store' })
+    .finally(() => listener.asking?.(undefined))
   const cursor = typeof query.after === 'number' ? query.after : undefined
   if (response.status === 204) {
     await response.body?.cancel()

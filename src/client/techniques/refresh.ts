@@ -54,11 +54,13 @@ class RefreshTransport implements Transport {
 
   #load(): void {
     this.#context.listener.state('waiting')
+    this.#context.listener.asking?.(browserNow())
     // Assigning src always navigates, even to the same URL: a real reload, no cache (the page says no-store).
     this.frame.src = serverUrl(this.#context.io, '/feed/refresh', { client: this.#context.clientId })
   }
 
   #loaded(): void {
+    this.#context.listener.asking?.(undefined)
     const page = this.frame.contentDocument
     if (!this.#on || !page?.location.pathname.startsWith('/feed/refresh')) return
     const rows = [...page.querySelectorAll<HTMLTableRowElement>('tbody tr[data-id]')]

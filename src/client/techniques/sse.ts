@@ -31,7 +31,11 @@ class SseTransport implements Transport<SseSettings> {
     const source = new io.EventSource(serverUrl(io, '/feed/sse', { client: clientId, after: this.#after }))
     this.#source = source
     listener.state('connecting')
-    source.addEventListener('open', () => listener.state('open'))
+    listener.asking?.(browserNow())
+    source.addEventListener('open', () => {
+      listener.asking?.(undefined)
+      listener.state('open')
+    })
     source.addEventListener('message', (message) => {
       const event = JSON.parse(message.data) as FeedEvent
       this.#after = event.id
@@ -39,6 +43,7 @@ class SseTransport implements Transport<SseSettings> {
     })
     source.addEventListener('reset', () => listener.reset())
     source.addEventListener('error', () => {
+      listener.asking?.(undefined)
       // CONNECTING: EventSource is already retrying on its own; CLOSED: it gave up (an answer that was not
       // 200 text/event-stream), so we open a new one later, from our own cursor.
       if (source.readyState !== source.CLOSED) return listener.state('connecting', 'reconnecting with Last-Event-ID')

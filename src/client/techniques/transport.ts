@@ -1,8 +1,16 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
+import type { PauseReason } from '../platform/connection-budget.ts'
 
 /** What a panel says about its technique's connection right now. */
-export type ClientState = 'connecting' | 'open' | 'waiting' | 'idle' | 'closed' | 'error'
+export type ClientState = 'connecting' | 'open' | 'waiting' | 'idle' | 'closed' | 'error' | 'paused'
+
+/** A held response that this browser's HTTP/1.1 connections cannot carry now (see connection-budget.ts). */
+export interface PausedNotice {
+  reason: PauseReason
+  /** Takes a connection from another tab. */
+  takeOver(): void
+}
 
 /** How a transport reports back. The panel implements it and knows nothing of the technique. */
 export interface ClientListener {
@@ -13,6 +21,13 @@ export interface ClientListener {
   /** The server no longer had the events after our cursor: some were missed, and it said so. */
   reset(): void
   state(state: ClientState, detail?: string): void
+  /** On, but waiting for a connection; it resumes by itself when one is free. */
+  paused?(notice: PausedNotice): void
+  /**
+   * A request was handed to the browser at `since` (epoch ms), or, with undefined, it was answered or
+   * given up: a request that the server has not seen after a while is queued in the browser.
+   */
+  asking?(since: number | undefined): void
 }
 
 /**

@@ -9,10 +9,12 @@ import {
 import type { FeedClientMessage } from '../../shared/websocket-messages.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
 import { DeliveryStats } from '../delivery/delivery-stats.ts'
+import { pausedNotice } from '../panels/paused-notice.ts'
 import { techniqueTitles } from '../panels/technique-panels.ts'
 import { ask } from '../platform/ask.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { PageSession } from '../platform/page-session.ts'
+import { withConnectionBudget } from '../techniques/budgeted-transport.ts'
 import { techniqueClients } from '../techniques/index.ts'
 import {
   type ClientListener,
@@ -118,12 +120,17 @@ export class TechniqueChoice {
       state: (state: ClientState, detail = '') => {
         this.#controlsView?.state?.(state)
         this.#state.textContent = state
-        this.#detail.textContent = detail
+        this.#detail.replaceChildren(detail)
+      },
+      paused: (notice) => {
+        listener.state('paused')
+        this.#detail.replaceChildren(pausedNotice(notice))
       }
     }
     const client = techniqueClients[name]
-    this.#client = client.create({ clientId: this.#session.clientId, listener, io: pageIo() })
-    this.#controlsView = client.controls(this.#client, this.#controls)
+    const transport = client.create({ clientId: this.#session.clientId, listener, io: pageIo() })
+    this.#controlsView = client.controls(transport, this.#controls)
+    this.#client = withConnectionBudget(transport, techniques[name], this.#session.connections, listener)
     this.#client.start()
   }
 

@@ -70,7 +70,7 @@ export class ClientCounters {
     >
     const other = { page: copy('page'), messages: copy('messages') }
     const report: WireReport = { techniques, other, latest, at: Date.now() }
-    return client === undefined ? report : { client, ...report }
+    return client === undefined ? report : { client, ...report, lastRequestAt: { ...this.lastRequests(client) } }
   }
 
   /** Keeps the most recently active clients last, so eviction drops the longest idle. */
