@@ -1,6 +1,11 @@
 import type { MarkdownIt, Token } from 'markdown-it'
 import container from 'markdown-it-container'
-import { type MeasurableFigure, measurableFigures, type PredictQuestion } from '../../shared/prediction.ts'
+import {
+  type MeasurableFigure,
+  measurableFigures,
+  type PredictQuestion,
+  questionAnchor
+} from '../../shared/prediction.ts'
 import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
 import { escapeHtml } from '../page-layout.ts'
 
@@ -196,7 +201,7 @@ export function predictContainer(md: MarkdownIt): void {
           : ''
       return (
         `<aside class="predict" data-predict="${question.id}" data-kind="${question.kind}"${unit}${measure} ` +
-        `aria-labelledby="predict-${n}-title">\n<p class="predict-title" id="predict-${n}-title">Predict, then observe</p>\n`
+        `id="${questionAnchor(n)}" aria-labelledby="predict-${n}-title">\n<p class="predict-title" id="predict-${n}-title">Predict, then observe</p>\n`
       )
     }
   })
