@@ -31,8 +31,7 @@ export class ClassroomBanner {
   #banner: HTMLElement
   #announcement: HTMLElement | null
   #cut: HTMLElement | null
-  #question: HTMLElement | undefined
-  #questionLink = h('a', { class: 'question-link' }, 'Answer the teacher’s question')
+  #question: { line: HTMLElement; link: HTMLAnchorElement } | undefined
   #state: ClassroomState | undefined
   #timer: ReturnType<typeof setInterval> | undefined
 
@@ -41,13 +40,10 @@ export class ClassroomBanner {
     this.#announcement = banner.querySelector('.announcement')
     this.#cut = banner.querySelector('.network-cut')
     if (linkToQuestion) {
-      this.#question = h(
-        'p',
-        { class: 'question-open', hidden: '' },
-        'The teacher is taking answers: ',
-        this.#questionLink
-      )
-      banner.append(this.#question)
+      const link = h('a', { class: 'question-link' }, 'Answer the teacher’s question')
+      const line = h('p', { class: 'question-open', hidden: '' }, 'The teacher is taking answers: ', link)
+      banner.append(line)
+      this.#question = { line, link }
     }
   }
 
@@ -74,8 +70,8 @@ export class ClassroomBanner {
     }
     const question = this.#question ? openQuestion(state) : null
     if (this.#question) {
-      this.#question.hidden = question === null
-      if (question) this.#questionLink.href = questionPath(question.question.id)
+      this.#question.line.hidden = question === null
+      if (question) this.#question.link.href = questionPath(question.question.id)
     }
     this.#banner.hidden = state.announcement === '' && left === 0 && question === null
   }
