@@ -109,6 +109,11 @@ export function predictionScreenKey({ question, phase, answers, measured }: Pred
   return `prediction:${question.id}:${phase}:${answers}:${measured}`
 }
 
+/** A question's id: the n-th (1-based) `::: predict` of a lesson, `<lesson slug>/<n>`. */
+export function questionId(lesson: string, n: number): string {
+  return `${lesson}/${n}`
+}
+
 /** The id a lesson page gives its n-th (1-based) `::: predict`, so an address can point at the question. */
 export function questionAnchor(n: number): string {
   return `predict-${n}`

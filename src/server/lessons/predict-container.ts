@@ -4,7 +4,8 @@ import {
   type MeasurableFigure,
   measurableFigures,
   type PredictQuestion,
-  questionAnchor
+  questionAnchor,
+  questionId
 } from '../../shared/prediction.ts'
 import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
 import { escapeHtml } from '../page-layout.ts'
@@ -103,7 +104,7 @@ function shapePredictions(tokens: Token[], env: PredictEnv, htmlBlock: (html: st
       n++
       const where = `::: ${token.info.trim()} (question ${n})`
       const params = parseParams(token.info)
-      const id = `${env.slug}/${n}`
+      const id = questionId(env.slug, n)
       question =
         params.kind === 'number'
           ? {
