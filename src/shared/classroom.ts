@@ -40,6 +40,18 @@ export interface Audience {
   activeWithinMs: number
 }
 
+/** `GET /classroom/student-url`: the address students open, and whether phones can reach this server. */
+export interface StudentUrl {
+  /** What students type and the QR code encodes. */
+  url: string
+  /** The address this server listens on (`127.0.0.1`, `0.0.0.0`, …). */
+  listensOn: string
+  /** False when the server listens on loopback only and no PUBLIC_URL (a proxy in front) says where phones go. */
+  reachable: boolean
+  /** When not reachable: what is wrong and how to start for a classroom. */
+  warning?: string
+}
+
 export const classroomLimits = {
   announcementMax: 280,
   cutSecondsMax: 60,

@@ -108,3 +108,19 @@ export function predictionOnScreen(prediction: PredictionState | null, at: Slide
 export function predictionScreenKey({ question, phase, answers, measured }: PredictionState): string {
   return `prediction:${question.id}:${phase}:${answers}:${measured}`
 }
+
+/** A question's id: the n-th (1-based) `::: predict` of a lesson, `<lesson slug>/<n>`. */
+export function questionId(lesson: string, n: number): string {
+  return `${lesson}/${n}`
+}
+
+/** The id a lesson page gives its n-th (1-based) `::: predict`, so an address can point at the question. */
+export function questionAnchor(n: number): string {
+  return `predict-${n}`
+}
+
+/** Where a question (`<lesson slug>/<n>`) is answered: its lesson's page, at the question. */
+export function questionPath(id: string): string {
+  const slash = id.lastIndexOf('/')
+  return `/lessons/${id.slice(0, slash)}#${questionAnchor(Number(id.slice(slash + 1)))}`
+}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { qrCodeSvg } from '../../src/server/classroom/student-url.ts'
 import type { Audience, ClassroomState } from '../../src/shared/classroom.ts'
 import { techniqueNames } from '../../src/shared/techniques.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
@@ -207,6 +208,9 @@ describe('the classroom', () => {
     assert.equal(url, 'http://192.0.2.10:3000/')
     const qr = await fetch(`${server.url}/classroom/qr.svg`)
     assert.equal(qr.headers.get('content-type'), 'image/svg+xml')
-    assert.match(await qr.text(), /^<svg[^>]*viewBox/)
+    const svg = await qr.text()
+    assert.match(svg, /^<svg[^>]*viewBox/)
+    assert.equal(svg, await qrCodeSvg('http://192.0.2.10:3000/'))
+    assert.notEqual(svg, await qrCodeSvg('http://192.0.2.11:3000/'), 'another address, another code')
   })
 })

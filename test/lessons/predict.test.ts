@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { readLessons } from '../../src/server/lessons/lesson-files.ts'
 import { renderLesson } from '../../src/server/lessons/markdown.ts'
+import { questionPath } from '../../src/shared/prediction.ts'
 import { startServer } from '../helper.ts'
 
 const htmlOf = (rendered: ReturnType<typeof renderLesson>) =>
@@ -58,6 +59,16 @@ describe('::: predict in a lesson', () => {
       { id: 'sse/1', prompt: 'Lost?', kind: 'choice', choices: ['yes, one', 'no'], right: 1 },
       { id: 'sse/2', prompt: 'Or?', kind: 'choice', choices: ['a', 'b'] }
     ])
+  })
+
+  test('each question has an id on its lesson page, and questionPath points at it', () => {
+    const html = htmlOf(
+      renderLesson('::: predict number ms\nQ?\n:::\n\n::: predict choice\nOr?\n\n- [ ] a\n- [ ] b\n:::\n', 'sse')
+    )
+    assert.match(html, /<aside class="predict" data-predict="sse\/1"[^>]* id="predict-1"/)
+    assert.match(html, /<aside class="predict" data-predict="sse\/2"[^>]* id="predict-2"/)
+    assert.equal(questionPath('sse/2'), '/lessons/sse#predict-2')
+    assert.equal(questionPath('long-polling/1'), '/lessons/long-polling#predict-1')
   })
 
   test('escapes the question and choices like the rest of the lesson', () => {
@@ -124,5 +135,16 @@ describe('the lessons’ predictions', () => {
     )
     const served = (await (await fetch(`${url}/lessons.json`)).json()) as { lessons: { predictions: unknown[] }[] }
     assert.ok(served.lessons.every((lesson) => lesson.predictions.length === 1))
+  })
+
+  test('every question’s address opens its lesson page at the question', async (t) => {
+    const { app, url } = await startServer(t)
+    for (const question of app.lessons.flatMap((lesson) => lesson.predictions ?? [])) {
+      const [path = '', anchor = ''] = questionPath(question.id).split('#')
+      const response = await fetch(`${url}${path}`)
+      assert.equal(response.status, 200, path)
+      const html = await response.text()
+      assert.match(html, new RegExp(`<aside class="predict" data-predict="${question.id}"[^>]* id="${anchor}"`))
+    }
   })
 })

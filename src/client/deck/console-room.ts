@@ -4,16 +4,9 @@ import { ask } from '../platform/ask.ts'
 import { presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import type { WireLive } from '../platform/wire-live.ts'
 import { cutSecondsLeft } from '../room/classroom-banner.ts'
+import { studentAddress } from '../room/student-address.ts'
 
 const audienceEveryMs = 2_000
-
-/** `GET /classroom/student-url`, as classroom-routes.ts answers it. */
-interface StudentUrl {
-  url: string
-  listensOn: string
-  reachable: boolean
-  warning?: string
-}
 
 const $ = <T extends HTMLElement>(selector: string) => document.querySelector<T>(selector)
 
@@ -104,9 +97,9 @@ export class ConsoleRoom {
   }
 
   async #showStudentUrl(): Promise<void> {
-    const asked = await ask(() => fetch('/classroom/student-url'))
+    const asked = await studentAddress()
     if (!asked.ok) return this.#say(`The students' address is unknown: ${asked.why}.`)
-    const answer = (await asked.response.json()) as StudentUrl
+    const answer = asked.address
     const where = $('#student-url')
     if (where) where.textContent = answer.url
     const warning = $('#reach-warning')

@@ -33,17 +33,20 @@ function bannerElement(): HTMLElement {
 }
 
 /**
- * The classroom on every page: the banner at the top (the teacher's announcement and a countdown
- * while the network is cut, sticky so it stays in view), and "follow the teacher's lesson", which,
+ * The classroom on every student page: the banner at the top (the teacher's announcement, a countdown
+ * while the network is cut, and a link to the question while the teacher takes answers; sticky, so it
+ * stays in view), and "follow the teacher's lesson", which,
  * when ticked, takes this page to the lesson and section on the projector each time it changes.
  */
 export class ClassroomBar {
   #follow = document.querySelector<HTMLInputElement>('#follow-teacher')
-  #banner: ClassroomBanner | undefined
+  #element = bannerElement()
+  #banner = new ClassroomBanner(this.#element, { linkToQuestion: true })
   #state: ClassroomState | undefined
 
   constructor(live: WireLive) {
-    this.#banner = new ClassroomBanner(bannerElement())
+    // What the page scrolls to (a section, the question) stays clear of the banner, however tall it is now.
+    new ResizeObserver(() => this.#leaveRoomForBanner()).observe(this.#element)
     if (this.#follow) {
       this.#follow.checked = localStorage.getItem(followKey) === 'yes'
       this.#follow.addEventListener('change', () => {
@@ -57,8 +60,18 @@ export class ClassroomBar {
   #heard(state: ClassroomState): void {
     const before = this.#state
     this.#state = state
-    this.#banner?.show(state)
+    this.#banner.show(state)
+    // Opened at a fragment (the question, from the banner's link; a section, following the teacher), the
+    // page scrolled there before the banner appeared above it and covered it: scroll there again.
+    if (!before && !this.#element.hidden) {
+      this.#leaveRoomForBanner()
+      document.querySelector(':target')?.scrollIntoView()
+    }
     if (before?.lesson !== state.lesson || before?.section !== state.section) this.#goToLesson(state)
+  }
+
+  #leaveRoomForBanner(): void {
+    document.documentElement.style.setProperty('--banner-height', `${this.#element.offsetHeight}px`)
   }
 
   #goToLesson(state: ClassroomState): void {

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
-import QRCode from 'qrcode'
-import { type ClassroomChange, classroomLimits } from '../../shared/classroom.ts'
+import { type ClassroomChange, classroomLimits, type StudentUrl } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
 import { HostTooLong, UnknownLesson } from '../errors.ts'
 import { clientQuerySchema } from '../schemas.ts'
 import { consolePage } from './console-page.ts'
 import { presenterPage } from './presenter-page.ts'
-import { firstLanAddress, type StudentUrl, studentUrlFor } from './student-url.ts'
+import { firstLanAddress, qrCodeSvg, studentUrlFor } from './student-url.ts'
 
 export interface ClassroomRoutesOptions {
   /** The address students type (the LAN one in a classroom); by default, the one this request came to. */
@@ -118,7 +117,7 @@ const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, 
   app.get('/classroom/student-url', async (request) => studentUrlOf(request))
 
   app.get('/classroom/qr.svg', async (request, reply) => {
-    const svg = await QRCode.toString(studentUrlOf(request).url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+    const svg = await qrCodeSvg(studentUrlOf(request).url)
     return reply.type('image/svg+xml').header('cache-control', 'no-cache').send(svg)
   })
 }

@@ -1,17 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { type NetworkInterfaceInfo, networkInterfaces } from 'node:os'
-
-/** `GET /classroom/student-url`: the address students open, and whether phones can reach this server. */
-export interface StudentUrl {
-  /** What students type and the QR code encodes. */
-  url: string
-  /** The address this server listens on (`127.0.0.1`, `0.0.0.0`, …). */
-  listensOn: string
-  /** False when the server listens on loopback only and no PUBLIC_URL (a proxy in front) says where phones go. */
-  reachable: boolean
-  /** When not reachable: what is wrong and how to start for a classroom. */
-  warning?: string
-}
+import QRCode from 'qrcode'
+import type { StudentUrl } from '../../shared/classroom.ts'
 
 const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost', '::ffff:127.0.0.1'])
 
@@ -64,4 +54,9 @@ export function studentUrlFor({ configured, requestUrl, bound, scheme, lanAddres
     reachable,
     warning: `This server listens on ${listensOn} only: phones cannot reach it. Restart with HOST=0.0.0.0 npm start${then}`
   }
+}
+
+/** The QR code of `url`, as an SVG (dark modules on white, with a quiet zone): the console and the projector show it. */
+export function qrCodeSvg(url: string): Promise<string> {
+  return QRCode.toString(url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
 }

@@ -1,6 +1,12 @@
 import type { MarkdownIt, Token } from 'markdown-it'
 import container from 'markdown-it-container'
-import { type MeasurableFigure, measurableFigures, type PredictQuestion } from '../../shared/prediction.ts'
+import {
+  type MeasurableFigure,
+  measurableFigures,
+  type PredictQuestion,
+  questionAnchor,
+  questionId
+} from '../../shared/prediction.ts'
 import { isTechniqueName, type TechniqueName } from '../../shared/techniques.ts'
 import { escapeHtml } from '../page-layout.ts'
 
@@ -98,7 +104,7 @@ function shapePredictions(tokens: Token[], env: PredictEnv, htmlBlock: (html: st
       n++
       const where = `::: ${token.info.trim()} (question ${n})`
       const params = parseParams(token.info)
-      const id = `${env.slug}/${n}`
+      const id = questionId(env.slug, n)
       question =
         params.kind === 'number'
           ? {
@@ -196,7 +202,7 @@ export function predictContainer(md: MarkdownIt): void {
           : ''
       return (
         `<aside class="predict" data-predict="${question.id}" data-kind="${question.kind}"${unit}${measure} ` +
-        `aria-labelledby="predict-${n}-title">\n<p class="predict-title" id="predict-${n}-title">Predict, then observe</p>\n`
+        `id="${questionAnchor(n)}" aria-labelledby="predict-${n}-title">\n<p class="predict-title" id="predict-${n}-title">Predict, then observe</p>\n`
       )
     }
   })
