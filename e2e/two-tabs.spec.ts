@@ -1,11 +1,12 @@
 import type { Page } from '@playwright/test'
+import { allTechniques, holdsConnection } from '../src/shared/techniques.ts'
 import { expect, test } from './fixtures.ts'
 import { classroomOrigin, panel, statOf } from './support.ts'
 
 // Each tab of / holds four responses that never end (long poll, SSE, streaming fetch, forever frame);
 // over HTTP/1.1 Chromium opens 6 connections per server for all its tabs together. These run as a
 // classroom opens the page: http://classroom.test, not a secure context, where Web Locks do not exist.
-const held = ['long-polling', 'sse', 'fetch-stream', 'iframe-stream'] as const
+const held = allTechniques.filter(holdsConnection).map((technique) => technique.name)
 
 async function openSideBySide(page: Page): Promise<void> {
   await page.goto(`${classroomOrigin}/`)
