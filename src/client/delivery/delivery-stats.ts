@@ -51,6 +51,15 @@ export interface Delivery {
 }
 
 /**
+ * A cost per event: `total` (bytes, requests) ÷ the events published while the technique was on,
+ * or undefined before there is one. The catch-up a first answer brings is not divided by: it says
+ * what the feed had before, not what the technique costs to keep up.
+ */
+export function perEventWhileOn(total: number, stats: Pick<DeliveryStats, 'publishedWhileOn'>): number | undefined {
+  return stats.publishedWhileOn > 0 ? total / stats.publishedWhileOn : undefined
+}
+
+/**
  * What a page can tell from the events it received by one technique: new events, gaps (ids
  * skipped between two that arrived), duplicates (an id not newer than the newest seen), latency
  * percentiles and how far behind the feed it is. The panels, the race view and the use cases
@@ -59,10 +68,17 @@ export interface Delivery {
  * Latency is kept uncorrected (browser arrival minus server timestamp); callers add the clock
  * offset when they show it, as the offset improves with more samples. Only events published
  * after `timeFrom` are timed: a backlog or a reload's repeats say nothing about delivery speed.
+ * The same events, and only they, are `publishedWhileOn`, what a per-event cost divides by.
  */
 export class DeliveryStats {
   /** New events received. */
   events = 0
+  /**
+   * Of `events`, those published while the technique was on: at or after the latest `timeFrom`
+   * when they arrived (the browser clock, as for latency). Summed over every time it was on, as
+   * the wire's byte counters are; an event that arrives only after a later switch-on is catch-up.
+   */
+  publishedWhileOn = 0
   gaps = 0
   duplicates = 0
   /** Newest id received, if any. */
@@ -73,7 +89,15 @@ export class DeliveryStats {
   /** The feed's newest id when this page first heard of it: the zero of "not shown yet". */
   #baseline: number | undefined
 
-  /** Times only events published (in browser clock) at or after `browserMs`. */
+  /**
+   * Of `events`, those published before the technique was switched on, which a first answer
+   * brought (the backlog, a page's latest events): its catch-up, not counted per event.
+   */
+  get catchUp(): number {
+    return this.events - this.publishedWhileOn
+  }
+
+  /** Times (and counts as published while on) only events published, in browser clock, at or after `browserMs`. */
   timeFrom(browserMs: number): void {
     this.#timeFrom = browserMs
   }
@@ -93,6 +117,7 @@ export class DeliveryStats {
       this.newest = event.id
       this.events++
       const timed = toBrowser(event.at) >= this.#timeFrom
+      if (timed) this.publishedWhileOn++
       const uncorrectedLatency = timed ? receivedAt - event.at : undefined
       if (uncorrectedLatency !== undefined) this.latency.add(uncorrectedLatency)
       fresh.push({ id: event.id, publishedAt: event.at, receivedAt, uncorrectedLatency })

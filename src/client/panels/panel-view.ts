@@ -3,7 +3,7 @@ import { type TechniqueName, techniques } from '../../shared/techniques.ts'
 import type { WireCounters } from '../../shared/wire-stats.ts'
 import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
-import { DeliveryStats } from '../delivery/delivery-stats.ts'
+import { DeliveryStats, perEventWhileOn } from '../delivery/delivery-stats.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { ServerClock } from '../platform/server-clock.ts'
 import { paintAccent, techniqueBadge } from '../platform/technique-look.ts'
@@ -22,9 +22,21 @@ const requestRateWindowMs = 10_000
 /** How much of what arrived is kept for pictures on a time axis (the race view shows up to 30 s). */
 const arrivalsKeptMs = 35_000
 
+/** How bytes per event is counted, said the same way wherever it is shown. */
+export const bytesPerEventHint =
+  'Bytes in + out (every request, head and frame, the first answer’s too) ÷ events published while the panel was on. ' +
+  'The catch-up a first answer brings (events from before it was switched on) is not counted; switched off and on, ' +
+  'bytes and events both add up over every time it was on. Reads – until one such event has arrived.'
+
 /** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
 const figures = [
   ['events', 'events received', '', 'New events this panel received, counted in the browser.'],
+  [
+    'catch-up',
+    'of them catch-up',
+    '',
+    'Events published before the panel was switched on, which its first answer brought. Not counted in bytes per new event.'
+  ],
   ['gaps', 'gaps', '', 'Events never received: ids skipped between two that arrived (the feed numbers every event).'],
   [
     'duplicates',
@@ -43,6 +55,7 @@ const figures = [
   ],
   ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
   ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
+  ['bytes-per-event', 'bytes per new event', 'B', bytesPerEventHint],
   [
     'connections-in-use',
     'connections in use now',
@@ -102,7 +115,7 @@ export class Panel implements ClientListener {
     const controls = h('div', { class: 'controls' })
     const stats = h('dl', { class: 'figures' })
     for (const [key, label, unit, hint] of figures) {
-      const value = h('span', { 'data-stat': key }, key.startsWith('latency') ? '–' : '0')
+      const value = h('span', { 'data-stat': key }, key.startsWith('latency') || key === 'bytes-per-event' ? '–' : '0')
       this.#figures.set(key, value)
       stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
     }
@@ -150,11 +163,6 @@ export class Panel implements ClientListener {
     else this.client.stop()
   }
 
-  /** New events received since the page opened. */
-  get eventsReceived(): number {
-    return this.stats.events
-  }
-
   received(events: FeedEvent[], receivedAt: number): void {
     const fresh = this.stats.receive(events, receivedAt, (at) => this.#clock.toBrowser(at))
     this.arrivals.add(fresh, receivedAt)
@@ -168,6 +176,7 @@ export class Panel implements ClientListener {
     }
     while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()
     this.#show('events', this.stats.events)
+    this.#show('catch-up', this.stats.catchUp)
     this.#show('gaps', this.stats.gaps)
     this.#show('duplicates', this.stats.duplicates)
     this.#showLatency()
@@ -188,10 +197,19 @@ export class Panel implements ClientListener {
     return perSecondOver(this.#requests, requestRateWindowMs, (sample) => sample.requests)
   }
 
-  /** Bytes in and out on the wire per new event received, since the page opened. */
+  /**
+   * Bytes in and out on the wire since the page opened ÷ the events published while the panel was
+   * on (`bytesPerEventHint` says it to the reader): what each new event cost, catch-up not counted.
+   */
   get bytesPerEvent(): number | undefined {
     const wire = this.wire
-    return wire && this.stats.events > 0 ? (wire.bytesIn + wire.bytesOut) / this.stats.events : undefined
+    return wire && perEventWhileOn(wire.bytesIn + wire.bytesOut, this.stats)
+  }
+
+  /** HTTP requests since the page opened ÷ the events published while the panel was on, as `bytesPerEvent`. */
+  get requestsPerEvent(): number | undefined {
+    const wire = this.wire
+    return wire && perEventWhileOn(wire.requests, this.stats)
   }
 
   reset(): void {
@@ -213,6 +231,7 @@ export class Panel implements ClientListener {
     this.#show('requests-per-s', this.requestsPerSecond, 1)
     this.#show('bytes-in', counters.bytesIn)
     this.#show('bytes-out', counters.bytesOut)
+    this.#show('bytes-per-event', this.bytesPerEvent)
     this.#show('connections-in-use', counters.openConnections)
     this.#show('connections-opened', counters.connectionsOpened)
     this.#show('empty-responses', counters.emptyResponses)
