@@ -99,7 +99,7 @@ test.describe('bytes per new event', () => {
     const cost = page.locator('#cost')
     await cost.locator('select[name=technique]').selectOption('sse')
     await expect(cost.locator('[data-used="bytes out per new event"]')).toContainText(
-      `averaged over ${first.events - first.catchUp} new events published while it was on (not the ${first.catchUp} catch-up events`
+      `averaged over ${first.events - first.catchUp} new events (not the ${first.catchUp} catch-up events`
     )
 
     // Off, an event published, on again: the resumed stream brings it as catch-up, not as a new event.

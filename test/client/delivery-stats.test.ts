@@ -59,15 +59,26 @@ describe('DeliveryStats', () => {
 
   test('has no per-event cost while only catch-up has come, as Manual refresh before a reload', () => {
     const stats = new DeliveryStats()
-    stats.timeFrom(1_000)
-    // The page's first load: the latest events, all published before it was switched on.
-    stats.receive(events([8, 600], [9, 700], [10, 900]), 1_050, sameClock)
+    stats.timeFrom(1_000, { firstAnswerIsCatchUp: true })
+    // The page's first load: the latest events, one published while its request was on the way.
+    stats.receive(events([8, 600], [9, 700], [10, 1_040]), 1_050, sameClock)
+    assert.equal(stats.catchUp, 3, 'a first answer is the feed as it was, however fast it came')
+    assert.equal(stats.latency.count, 1, 'though how long id 10 waited for it is still a latency')
     assert.equal(perEventWhileOn(5_000, stats), undefined, 'shown as –, not 5,000 ÷ 3')
     // A reload: the same events again (duplicates, never new) and one published since.
-    stats.receive(events([9, 700], [10, 900], [11, 2_000]), 2_100, sameClock)
+    stats.receive(events([9, 700], [10, 1_040], [11, 2_000]), 2_100, sameClock)
     assert.equal(stats.duplicates, 2)
     assert.equal(stats.publishedWhileOn, 1)
     assert.equal(perEventWhileOn(10_000, stats), 10_000)
+  })
+
+  test('after an empty first answer, the next event a technique that asks gets is new', () => {
+    const stats = new DeliveryStats()
+    stats.timeFrom(1_000, { firstAnswerIsCatchUp: true })
+    stats.emptyAnswer()
+    stats.receive(events([1, 1_500]), 1_600, sameClock)
+    assert.equal(stats.publishedWhileOn, 1)
+    assert.equal(stats.latency.count, 1)
   })
 
   test('switched off and on, adds up the events published while on; what came out while off is catch-up', () => {

@@ -43,9 +43,9 @@ const specs: ChartSpec[] = [
     unit: 'bytes/event',
     log: true,
     how:
-      '(bytes in + bytes out) counted on the server’s socket ÷ events published while the panel was on that it received, ' +
-      'over the last 10 s: the summary table’s “bytes per new event”, but sliding, so a change of settings shows. The ' +
-      'catch-up a first answer brings is not counted, its bytes are. No point when no new event came, nor before the page has 10 s of counts.'
+      '(bytes in + bytes out) counted on the server’s socket ÷ new events the panel received, over the last 10 s: the ' +
+      'summary table’s “bytes per new event”, but sliding, so a change of settings shows. The catch-up (the feed as it was ' +
+      'when the panel started) is not counted, its bytes are. No point when no new event came, nor before the page has 10 s of counts.'
   },
   {
     key: 'requests-per-second',

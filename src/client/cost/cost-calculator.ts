@@ -234,7 +234,7 @@ export class CostCalculator {
         // Said where it is used, so the figure is not read as "bytes out ÷ every event received".
         const catchUp =
           figure.fromWhat === 'new events' && deliveries
-            ? ` published while it was on (not the ${whole.format(deliveries.catchUp)} catch-up events its first answer brought; their bytes are counted)`
+            ? ` (not the ${whole.format(deliveries.catchUp)} catch-up events the feed already had when it started; their bytes are counted)`
             : ''
         return h(
           'li',

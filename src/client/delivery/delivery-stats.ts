@@ -68,15 +68,19 @@ export function perEventWhileOn(total: number, stats: Pick<DeliveryStats, 'publi
  * Latency is kept uncorrected (browser arrival minus server timestamp); callers add the clock
  * offset when they show it, as the offset improves with more samples. Only events published
  * after `timeFrom` are timed: a backlog or a reload's repeats say nothing about delivery speed.
- * The same events, and only they, are `publishedWhileOn`, what a per-event cost divides by.
+ * The same events, less those of a first answer that `timeFrom` says is all catch-up, are
+ * `publishedWhileOn`, what a per-event cost divides by; the others are the `catchUp`. A first
+ * answer's late events are still timed: how long they waited for the asking is a latency worth
+ * showing (Manual AJAX's first Update), but what the feed already had is no cost per event.
  */
 export class DeliveryStats {
   /** New events received. */
   events = 0
   /**
    * Of `events`, those published while the technique was on: at or after the latest `timeFrom`
-   * when they arrived (the browser clock, as for latency). Summed over every time it was on, as
-   * the wire's byte counters are; an event that arrives only after a later switch-on is catch-up.
+   * when they arrived (the browser clock, as for latency), and not in a first answer that
+   * `timeFrom` said is all catch-up. Summed over every time it was on, as the wire's byte
+   * counters are; an event published while it was off arrives after the next switch-on, as catch-up.
    */
   publishedWhileOn = 0
   gaps = 0
@@ -86,6 +90,8 @@ export class DeliveryStats {
   readonly latency = new LatencyStats()
   /** Browser clock (epoch ms) from which published events are timed. */
   #timeFrom = 0
+  /** Whether the next delivery is a first answer, all of it catch-up. */
+  #firstAnswerPending = false
   /** The feed's newest id when this page first heard of it: the zero of "not shown yet". */
   #baseline: number | undefined
 
@@ -97,9 +103,21 @@ export class DeliveryStats {
     return this.events - this.publishedWhileOn
   }
 
-  /** Times (and counts as published while on) only events published, in browser clock, at or after `browserMs`. */
-  timeFrom(browserMs: number): void {
+  /**
+   * Times (and counts as published while on) only events published, in browser clock, at or after
+   * `browserMs`: the technique is switched on. With `firstAnswerIsCatchUp` (a technique that asks),
+   * the next answer is all catch-up too: it is the feed as it was when the technique first asked
+   * (the last few events, a whole page), whatever came out since the switch-on or while that
+   * request was on its way. Its events are still timed.
+   */
+  timeFrom(browserMs: number, { firstAnswerIsCatchUp = false } = {}): void {
     this.#timeFrom = browserMs
+    this.#firstAnswerPending = firstAnswerIsCatchUp
+  }
+
+  /** An answer that carried no event: the first answer, if it was awaited, has come and gone. */
+  emptyAnswer(): void {
+    this.#firstAnswerPending = false
   }
 
   /**
@@ -108,6 +126,8 @@ export class DeliveryStats {
    */
   receive(events: readonly FeedEvent[], receivedAt: number, toBrowser: (serverAt: number) => number): Delivery[] {
     const fresh: Delivery[] = []
+    const firstAnswer = this.#firstAnswerPending
+    this.#firstAnswerPending = false
     for (const event of events) {
       if (this.newest !== undefined && event.id <= this.newest) {
         this.duplicates++
@@ -117,7 +137,7 @@ export class DeliveryStats {
       this.newest = event.id
       this.events++
       const timed = toBrowser(event.at) >= this.#timeFrom
-      if (timed) this.publishedWhileOn++
+      if (timed && !firstAnswer) this.publishedWhileOn++
       const uncorrectedLatency = timed ? receivedAt - event.at : undefined
       if (uncorrectedLatency !== undefined) this.latency.add(uncorrectedLatency)
       fresh.push({ id: event.id, publishedAt: event.at, receivedAt, uncorrectedLatency })

@@ -1,5 +1,5 @@
 import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
-import { type TechniqueName, techniques } from '../../shared/techniques.ts'
+import { isPulled, type TechniqueName, techniques } from '../../shared/techniques.ts'
 import type { WireCounters } from '../../shared/wire-stats.ts'
 import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
@@ -24,9 +24,10 @@ const arrivalsKeptMs = 35_000
 
 /** How bytes per event is counted, said the same way wherever it is shown. */
 export const bytesPerEventHint =
-  'Bytes in + out (every request, head and frame, the first answer’s too) ÷ events published while the panel was on. ' +
-  'The catch-up a first answer brings (events from before it was switched on) is not counted; switched off and on, ' +
-  'bytes and events both add up over every time it was on. Reads – until one such event has arrived.'
+  'Bytes in + out (every request, head and frame, the first answer’s too) ÷ new events: published after the panel was ' +
+  'switched on, and not in the first answer of a technique that asks. The catch-up (the feed as it was when the panel ' +
+  'started) is not counted. Switched off and on, bytes and new events both add up over every time it was on. ' +
+  'Reads – until a new event has arrived.'
 
 /** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
 const figures = [
@@ -35,7 +36,7 @@ const figures = [
     'catch-up',
     'of them catch-up',
     '',
-    'Events published before the panel was switched on, which its first answer brought. Not counted in bytes per new event.'
+    'Events the feed already had when the panel started: published before it was switched on, or in the first answer of a technique that asks (a page’s 20, a poll’s 10). Not counted in bytes per new event.'
   ],
   ['gaps', 'gaps', '', 'Events never received: ids skipped between two that arrived (the feed numbers every event).'],
   [
@@ -77,8 +78,9 @@ type FigureKey = (typeof figures)[number][0]
 /**
  * One technique's panel: its switch, state, latest events and figures. It is the
  * technique client's listener and knows nothing about how the events came.
- * Latency is measured only for events published after the panel was switched on;
- * older ones (a backlog, a reload's repeats) say nothing about delivery speed.
+ * Latency is measured only for events published after the panel was switched on; older ones
+ * (a backlog, a reload's repeats) say nothing about delivery speed. The per-event costs divide by
+ * new events only: those, less the first answer of a technique that asks (the feed as it was).
  */
 export class Panel implements ClientListener {
   readonly name: TechniqueName
@@ -183,6 +185,7 @@ export class Panel implements ClientListener {
   }
 
   emptyAnswer(receivedAt: number): void {
+    this.stats.emptyAnswer()
     this.arrivals.addEmptyAnswer(receivedAt)
   }
 
@@ -245,7 +248,8 @@ export class Panel implements ClientListener {
   }
 
   #start(): void {
-    this.stats.timeFrom(browserNow())
+    // A technique that asks gets the feed as it was in its first answer: catch-up, however fast it came.
+    this.stats.timeFrom(browserNow(), { firstAnswerIsCatchUp: isPulled(techniques[this.name]) })
     this.client.start()
   }
 
