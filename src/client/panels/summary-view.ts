@@ -3,11 +3,12 @@ import { h } from '../platform/dom.ts'
 import { techniqueBadge } from '../platform/technique-look.ts'
 import type { Panel } from './panel-view.ts'
 
+// What each new event cost first (on a phone the table scrolls sideways), then what it was divided by.
 const columns = [
-  'events',
-  'catch-up',
   'bytes-per-event',
   'requests-per-event',
+  'events',
+  'catch-up',
   'connections-in-use',
   'connections-opened',
   'latency-p50'
