@@ -41,16 +41,16 @@ describe('requestsPerSecond', () => {
 
 describe('estimateCost', () => {
   test('is undefined until the technique has been measured', () => {
-    assert.equal(estimateCost(settings, emptyCounters()), undefined)
+    assert.equal(estimateCost(settings, emptyCounters(), 0), undefined)
     assert.equal(
-      estimateCost({ ...settings, technique: 'websocket' }, counters({ requests: 1, bytesOut: 200 })),
+      estimateCost({ ...settings, technique: 'websocket' }, counters({ requests: 1, bytesOut: 200 }), 0),
       undefined
     )
   })
 
   test('polling multiplies requests/s by the bytes measured per request', () => {
     const measured = counters({ requests: 10, bytesIn: 4_000, bytesOut: 3_000, connectionsOpened: 10 })
-    const estimate = estimateCost(settings, measured)
+    const estimate = estimateCost(settings, measured, 0)
     assert.ok(estimate)
     assert.equal(estimate.requestsPerSecond, 30)
     assert.equal(estimate.bytesInPerSecond, 30 * 400)
@@ -68,30 +68,38 @@ describe('estimateCost', () => {
 
   test('polling with keep-alive off pays one TCP handshake per poll and keeps nothing open', () => {
     const measured = counters({ requests: 10, bytesIn: 4_000, bytesOut: 3_000 })
-    const estimate = estimateCost({ ...settings, keepAlive: false }, measured)
+    const estimate = estimateCost({ ...settings, keepAlive: false }, measured, 0)
     assert.equal(estimate?.handshakesPerSecond, 30)
     assert.equal(estimate?.openConnections, 0)
   })
 
   test('refresh charges handshakes at the share of requests that opened a connection in this run', () => {
     const measured = counters({ requests: 4, bytesIn: 2_000, bytesOut: 20_000, connectionsOpened: 1 })
-    const estimate = estimateCost({ ...settings, technique: 'refresh', clicksPerMinute: 60 }, measured)
+    const estimate = estimateCost({ ...settings, technique: 'refresh', clicksPerMinute: 60 }, measured, 0)
     assert.equal(estimate?.requestsPerSecond, 30)
     assert.equal(estimate?.handshakesPerSecond, 30 / 4)
     assert.equal(estimate?.bytesOutPerSecond, 30 * 5_000)
     assert.equal(estimate?.used.at(-1)?.name, 'new connections per request')
   })
 
-  test('WebSocket: students × feed rate × bytes measured per event, one open connection each', () => {
-    const measured = counters({ requests: 1, bytesIn: 500, bytesOut: 1_200, events: 20 })
-    const estimate = estimateCost({ ...settings, technique: 'websocket', feedRate: 5 }, measured)
+  test('WebSocket: students × feed rate × bytes measured per new event, one open connection each', () => {
+    // 30 events delivered, of which 10 were the catch-up of the first answer: 20 new ones.
+    const measured = counters({ requests: 1, bytesIn: 500, bytesOut: 1_200, events: 30 })
+    const estimate = estimateCost({ ...settings, technique: 'websocket', feedRate: 5 }, measured, 20)
     assert.ok(estimate)
     assert.equal(estimate.requestsPerSecond, 0)
     assert.equal(estimate.bytesOutPerSecond, 30 * 5 * 60)
     assert.equal(estimate.bytesInPerSecond, 0)
     assert.equal(estimate.openConnections, 30)
-    assert.deepEqual(estimate.used, [{ name: 'bytes out per event', value: 60, from: 20, fromWhat: 'events' }])
-    assert.ok(estimate.formulas.some((formula) => formula.includes('feed rate × measured bytes out per event')))
+    assert.deepEqual(estimate.used, [{ name: 'bytes out per new event', value: 60, from: 20, fromWhat: 'new events' }])
+    assert.ok(estimate.formulas.some((formula) => formula.includes('feed rate × measured bytes out per new event')))
+  })
+
+  test('a push technique divides by new events only: its catch-up alone measures nothing', () => {
+    // Switched on, the first answer brought the 10 backlog events and nothing was published since.
+    const measured = counters({ requests: 1, bytesIn: 400, bytesOut: 1_400, events: 10 })
+    assert.equal(estimateCost({ ...settings, technique: 'sse' }, measured, 0), undefined)
+    assert.equal(estimateCost({ ...settings, technique: 'sse', feedRate: 1 }, measured, 4)?.bytesOutPerSecond, 30 * 350)
   })
 })
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ArrivalLog } from '../../src/client/delivery/arrival-log.ts'
-import { DeliveryStats, LatencyStats, percentileOf } from '../../src/client/delivery/delivery-stats.ts'
+import { DeliveryStats, LatencyStats, percentileOf, perEventWhileOn } from '../../src/client/delivery/delivery-stats.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 
 const sameClock = (at: number) => at
@@ -42,6 +42,55 @@ describe('DeliveryStats', () => {
     // The server's clock runs 500 ms ahead: its 1,400 is the browser's 900, before timing began.
     const fresh = stats.receive(events([1, 1_400]), 1_600, (at) => at - 500)
     assert.equal(fresh[0]?.uncorrectedLatency, undefined)
+    assert.equal(stats.publishedWhileOn, 0, 'nor was it published while the technique was on')
+  })
+
+  test('counts per event only events published while on: the catch-up of the first answer stands apart', () => {
+    const stats = new DeliveryStats()
+    stats.timeFrom(1_000)
+    // The first answer brings three events from before the switch-on, and one published since.
+    stats.receive(events([1, 700], [2, 800], [3, 900], [4, 1_100]), 1_150, sameClock)
+    stats.receive(events([5, 1_300]), 1_310, sameClock)
+    assert.equal(stats.events, 5)
+    assert.equal(stats.publishedWhileOn, 2)
+    assert.equal(stats.catchUp, 3)
+    assert.equal(perEventWhileOn(900, stats), 450, 'all the bytes, the catch-up’s too, over the two new events')
+  })
+
+  test('has no per-event cost while only catch-up has come, as Manual refresh before a reload', () => {
+    const stats = new DeliveryStats()
+    stats.timeFrom(1_000, { firstAnswerIsCatchUp: true })
+    // The page's first load: the latest events, one published while its request was on the way.
+    stats.receive(events([8, 600], [9, 700], [10, 1_040]), 1_050, sameClock)
+    assert.equal(stats.catchUp, 3, 'a first answer is the feed as it was, however fast it came')
+    assert.equal(stats.latency.count, 1, 'though how long id 10 waited for it is still a latency')
+    assert.equal(perEventWhileOn(5_000, stats), undefined, 'shown as –, not 5,000 ÷ 3')
+    // A reload: the same events again (duplicates, never new) and one published since.
+    stats.receive(events([9, 700], [10, 1_040], [11, 2_000]), 2_100, sameClock)
+    assert.equal(stats.duplicates, 2)
+    assert.equal(stats.publishedWhileOn, 1)
+    assert.equal(perEventWhileOn(10_000, stats), 10_000)
+  })
+
+  test('after an empty first answer, the next event a technique that asks gets is new', () => {
+    const stats = new DeliveryStats()
+    stats.timeFrom(1_000, { firstAnswerIsCatchUp: true })
+    stats.emptyAnswer()
+    stats.receive(events([1, 1_500]), 1_600, sameClock)
+    assert.equal(stats.publishedWhileOn, 1)
+    assert.equal(stats.latency.count, 1)
+  })
+
+  test('switched off and on, adds up the events published while on; what came out while off is catch-up', () => {
+    const stats = new DeliveryStats()
+    stats.timeFrom(1_000)
+    stats.receive(events([1, 1_100], [2, 1_200]), 1_210, sameClock)
+    // Switched off at 1,300 and on again at 2,000: the resumed cursor brings id 3, published while it was off.
+    stats.timeFrom(2_000)
+    stats.receive(events([3, 1_500]), 2_050, sameClock)
+    stats.receive(events([4, 2_100]), 2_110, sameClock)
+    assert.equal(stats.publishedWhileOn, 3, 'ids 1, 2 and 4: both times on, as the byte counters add up both')
+    assert.equal(stats.catchUp, 1)
   })
 
   test('takes percentiles by nearest rank over what it keeps', () => {

@@ -39,12 +39,13 @@ const specs: ChartSpec[] = [
   },
   {
     key: 'bytes-per-event',
-    title: 'Bytes per delivered event (log scale)',
+    title: 'Bytes per new event (log scale)',
     unit: 'bytes/event',
     log: true,
     how:
-      '(bytes in + bytes out) counted on the server’s socket ÷ new events the panel received, over the last 10 s: ' +
-      'the summary table’s “bytes per event”, but sliding, so a change of settings shows. No point when no event came, nor before the page has 10 s of counts.'
+      '(bytes in + bytes out) counted on the server’s socket ÷ new events the panel received, over the last 10 s: the ' +
+      'summary table’s “bytes per new event”, but sliding, so a change of settings shows. The catch-up (the feed as it was ' +
+      'when the panel started) is not counted, its bytes are. No point when no new event came, nor before the page has 10 s of counts.'
   },
   {
     key: 'requests-per-second',
@@ -152,7 +153,8 @@ export class Charts {
       history.add({
         at: report.at,
         bytes: counters.bytesIn + counters.bytesOut,
-        events: panel.eventsReceived,
+        // The panels' denominator: a switch-on's catch-up adds bytes to the window but no event.
+        events: panel.stats.publishedWhileOn,
         requests: counters.requests
       })
       // Both wait for a whole window: over a page's first half second, its one opening request is "2 requests/s".

@@ -9,6 +9,7 @@ import {
 } from '../../shared/techniques.ts'
 import type { TickerSettings } from '../../shared/ticker-settings.ts'
 import type { WireReport } from '../../shared/wire-stats.ts'
+import type { DeliveryStats } from '../delivery/delivery-stats.ts'
 import { h } from '../platform/dom.ts'
 import type { WireLive } from '../platform/wire-live.ts'
 import { type CostEstimate, type CostSettings, estimateCost } from './cost-model.ts'
@@ -65,6 +66,9 @@ function inputValue(input: HTMLInputElement, fallback: number): number {
   return Math.min(Number(input.max), Math.max(Number(input.min), value))
 }
 
+/** What the calculator needs to know of a technique's deliveries in this page: its new events and its catch-up. */
+export type DeliveriesOf = (name: TechniqueName) => Pick<DeliveryStats, 'publishedWhileOn' | 'catchUp'> | undefined
+
 /**
  * "N students × this technique at these settings": what the server would carry,
  * estimated from the bytes this page measured for the technique in this run,
@@ -72,6 +76,7 @@ function inputValue(input: HTMLInputElement, fallback: number): number {
  */
 export class CostCalculator {
   #clientId: string
+  #deliveries: DeliveriesOf
   #report: WireReport | undefined
   #students = numberInput('students', 30, 1, 100_000, 1)
   #technique = h('select', { name: 'technique' })
@@ -89,8 +94,16 @@ export class CostCalculator {
   /** Which inputs matter for which way of asking; the others are hidden. */
   #onlyFor: [HTMLElement, Asking[]][] = []
 
-  constructor(section: Element, clientId: string, titles: Record<TechniqueName, string>, wireLive: WireLive) {
+  /** `deliveries` gives the events a technique's panel received, counted by the panels' per-event rule. */
+  constructor(
+    section: Element,
+    clientId: string,
+    titles: Record<TechniqueName, string>,
+    wireLive: WireLive,
+    deliveries: DeliveriesOf
+  ) {
     this.#clientId = clientId
+    this.#deliveries = deliveries
     for (const name of techniqueNames) this.#technique.append(h('option', { value: name }, titles[name]))
     this.#technique.value = 'polling'
 
@@ -198,7 +211,8 @@ export class CostCalculator {
     const { asking } = techniques[settings.technique]
     for (const [element, askings] of this.#onlyFor) element.hidden = !askings.includes(asking)
     const measured = this.#report?.techniques[settings.technique]
-    const estimate = measured ? estimateCost(settings, measured) : undefined
+    const deliveries = this.#deliveries(settings.technique)
+    const estimate = measured ? estimateCost(settings, measured, deliveries?.publishedWhileOn ?? 0) : undefined
     const title = this.#technique.selectedOptions[0]?.textContent ?? settings.technique
     this.#missing.hidden = estimate !== undefined
     this.#missing.textContent = `Run the ${title} panel first: nothing measured for it yet in this run.`
@@ -217,10 +231,15 @@ export class CostCalculator {
           figure.name === 'new connections per request'
             ? number.format(figure.value)
             : `${whole.format(figure.value)} B`
+        // Said where it is used, so the figure is not read as "bytes out ÷ every event received".
+        const catchUp =
+          figure.fromWhat === 'new events' && deliveries
+            ? ` (not the ${whole.format(deliveries.catchUp)} catch-up events the feed already had when it started; their bytes are counted)`
+            : ''
         return h(
           'li',
           { 'data-used': figure.name },
-          `${figure.name}: ${value}, averaged over ${whole.format(figure.from)} ${figure.fromWhat}`
+          `${figure.name}: ${value}, averaged over ${whole.format(figure.from)} ${figure.fromWhat}${catchUp}`
         )
       })
     )

@@ -19,11 +19,11 @@ export interface CostSettings {
 
 /** One figure measured in this run that the estimate is built on. */
 export interface MeasuredFigure {
-  name: 'bytes in per request' | 'bytes out per request' | 'bytes out per event' | 'new connections per request'
+  name: 'bytes in per request' | 'bytes out per request' | 'bytes out per new event' | 'new connections per request'
   value: number
-  /** How many requests (or events) it was averaged over. */
+  /** How many requests (or new events) it was averaged over. */
   from: number
-  fromWhat: 'requests' | 'events'
+  fromWhat: 'requests' | 'new events'
 }
 
 /** What N students would cost the server, per second. */
@@ -69,11 +69,17 @@ function requestFormula(settings: CostSettings): string {
 }
 
 /**
- * The estimate for `settings`, from the counters this page measured for the
- * technique (`measured`), or undefined when nothing was measured yet: a pull
- * technique needs at least one request, a push one at least one event.
+ * The estimate for `settings`, from the counters this page measured for the technique
+ * (`measured`) and the events it received that were published while it was on (`newEvents`,
+ * the panels' per-event rule: the catch-up of a first answer is not divided by, its bytes are),
+ * or undefined when nothing was measured yet: a pull technique needs at least one request, a
+ * push one at least one new event.
  */
-export function estimateCost(settings: CostSettings, measured: WireCounters): CostEstimate | undefined {
+export function estimateCost(
+  settings: CostSettings,
+  measured: WireCounters,
+  newEvents: number
+): CostEstimate | undefined {
   const { students } = settings
   const technique = techniques[settings.technique]
   const requests = requestsPerSecond(settings)
@@ -127,18 +133,18 @@ export function estimateCost(settings: CostSettings, measured: WireCounters): Co
       formulas
     }
   }
-  if (measured.events === 0) return undefined
-  const outPerEvent = measured.bytesOut / measured.events
+  if (newEvents === 0) return undefined
+  const outPerEvent = measured.bytesOut / newEvents
   return {
     requestsPerSecond: 0,
     handshakesPerSecond: 0,
     bytesInPerSecond: 0,
     bytesOutPerSecond: students * settings.feedRate * outPerEvent,
     openConnections: students,
-    used: [{ name: 'bytes out per event', value: outPerEvent, from: measured.events, fromWhat: 'events' }],
+    used: [{ name: 'bytes out per new event', value: outPerEvent, from: newEvents, fromWhat: 'new events' }],
     formulas: [
       requestFormula(settings),
-      'bytes out/s = students × feed rate × measured bytes out per event',
+      'bytes out/s = students × feed rate × measured bytes out per new event',
       technique.duplex
         ? 'bytes in/s ≈ 0: only what students send themselves (chat, pings)'
         : 'bytes in/s ≈ 0: the browser sends nothing on an open stream',

@@ -46,7 +46,10 @@ if (networkControls) new NetworkControls(networkControls, clientId, live).quietW
 const chartsSection = document.querySelector('#charts')
 if (chartsSection) new Charts(chartsSection, panels, techniqueTitles, clock, live)
 const costSection = document.querySelector('#cost')
-if (costSection) void new CostCalculator(costSection, clientId, techniqueTitles, live).load()
+if (costSection) {
+  const deliveries = (name: string) => panels.find((panel) => panel.name === name)?.stats
+  void new CostCalculator(costSection, clientId, techniqueTitles, live, deliveries).load()
+}
 const diagramsSection = document.querySelector('#diagrams')
 if (diagramsSection) new SequenceDiagrams(diagramsSection, techniqueTitles, captured, clock)
 

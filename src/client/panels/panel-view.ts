@@ -1,9 +1,9 @@
 import { contentOf, type FeedEvent } from '../../shared/feed-event.ts'
-import { type TechniqueName, techniques } from '../../shared/techniques.ts'
+import { isPulled, type TechniqueName, techniques } from '../../shared/techniques.ts'
 import type { WireCounters, WireReport } from '../../shared/wire-stats.ts'
 import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
-import { DeliveryStats } from '../delivery/delivery-stats.ts'
+import { DeliveryStats, perEventWhileOn } from '../delivery/delivery-stats.ts'
 import { connectionsPerServer } from '../platform/connection-budget.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { PageSession } from '../platform/page-session.ts'
@@ -31,9 +31,22 @@ const queuedAfterMs = 1_000
 /** Clock correction is good to a few ms: a request seen this much before it was sent is an earlier one. */
 const seenMarginMs = 50
 
+/** How bytes per event is counted, said the same way wherever it is shown. */
+export const bytesPerEventHint =
+  'Bytes in + out (every request, head and frame, the first answer’s too) ÷ new events: published after the panel was ' +
+  'switched on, and not in the first answer of a technique that asks. The catch-up (the feed as it was when the panel ' +
+  'started) is not counted. Switched off and on, bytes and new events both add up over every time it was on. ' +
+  'Reads – until a new event has arrived.'
+
 /** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
 const figures = [
   ['events', 'events received', '', 'New events this panel received, counted in the browser.'],
+  [
+    'catch-up',
+    'of them catch-up',
+    '',
+    'Events the feed already had when the panel started: published before it was switched on, or in the first answer of a technique that asks (a page’s 20, a poll’s 10). Not counted in bytes per new event.'
+  ],
   ['gaps', 'gaps', '', 'Events never received: ids skipped between two that arrived (the feed numbers every event).'],
   [
     'duplicates',
@@ -52,6 +65,7 @@ const figures = [
   ],
   ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
   ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
+  ['bytes-per-event', 'bytes per new event', 'B', bytesPerEventHint],
   [
     'connections-in-use',
     'connections in use now',
@@ -73,8 +87,9 @@ type FigureKey = (typeof figures)[number][0]
 /**
  * One technique's panel: its switch, state, latest events and figures. It is the
  * technique client's listener and knows nothing about how the events came.
- * Latency is measured only for events published after the panel was switched on;
- * older ones (a backlog, a reload's repeats) say nothing about delivery speed.
+ * Latency is measured only for events published after the panel was switched on; older ones
+ * (a backlog, a reload's repeats) say nothing about delivery speed. The per-event costs divide by
+ * new events only: those, less the first answer of a technique that asks (the feed as it was).
  */
 export class Panel implements ClientListener {
   readonly name: TechniqueName
@@ -117,7 +132,7 @@ export class Panel implements ClientListener {
     const controls = h('div', { class: 'controls' })
     const stats = h('dl', { class: 'figures' })
     for (const [key, label, unit, hint] of figures) {
-      const value = h('span', { 'data-stat': key }, key.startsWith('latency') ? '–' : '0')
+      const value = h('span', { 'data-stat': key }, key.startsWith('latency') || key === 'bytes-per-event' ? '–' : '0')
       this.#figures.set(key, value)
       stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
     }
@@ -167,11 +182,6 @@ export class Panel implements ClientListener {
     else this.client.stop()
   }
 
-  /** New events received since the page opened. */
-  get eventsReceived(): number {
-    return this.stats.events
-  }
-
   received(events: FeedEvent[], receivedAt: number): void {
     const fresh = this.stats.receive(events, receivedAt, (at) => this.#clock.toBrowser(at))
     this.arrivals.add(fresh, receivedAt)
@@ -185,12 +195,14 @@ export class Panel implements ClientListener {
     }
     while (this.#events.children.length > listed) this.#events.lastElementChild?.remove()
     this.#show('events', this.stats.events)
+    this.#show('catch-up', this.stats.catchUp)
     this.#show('gaps', this.stats.gaps)
     this.#show('duplicates', this.stats.duplicates)
     this.#showLatency()
   }
 
   emptyAnswer(receivedAt: number): void {
+    this.stats.emptyAnswer()
     this.arrivals.addEmptyAnswer(receivedAt)
   }
 
@@ -205,10 +217,19 @@ export class Panel implements ClientListener {
     return perSecondOver(this.#requests, requestRateWindowMs, (sample) => sample.requests)
   }
 
-  /** Bytes in and out on the wire per new event received, since the page opened. */
+  /**
+   * Bytes in and out on the wire since the page opened ÷ the events published while the panel was
+   * on (`bytesPerEventHint` says it to the reader): what each new event cost, catch-up not counted.
+   */
   get bytesPerEvent(): number | undefined {
     const wire = this.wire
-    return wire && this.stats.events > 0 ? (wire.bytesIn + wire.bytesOut) / this.stats.events : undefined
+    return wire && perEventWhileOn(wire.bytesIn + wire.bytesOut, this.stats)
+  }
+
+  /** HTTP requests since the page opened ÷ the events published while the panel was on, as `bytesPerEvent`. */
+  get requestsPerEvent(): number | undefined {
+    const wire = this.wire
+    return wire && perEventWhileOn(wire.requests, this.stats)
   }
 
   reset(): void {
@@ -270,6 +291,7 @@ export class Panel implements ClientListener {
     this.#show('requests-per-s', this.requestsPerSecond, 1)
     this.#show('bytes-in', counters.bytesIn)
     this.#show('bytes-out', counters.bytesOut)
+    this.#show('bytes-per-event', this.bytesPerEvent)
     this.#show('connections-in-use', counters.openConnections)
     this.#show('connections-opened', counters.connectionsOpened)
     this.#show('empty-responses', counters.emptyResponses)
@@ -283,7 +305,8 @@ export class Panel implements ClientListener {
   }
 
   #start(): void {
-    this.stats.timeFrom(browserNow())
+    // A technique that asks gets the feed as it was in its first answer: catch-up, however fast it came.
+    this.stats.timeFrom(browserNow(), { firstAnswerIsCatchUp: isPulled(techniques[this.name]) })
     this.client.start()
   }
 

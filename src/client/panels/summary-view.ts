@@ -3,20 +3,25 @@ import { h } from '../platform/dom.ts'
 import { techniqueBadge } from '../platform/technique-look.ts'
 import type { Panel } from './panel-view.ts'
 
+// What each new event cost first (on a phone the table scrolls sideways), then what it was divided by.
 const columns = [
-  'events',
   'bytes-per-event',
   'requests-per-event',
+  'events',
+  'catch-up',
   'connections-in-use',
   'connections-opened',
   'latency-p50'
 ] as const
 
-function perEvent(total: number, events: number): string {
-  return events > 0 ? (total / events).toFixed(total / events < 10 ? 2 : 0) : '–'
+function perEvent(value: number | undefined): string {
+  return value === undefined ? '–' : value.toFixed(value < 10 ? 2 : 0)
 }
 
-/** Every technique side by side in one table: what each delivered event cost. */
+/**
+ * Every technique side by side in one table: what each new event cost, by the panels' own rule
+ * (all the technique's bytes and requests ÷ events published while it was on; the catch-up apart).
+ */
 export class SummaryView {
   #cells = new Map<TechniqueName, Map<(typeof columns)[number], HTMLElement>>()
 
@@ -41,12 +46,12 @@ export class SummaryView {
       const cells = this.#cells.get(panel.name)
       const wire = panel.wire
       if (!cells || !wire) continue
-      const events = panel.eventsReceived
       const p50 = panel.latency(50)
       const text = {
-        events: String(events),
-        'bytes-per-event': perEvent(wire.bytesIn + wire.bytesOut, events),
-        'requests-per-event': perEvent(wire.requests, events),
+        events: String(panel.stats.publishedWhileOn),
+        'catch-up': String(panel.stats.catchUp),
+        'bytes-per-event': perEvent(panel.bytesPerEvent),
+        'requests-per-event': perEvent(panel.requestsPerEvent),
         'connections-in-use': String(wire.openConnections),
         'connections-opened': String(wire.connectionsOpened),
         'latency-p50': p50 === undefined ? '–' : `${Math.round(p50)} ms`

@@ -5,7 +5,7 @@ import { h } from '../platform/dom.ts'
 /** How the reveal names the race view figure a question was checked against. */
 const figureNames: Record<MeasurableFigure, string> = {
   'latency-p50': 'p50',
-  'bytes-per-event': 'bytes per event',
+  'bytes-per-event': 'bytes per new event',
   'requests-per-s': 'requests/s'
 }
 

@@ -12,8 +12,10 @@ export const raceFigures = [
   },
   {
     key: 'bytes-per-event',
-    title: 'bytes per event',
-    hint: 'bytes in + out on this page’s sockets (heads and framing included) ÷ new events received, since the page opened',
+    title: 'bytes per new event',
+    hint:
+      'bytes in + out on this page’s sockets (heads and framing included) ÷ new events, published after the technique started; ' +
+      'the catch-up (the feed as it was when it started) is not counted, its bytes are, so Manual refresh reads – until a Reload brings a new event',
     value: (panel: Panel) => panel.bytesPerEvent,
     dataValue: (value: number) => value.toFixed(1),
     shown: (value: number) => (value < 10_000 ? [String(Math.round(value)), 'B'] : [(value / 1000).toFixed(1), 'kB'])
