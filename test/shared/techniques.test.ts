@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { allTechniques, type Technique } from '../../src/shared/techniques.ts'
+import { allTechniques, holdsConnection, type Technique } from '../../src/shared/techniques.ts'
 
 /** Techniques that share a value, as `a and b share <value>` per value that more than one has. */
 function shared(look: (technique: Technique) => string): string[] {
@@ -37,5 +37,12 @@ describe('technique declarations', () => {
       ...shared(({ shape }) => `the shape ${shape}`)
     ]
     assert.deepEqual(clashes, [])
+  })
+
+  test('the techniques that keep an HTTP/1.1 connection busy: a held poll and every never-ending response, not the WebSocket', () => {
+    assert.deepEqual(
+      allTechniques.filter(holdsConnection).map((technique) => technique.name),
+      ['long-polling', 'sse', 'fetch-stream', 'iframe-stream']
+    )
   })
 })
