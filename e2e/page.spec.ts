@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures.ts'
-import { openWirewatch, panel, techniqueNames } from './support.ts'
+import { openWirewatch, panel, saveScreenshot, techniqueNames } from './support.ts'
 
 test.describe('the side-by-side page', () => {
   for (const { label, width, height } of [
@@ -30,4 +30,38 @@ test.describe('the side-by-side page', () => {
       expect(errors).toEqual([])
     })
   }
+
+  test('on a big screen the page uses its width: the race and the panels span at least 90 % of it, in larger type', async ({
+    page
+  }, testInfo) => {
+    const measure = () =>
+      page.evaluate(() => {
+        const width = (selector: string) =>
+          (document.querySelector(selector) as HTMLElement).getBoundingClientRect().width
+        return {
+          race: width('#race') / innerWidth,
+          panels: width('#panels') / innerWidth,
+          laneName: Number.parseFloat(getComputedStyle(document.querySelector('.lane-name') as Element).fontSize),
+          panelText: Number.parseFloat(getComputedStyle(document.querySelector('.panel .how') as Element).fontSize),
+          sideways: document.documentElement.scrollWidth - innerWidth
+        }
+      })
+    await page.setViewportSize({ width: 1280, height: 720 })
+    await openWirewatch(page)
+    const laptop = await measure()
+    for (const { width, height } of [
+      { width: 1920, height: 1080 },
+      { width: 2560, height: 1440 }
+    ]) {
+      await page.setViewportSize({ width, height })
+      const seen = await measure()
+      console.log(`/ at ${width}x${height}: ${JSON.stringify(seen)} (1280x720: ${JSON.stringify(laptop)})`)
+      expect(seen.race, `the race's share of ${width} px`).toBeGreaterThanOrEqual(0.9)
+      expect(seen.panels, `the panels' share of ${width} px`).toBeGreaterThanOrEqual(0.9)
+      expect(seen.sideways, 'nothing overflows sideways').toBeLessThanOrEqual(0)
+      expect(seen.laneName, 'the lanes are named larger than on a laptop').toBeGreaterThan(laptop.laneName)
+      expect(seen.panelText, "the panels' text is larger than on a laptop").toBeGreaterThan(laptop.panelText)
+      await saveScreenshot(page, testInfo, `wirewatch-${width}x${height}`)
+    }
+  })
 })

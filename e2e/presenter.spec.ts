@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Browser, Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
+import { legibilityOf } from './legibility.ts'
 import { asPresenter, closeOpenedContexts, presenterToken, saveScreenshot, techniqueNames } from './support.ts'
 
 /** What the projector shows now: its one slide on the stage. */
@@ -249,6 +250,58 @@ test.describe('presenter: projector and console', () => {
       )
       await saveScreenshot(small, testInfo, `projector-1280-demo-${colorScheme}`)
       expect(projector.errors).toEqual([])
+    }
+  })
+
+  test('every demo slide fills its slide, its smallest text 24 px at 1920x1080; at 1280x720 the same, scaled, nothing clipped or overlapping', async ({
+    browser
+  }, testInfo) => {
+    test.setTimeout(240_000)
+    const lessons = (await (await browser.newContext()).request.get('/lessons.json').then((r) => r.json())).lessons as {
+      slug: string
+    }[]
+    for (const [viewport, floorPx] of [
+      [{ width: 1920, height: 1080 }, 24],
+      [{ width: 1280, height: 720 }, 16]
+    ] as const) {
+      const projector = await openProjector(browser, viewport)
+      const demos: string[] = []
+      for (const { slug } of lessons) {
+        await putSlide(projector.page, `${slug}//0`)
+        await expect(onStage(projector.page)).toHaveAttribute('data-slide', `${slug}//0`)
+        demos.push(
+          ...(await projector.page
+            .locator('[data-overview] .overview-slide [data-demo]')
+            .evaluateAll((canvases) => canvases.map((canvas) => (canvas as HTMLElement).dataset.slide ?? '')))
+        )
+      }
+      expect(demos.length, 'every lesson has a demo').toBeGreaterThanOrEqual(lessons.length)
+      const measured: string[] = []
+      for (const key of demos) {
+        await putSlide(projector.page, key)
+        const slide = onStage(projector.page)
+        await expect(slide).toHaveAttribute('data-slide', key)
+        const technique = (await slide.getAttribute('data-demo')) ?? ''
+        await expect(slide.locator(`section.panel#${technique}`)).not.toHaveAttribute('data-state', 'closed')
+        await expect(slide.locator('.race-figure').first()).toBeVisible()
+        // The figures and the event list come with the first events and reports.
+        await projector.page.waitForTimeout(1_500)
+        const seen = await legibilityOf(slide.locator('.demo-stage'), '.slide-canvas')
+        measured.push(`${key}: smallest ${seen.smallestPx.toFixed(1)} px, fills ${(seen.filled * 100).toFixed(0)} %`)
+        expect(seen.smallestPx, `${key}: ${seen.smallest}`).toBeGreaterThanOrEqual(floorPx)
+        expect(seen.filled, `${key}: how much of the slide the demo fills`).toBeGreaterThanOrEqual(0.7)
+        expect(seen.overlaps, `${key}: texts that overlap`).toEqual([])
+        expect(seen.spills, `${key}: content outside its part`).toEqual([])
+        const fits = await slide.evaluate((canvas) => {
+          const body = canvas.querySelector('.slide-body') as HTMLElement
+          return body.scrollHeight <= body.clientHeight && canvas.getBoundingClientRect().bottom <= innerHeight + 0.5
+        })
+        expect(fits, `${key} fits without scrolling`).toBe(true)
+        await saveScreenshot(projector.page, testInfo, `projector-${viewport.width}-demo-${key.replaceAll('/', '-')}`)
+      }
+      const size = `${viewport.width}x${viewport.height}`
+      testInfo.annotations.push({ type: `demo slides at ${size}`, description: measured.join('; ') })
+      console.log(`demo slides at ${size}:\n  ${measured.join('\n  ')}`)
     }
   })
 

@@ -1,3 +1,4 @@
+import './projector-demo.css'
 import type { MeasurableFigure } from '../../shared/prediction.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import type { Panel } from '../panels/panel-view.ts'

@@ -24,6 +24,8 @@ export interface TrackColours {
 const gridEveryMs = 5_000
 /** Events that arrived together (one answer) are stacked this far apart, as a share of the lane's height. */
 const stackStep = 0.17
+/** The largest mark, in ems of the track's text: 9 px on a 16 px page, and larger where the text is (a projected demo). */
+const markMaxEm = 0.5625
 
 /**
  * One lane of the race view: a canvas whose x axis is the last `windowMs` of time, "now" at the
@@ -36,6 +38,8 @@ export class RaceTrack {
   #context: CanvasRenderingContext2D | null
   #width = 0
   #height = 0
+  /** The track's font size in px, which the marks and the "off" label follow. */
+  #em = 16
 
   constructor(label: string) {
     this.canvas = document.createElement('canvas')
@@ -51,6 +55,7 @@ export class RaceTrack {
     const scale = window.devicePixelRatio || 1
     this.#width = width
     this.#height = height
+    this.#em = Number.parseFloat(getComputedStyle(this.canvas).fontSize) || 16
     this.canvas.width = Math.round(width * scale)
     this.canvas.height = Math.round(height * scale)
     this.#context?.setTransform(scale, 0, 0, scale, 0, 0)
@@ -84,7 +89,7 @@ export class RaceTrack {
     const context = this.#begin(now, windowMs, colours)
     if (!context) return
     const height = this.#height
-    const size = Math.max(4, Math.min(9, height / 9))
+    const size = Math.max(4, Math.min(this.#em * markMaxEm, height / 9))
 
     context.strokeStyle = colours.muted
     context.lineWidth = 1.5
@@ -131,7 +136,7 @@ export class RaceTrack {
 
     if (off) {
       context.fillStyle = colours.muted
-      context.font = `${Math.round(Math.min(18, height / 3))}px system-ui, sans-serif`
+      context.font = `${Math.round(Math.min(this.#em * 1.125, height / 3))}px system-ui, sans-serif`
       context.textBaseline = 'middle'
       context.fillText(off, 8, height / 2)
     }
