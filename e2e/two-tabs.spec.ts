@@ -36,6 +36,8 @@ test.describe('two tabs in one browser share its six HTTP/1.1 connections', () =
       await expect(second.locator(`[data-lane="${name}"] .lane-paused`)).toContainText('another tab')
     }
     for (const name of held) await expect(panel(page, name)).not.toHaveAttribute('data-state', 'paused')
+    // A lane that is not paused keeps its track clear: the notice is not merely empty, it is gone.
+    await expect(second.locator('[data-lane="polling"] .lane-paused')).toBeHidden()
 
     // Polling every second goes on in both tabs, and an Update is answered at once.
     const [firstPolls, secondPolls] = await Promise.all([pollsIn(page, 6_000), pollsIn(second, 6_000)])
