@@ -71,7 +71,9 @@ test.describe('sequence diagrams over a time window', () => {
         /^last 20 s: \d+ TCP handshakes?, \d+ requests?, \d+ pushed/
       )
     }
-    expect(await numberOf(diagram(page, 'sse'), 'data-pushes')).toBeGreaterThanOrEqual(180)
+    // Arrivals are random (Poisson, 10/s on average): 200 in 20 s give or take 14. 150 is 3.5 σ below, so a
+    // failure means pushes went missing from the picture, not an unlucky feed.
+    expect(await numberOf(diagram(page, 'sse'), 'data-pushes')).toBeGreaterThanOrEqual(150)
     await screenshotBothSchemes(page, testInfo, 'diagrams-20s')
   })
 
