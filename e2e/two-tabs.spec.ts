@@ -63,7 +63,7 @@ test.describe('two tabs in one browser share its six HTTP/1.1 connections', () =
     await expect.poll(() => statOf(second, 'sse', 'events')).toBeGreaterThan(before)
     const taken = page.locator('section.panel[data-state="paused"]')
     await expect(taken).toHaveCount(1)
-    await expect(taken.locator('.state')).toContainText('Another tab took over this connection')
+    await expect(taken.locator('.state')).toContainText('Another stream took over this connection')
     await expect(taken.getByRole('button', { name: 'Take back' })).toBeVisible()
 
     await page.close()
