@@ -1,7 +1,10 @@
 import type { TechniqueName } from './techniques.ts'
 
-/** The race view figures a prediction can be checked against (`data-figure` of a lane). */
-export const measurableFigures = ['latency-p50', 'bytes-per-event', 'requests-per-s'] as const
+/**
+ * The live figures a prediction can be checked against: the race view's (`data-figure` of a lane),
+ * and the panel's response time per request (`data-stat`), which techniques that ask have.
+ */
+export const measurableFigures = ['latency-p50', 'bytes-per-event', 'requests-per-s', 'response-time-p50'] as const
 export type MeasurableFigure = (typeof measurableFigures)[number]
 
 /**

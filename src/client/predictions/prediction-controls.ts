@@ -61,7 +61,7 @@ export class PredictionControls {
     if (question.kind !== 'number' || !question.measure)
       return { label: 'This question has no live figure to compare with.' }
     const { technique, figure } = question.measure
-    const what = `${figure} of ${techniques[technique].title} (${techniques[technique].letter}), race view`
+    const what = `${figure} of ${techniques[technique].title} (${techniques[technique].letter})${figure === 'response-time-p50' ? ', panel' : ', race view'}`
     const reading = this.#measured
     if (!reading || Date.now() - reading.at > freshForMs)
       return {
