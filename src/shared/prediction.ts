@@ -7,6 +7,14 @@ import type { TechniqueName } from './techniques.ts'
 export const measurableFigures = ['latency-p50', 'bytes-per-event', 'requests-per-s', 'response-time-p50'] as const
 export type MeasurableFigure = (typeof measurableFigures)[number]
 
+/** Where the reader finds each of them: on a lane of the race view, or on the technique's panel. */
+export const figureShownOn: Record<MeasurableFigure, 'race view' | 'panel'> = {
+  'latency-p50': 'race view',
+  'bytes-per-event': 'race view',
+  'requests-per-s': 'race view',
+  'response-time-p50': 'panel'
+}
+
 /**
  * A lesson's `::: predict` question, as the server read it from the lesson file. Its text is the
  * lesson's own (rendered from Markdown on the server); what students send back is only a number
