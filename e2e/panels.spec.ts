@@ -1,6 +1,7 @@
-import { techniques } from '../src/shared/techniques.ts'
+import { isPulled, techniques } from '../src/shared/techniques.ts'
 import { expect, test } from './fixtures.ts'
 import {
+  asPresenter,
   automaticTechniques,
   defaultTicker,
   openWirewatch,
@@ -110,4 +111,53 @@ test.describe('the panels, one feed', () => {
       await expect.poll(async () => (await rowOf(request, client, name)).events).toBeGreaterThan(off.events)
     })
   }
+})
+
+test.describe('a panel that asks shows each request’s response time', () => {
+  const rttMs = 200
+  test.afterEach(async ({ request }) => {
+    await request.put('/wire/network', { data: { rttMs: 0 }, headers: asPresenter })
+  })
+
+  test('only techniques that ask have it; at a 200 ms round trip, keep-alive off doubles it', async ({
+    page,
+    request
+  }, testInfo) => {
+    test.setTimeout(90_000)
+    await openWirewatch(page)
+    for (const name of techniqueNames)
+      await expect(
+        panel(page, name).locator('[data-stat="response-time-p50"]'),
+        `${name} ${isPulled(techniques[name]) ? 'has' : 'has no'} response time`
+      ).toHaveCount(isPulled(techniques[name]) ? 1 : 0)
+    const response = await request.put('/wire/network', { data: { rttMs }, headers: asPresenter })
+    expect(response.status()).toBe(200)
+
+    // One round trip per poll on the kept connection; the 20 polls kept are all taken under the simulated RTT.
+    const polling = panel(page, 'polling')
+    await switchPanel(page, 'polling', false)
+    await switchPanel(page, 'polling', true)
+    await expect
+      .poll(() => statOf(page, 'polling', 'response-time-p50'), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(rttMs)
+    await page.waitForTimeout(21_000)
+    const on = await statOf(page, 'polling', 'response-time-p50')
+    expect(on).toBeLessThan(1.5 * rttMs)
+
+    // A handshake before every poll: one more round trip each.
+    await polling.locator('input[name=keepalive]').setChecked(false)
+    await expect
+      .poll(() => statOf(page, 'polling', 'response-time-p50'), { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(2 * rttMs)
+    const off = await statOf(page, 'polling', 'response-time-p50')
+    expect(off).toBeLessThan(2.5 * rttMs)
+    testInfo.annotations.push({
+      type: 'measured',
+      description: `response time p50: keep-alive on ${on} ms, off ${off} ms`
+    })
+    await expect(polling.locator('[data-stat="response-time-p50"]').locator('xpath=../..')).toHaveAttribute(
+      'title',
+      /fetch\(\)/
+    )
+  })
 })

@@ -1,8 +1,19 @@
 import type { TechniqueName } from './techniques.ts'
 
-/** The race view figures a prediction can be checked against (`data-figure` of a lane). */
-export const measurableFigures = ['latency-p50', 'bytes-per-event', 'requests-per-s'] as const
+/**
+ * The live figures a prediction can be checked against: the race view's (`data-figure` of a lane),
+ * and the panel's response time per request (`data-stat`), which techniques that ask have.
+ */
+export const measurableFigures = ['latency-p50', 'bytes-per-event', 'requests-per-s', 'response-time-p50'] as const
 export type MeasurableFigure = (typeof measurableFigures)[number]
+
+/** Where the reader finds each of them: on a lane of the race view, or on the technique's panel. */
+export const figureShownOn: Record<MeasurableFigure, 'race view' | 'panel'> = {
+  'latency-p50': 'race view',
+  'bytes-per-event': 'race view',
+  'requests-per-s': 'race view',
+  'response-time-p50': 'panel'
+}
 
 /**
  * A lesson's `::: predict` question, as the server read it from the lesson file. Its text is the

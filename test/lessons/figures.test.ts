@@ -4,6 +4,8 @@ import { figureSvg, figures } from '../../src/server/lessons/figures/index.ts'
 import { withServerAddress } from '../../src/server/lessons/lesson-address.ts'
 import { renderLesson } from '../../src/server/lessons/markdown.ts'
 import { bitsOfHex, frameHeaderFields, placedFields } from '../../src/shared/frame-layout.ts'
+import { startServer } from '../helper.ts'
+import { RawClient } from '../raw-http.ts'
 
 /** Whether `svg` is well-formed XML as far as its tags go: every tag closed, in order. */
 function tagsBalance(svg: string): boolean {
@@ -121,5 +123,40 @@ describe('addresses in the lessons', () => {
       }),
       /^\[::1\]:3000$/
     )
+  })
+})
+
+describe('the event-stream figure is what the server writes', () => {
+  /** The lines the figure draws in monospace, in order, as plain text. */
+  const drawnLines = () =>
+    [
+      ...figureSvg('event-stream').matchAll(/<text [^>]*font-family="ui-monospace, monospace"[^>]*>([^<]*)<\/text>/g)
+    ].map(([, line]) => (line ?? '').replaceAll('&quot;', '"').replaceAll('&amp;', '&'))
+
+  test('its head has every header of a real /feed/sse response, in the order sent', async (t) => {
+    const { app, port } = await startServer(t)
+    app.feed.publish('tick', { value: 1 })
+    const client = await RawClient.connect(port)
+    t.after(() => client.close())
+    client.send(client.get('/feed/sse'))
+    const text = await client.waitForText((received) => received.includes('\r\n\r\n'))
+    const [statusLine, ...headers] = text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n')
+    const drawn = drawnLines()
+    const drawnHead = drawn.slice(0, drawn.indexOf('retry: 2000'))
+    assert.equal(drawnHead[0], statusLine)
+    assert.deepEqual(
+      drawnHead.slice(1).map((line) => line.slice(0, line.indexOf(':'))),
+      headers.map((line) => line.slice(0, line.indexOf(':')))
+    )
+    for (const header of headers.filter((line) => !line.startsWith('Date:')))
+      assert.ok(drawnHead.includes(header), `the figure shows "${header}" as sent`)
+  })
+
+  test('it writes event: reset only at the start, before any event, as the server does', () => {
+    const drawn = drawnLines()
+    const reset = drawn.indexOf('event: reset')
+    const firstId = drawn.findIndex((line) => line.startsWith('id: '))
+    assert.ok(reset > drawn.indexOf('retry: 2000') && reset < firstId, 'after retry:, before the first event')
+    assert.equal(drawn.filter((line) => line.startsWith('event:')).length, 1)
   })
 })

@@ -92,7 +92,7 @@ describe('::: predict in a lesson', () => {
     [
       'an unknown figure',
       '::: predict number ms measure=sse/latency-p99\nQ?\n:::\n',
-      /"latency-p99" is not a race view figure/
+      /"latency-p99" is not a live figure/
     ],
     [
       'a unit that is not the figure’s',

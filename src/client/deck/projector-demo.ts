@@ -60,6 +60,8 @@ export class ProjectorDemos {
         const value = figure.value(panel)
         if (value !== undefined && Number.isFinite(value)) figures[figure.key] = Number(figure.dataValue(value))
       }
+      const responseTime = panel.responseTime(50)
+      if (responseTime !== undefined) figures['response-time-p50'] = Math.round(responseTime)
       values[name] = figures
     }
     return { type: 'measured', at: Date.now(), values }

@@ -3,7 +3,7 @@ import { isPulled, type TechniqueName, techniques } from '../../shared/technique
 import type { WireCounters, WireReport } from '../../shared/wire-stats.ts'
 import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
-import { DeliveryStats, perEventWhileOn } from '../delivery/delivery-stats.ts'
+import { DeliveryStats, LatencyStats, perEventWhileOn } from '../delivery/delivery-stats.ts'
 import { connectionsPerServer } from '../platform/connection-budget.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { PageSession } from '../platform/page-session.ts'
@@ -26,6 +26,8 @@ const listed = 10
 const requestRateWindowMs = 10_000
 /** How much of what arrived is kept for pictures on a time axis (the race view shows up to 30 s). */
 const arrivalsKeptMs = 35_000
+/** Response times kept for their median: recent enough that switching keep-alive off shows within a few polls. */
+const responseTimesKept = 20
 /** A request the server has not seen after this long is waiting in the browser, not at the server. */
 const queuedAfterMs = 1_000
 /** Clock correction is good to a few ms: a request seen this much before it was sent is an earlier one. */
@@ -56,6 +58,12 @@ const figures = [
   ],
   ['latency-p50', 'latency p50', 'ms', 'Browser arrival time minus the server timestamp, clock offset corrected.'],
   ['latency-p95', 'latency p95', 'ms', '95 % of the measured latencies were at most this.'],
+  [
+    'response-time-p50',
+    `response time p50, last ${responseTimesKept} requests`,
+    'ms',
+    'Per request, in this browser: from handing the request to fetch() to its answer’s head (status line and headers) arriving. It includes a new connection’s handshake, the round trip, and any time the browser queued the request or the server held it (a long poll’s wait). Shown only for techniques that ask once per answer.'
+  ],
   ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
   [
     'requests-per-s',
@@ -84,6 +92,9 @@ const figures = [
 
 type FigureKey = (typeof figures)[number][0]
 
+/** Figures that only mean something for a technique that pays one request per answer. */
+const perRequestFigures: ReadonlySet<FigureKey> = new Set(['response-time-p50'])
+
 /**
  * One technique's panel: its switch, state, latest events and figures. It is the
  * technique client's listener and knows nothing about how the events came.
@@ -99,6 +110,8 @@ export class Panel implements ClientListener {
   readonly tools = h('div', { class: 'tools' })
   /** Events, gaps, duplicates and latency, as this page counted them. */
   readonly stats = new DeliveryStats()
+  /** How long each of the last requests took to be answered, browser clock (techniques that ask only). */
+  readonly responseTimes = new LatencyStats(responseTimesKept)
   /** The timed events and empty answers of the last half minute, for the race view. */
   readonly arrivals = new ArrivalLog(arrivalsKeptMs)
   /** The last server counters for this panel, from `/wire/live`. */
@@ -132,7 +145,9 @@ export class Panel implements ClientListener {
     const controls = h('div', { class: 'controls' })
     const stats = h('dl', { class: 'figures' })
     for (const [key, label, unit, hint] of figures) {
-      const value = h('span', { 'data-stat': key }, key.startsWith('latency') || key === 'bytes-per-event' ? '–' : '0')
+      if (perRequestFigures.has(key) && !isPulled(technique)) continue
+      const blank = key.startsWith('latency') || key === 'bytes-per-event' || key === 'response-time-p50'
+      const value = h('span', { 'data-stat': key }, blank ? '–' : '0')
       this.#figures.set(key, value)
       stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
     }
@@ -254,6 +269,16 @@ export class Panel implements ClientListener {
   asking(since: number | undefined): void {
     this.#askingSince = since
     if (since === undefined) this.#showQueued(undefined)
+  }
+
+  answered(sentAt: number, answeredAt: number): void {
+    this.responseTimes.add(answeredAt - sentAt)
+    this.#show('response-time-p50', this.responseTime(50))
+  }
+
+  /** Percentile p (0–100) of the last requests' response times, ms; undefined before the first answer. */
+  responseTime(p: number): number | undefined {
+    return this.responseTimes.percentile(p)
   }
 
   /** Says so when the request under way has waited in the browser: never shown as a slow server. */

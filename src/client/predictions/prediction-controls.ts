@@ -1,5 +1,5 @@
 import type { ClassroomState } from '../../shared/classroom.ts'
-import type { PredictionPhase, PredictQuestion } from '../../shared/prediction.ts'
+import { figureShownOn, type PredictionPhase, type PredictQuestion } from '../../shared/prediction.ts'
 import { techniques } from '../../shared/techniques.ts'
 import type { ConsoleRoom } from '../deck/console-room.ts'
 import type { ProjectorMeasured } from '../deck/presenter-channel.ts'
@@ -61,7 +61,7 @@ export class PredictionControls {
     if (question.kind !== 'number' || !question.measure)
       return { label: 'This question has no live figure to compare with.' }
     const { technique, figure } = question.measure
-    const what = `${figure} of ${techniques[technique].title} (${techniques[technique].letter}), race view`
+    const what = `${figure} of ${techniques[technique].title} (${techniques[technique].letter}), ${figureShownOn[figure]}`
     const reading = this.#measured
     if (!reading || Date.now() - reading.at > freshForMs)
       return {

@@ -1,12 +1,18 @@
 import './prediction.css'
-import type { MeasurableFigure, PredictionState, PredictQuestion } from '../../shared/prediction.ts'
+import {
+  figureShownOn,
+  type MeasurableFigure,
+  type PredictionState,
+  type PredictQuestion
+} from '../../shared/prediction.ts'
 import { h } from '../platform/dom.ts'
 
-/** How the reveal names the race view figure a question was checked against. */
+/** How the reveal names the live figure a question was checked against. */
 const figureNames: Record<MeasurableFigure, string> = {
   'latency-p50': 'p50',
   'bytes-per-event': 'bytes per new event',
-  'requests-per-s': 'requests/s'
+  'requests-per-s': 'requests/s',
+  'response-time-p50': 'response time p50'
 }
 
 /** A number as people read it: at most two decimals, thousands grouped. */
@@ -90,7 +96,7 @@ export function revealView(prediction: PredictionState, own?: number): HTMLEleme
         ? undefined
         : `measured live: ${formatNumber(measured)} ${unit}` +
           (question.measure
-            ? ` (${question.measure.technique} ${figureNames[question.measure.figure]}, the projector's race view)`
+            ? ` (${question.measure.technique} ${figureNames[question.measure.figure]}, the projector's ${figureShownOn[question.measure.figure]})`
             : '')
     tally.bins.forEach((bin, i) => {
       const marks = h('td', { class: 'reveal-marks' })

@@ -18,10 +18,12 @@ export async function pull(
   listener: ClientListener,
   signal?: AbortSignal
 ): Promise<number | undefined> {
-  listener.asking?.(browserNow())
+  const sentAt = browserNow()
+  listener.asking?.(sentAt)
   const response = await io
     .fetch(serverUrl(io, `/feed/${name}`, query), { signal, cache: 'no-store' })
     .finally(() => listener.asking?.(undefined))
+  listener.answered?.(sentAt, browserNow())
   const cursor = typeof query.after === 'number' ? query.after : undefined
   if (response.status === 204) {
     await response.body?.cancel()

@@ -28,6 +28,11 @@ export interface ClientListener {
    * given up: a request that the server has not seen after a while is queued in the browser.
    */
   asking?(since: number | undefined): void
+  /**
+   * The answer's head (status and headers) to a request handed to the browser at `sentAt` arrived at
+   * `answeredAt` (both epoch ms, browser clock): that request's response time, as this page saw it.
+   */
+  answered?(sentAt: number, answeredAt: number): void
 }
 
 /**

@@ -18,11 +18,12 @@ export interface PredictEnv {
   predictions: PredictQuestion[]
 }
 
-/** The unit each race view figure is measured in: a question checked against a figure must ask in that unit. */
+/** The unit each live figure is measured in: a question checked against a figure must ask in that unit. */
 export const figureUnits: Record<MeasurableFigure, string> = {
   'latency-p50': 'ms',
   'bytes-per-event': 'B',
-  'requests-per-s': 'requests/s'
+  'requests-per-s': 'requests/s',
+  'response-time-p50': 'ms'
 }
 
 const usage =
@@ -52,9 +53,7 @@ function parseMeasure(
   if (rest.length > 0 || !isTechniqueName(technique))
     throw new Error(`${where} — measure=${measure}: "${technique}" is not a technique (measure=<technique>/<figure>)`)
   if (!(measurableFigures as readonly string[]).includes(figure))
-    throw new Error(
-      `${where} — measure=${measure}: "${figure}" is not a race view figure (${measurableFigures.join(', ')})`
-    )
+    throw new Error(`${where} — measure=${measure}: "${figure}" is not a live figure (${measurableFigures.join(', ')})`)
   const known = figure as MeasurableFigure
   if (figureUnits[known] !== unit)
     throw new Error(`${where} — ${known} is measured in ${figureUnits[known]}, but the question asks in ${unit}`)

@@ -11,14 +11,16 @@ export interface SseOptions extends PushOptions {
   retryMs?: number
 }
 
+/** How long the browser waits before reconnecting (`retry:`) and how often a heartbeat goes, by default. */
+export const sseDefaults = { retryMs: 2_000, heartbeatMs: 15_000 } as const
+
 /**
- * Server-Sent Events, written by hand: one long HTTP response that never ends,
- * made of small text blocks separated by a blank line. The browser's EventSource
- * reads them, and on reconnect sends back the last `id:` it saw as `Last-Event-ID`.
+ * The `text/event-stream` format as this server writes it: the head, `retry:`, an `id:`/`data:` block
+ * per event, `event: reset` when a cursor is older than the feed keeps, a comment as heartbeat. The
+ * lesson's figure of the stream is drawn from it too, so it shows what the server really writes.
  */
-const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
-  const { heartbeatMs = 15_000, retryMs = 2_000 } = options
-  const eventStream: StreamFormat = {
+export function eventStreamFormat({ retryMs, heartbeatMs }: { retryMs: number; heartbeatMs: number }): StreamFormat {
+  return {
     head: {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform', // no-transform: proxies must not compress or rewrite
@@ -32,6 +34,16 @@ const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
     // A comment line now and then, so proxies and the browser see the stream is alive.
     keepAlive: { everyMs: heartbeatMs, text: ': heartbeat\n\n' }
   }
+}
+
+/**
+ * Server-Sent Events, written by hand: one long HTTP response that never ends,
+ * made of small text blocks separated by a blank line. The browser's EventSource
+ * reads them, and on reconnect sends back the last `id:` it saw as `Last-Event-ID`.
+ */
+const sse: FastifyPluginAsync<SseOptions> = async (app, options) => {
+  const { heartbeatMs = sseDefaults.heartbeatMs, retryMs = sseDefaults.retryMs } = options
+  const eventStream = eventStreamFormat({ retryMs, heartbeatMs })
   const respond = streamedResponses(app, 'sse', options)
 
   app.get<{ Querystring: CursorQuery; Headers: { 'last-event-id'?: number } }>(

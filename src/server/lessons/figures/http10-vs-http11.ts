@@ -86,18 +86,23 @@ export function http10VsHttp11(): string {
     text(575, server + 40, '3 requests:', { size: 12 }),
     text(575, server + 56, '1 connection,', { size: 12 }),
     text(575, server + 72, '1 handshake', { size: 12, className: 'fig-wait' }),
-    text(labelX, 392, 'Time flows right; each arrow takes half a round trip. Keep-alive saves handshakes, but the', {
-      size: 12,
-      className: 'fig-muted'
-    }),
-    text(labelX, 408, 'server still only answers: HTTP lets it speak only in response to a request.', {
+    text(
+      labelX,
+      392,
+      'Time flows right; each arrow takes half a round trip. A persistent connection saves handshakes,',
+      {
+        size: 12,
+        className: 'fig-muted'
+      }
+    ),
+    text(labelX, 408, 'but the server still only answers: HTTP/1.1 lets it speak only in response to a request.', {
       size: 12,
       className: 'fig-muted'
     })
   )
   return svgFigure({
     name: 'http10-vs-http11',
-    title: 'HTTP/1.0, a connection per request, against HTTP/1.1 keep-alive',
+    title: 'HTTP/1.0, a connection per request, against an HTTP/1.1 persistent connection',
     desc:
       'Two time lines, time flowing right. HTTP/1.0: for each of three requests the browser opens a TCP connection ' +
       '(SYN, SYN-ACK, then ACK with the request), gets the response, and the connection is closed: 3 connections, ' +
