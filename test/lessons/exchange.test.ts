@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { lessonExampleServer } from '../../src/server/app.ts'
+import { answerExchanges, exchangeTargets } from '../../src/server/lessons/exchange.ts'
+import { readLessons } from '../../src/server/lessons/lesson-files.ts'
+import { renderLesson } from '../../src/server/lessons/markdown.ts'
+
+const lessons = readLessons()
+
+/** The text a reader sees in a rendered `<figure class="… exchange">`: its code with the markup taken off. */
+function shownExchanges(html: string): string[] {
+  return [
+    ...html.matchAll(/<figure class="source exchange">[\s\S]*?<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)
+  ].map((match) =>
+    (match[1] ?? '')
+      .replace(/<[^>]+>/g, '')
+      .replaceAll('&quot;', '"')
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&amp;', '&')
+  )
+}
+
+describe('the lessons’ HTTP exchanges', () => {
+  test('every one is the server’s real answer, its content-length the byte length of the body shown', async () => {
+    const targets = lessons.flatMap((lesson) => exchangeTargets(lesson.markdown))
+    assert.ok(targets.includes('GET /feed/ajax?after=41'), 'lesson 2 shows the AJAX exchange')
+    const exchanges = await answerExchanges(targets, lessonExampleServer)
+    let shown = 0
+    for (const lesson of lessons) {
+      const { intro, sections } = renderLesson(lesson.markdown, lesson.slug, exchanges)
+      for (const text of shownExchanges(intro + sections.map((section) => section.html).join(''))) {
+        shown++
+        // The request, then the answer's head, then its body, each after a blank line.
+        const [request, head, ...rest] = text.split('\n\n')
+        const body = rest.join('\n\n')
+        assert.match(request ?? '', /^GET \/\S* HTTP\/1\.1\nHost: \{\{host\}\}$/, lesson.slug)
+        assert.match(head ?? '', /^HTTP\/1\.1 \d{3} /, lesson.slug)
+        const length = /^content-length: (\d+)$/im.exec(head ?? '')?.[1]
+        if (length === undefined) assert.equal(body, '', `${lesson.slug}: no content-length, no body`)
+        else assert.equal(Buffer.byteLength(body), Number(length), `${lesson.slug}: ${head}`)
+      }
+    }
+    assert.equal(shown, targets.length, 'every ::: exchange block is rendered')
+  })
+
+  test('the AJAX example carries lesson 1’s event 42 in JSON', async () => {
+    const exchanges = await answerExchanges(['GET /feed/ajax?after=41'], lessonExampleServer)
+    const exchange = exchanges.get('GET /feed/ajax?after=41')
+    assert.match(exchange?.head ?? '', /^HTTP\/1\.1 200 OK\r\ncontent-type: application\/json; charset=utf-8\r\n/)
+    assert.equal(
+      exchange?.body,
+      '{"events":[{"id":42,"at":1718000000123,"kind":"tick","data":{"value":101.5}}],"latest":42}'
+    )
+  })
+
+  test('a block naming an exchange that was not asked, or not a GET of a path, stops the lesson', () => {
+    assert.throws(() => renderLesson('::: exchange GET /feed/ajax\n:::\n'), /not asked of the server/)
+    assert.throws(() => renderLesson('::: exchange POST /feed/messages\n:::\n'), /expected ::: exchange GET \/<path>/)
+  })
+})
