@@ -7,18 +7,20 @@ import { renderLesson } from '../../src/server/lessons/markdown.ts'
 
 const lessons = readLessons()
 
-/** The text a reader sees in a rendered `<figure class="… exchange">`: its code with the markup taken off. */
-function shownExchanges(html: string): string[] {
-  return [
-    ...html.matchAll(/<figure class="source exchange">[\s\S]*?<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/g)
-  ].map((match) =>
-    (match[1] ?? '')
+/** What a reader sees in each rendered `<figure class="… exchange">`: its caption, and its code with the markup taken off. */
+function shownExchanges(html: string): { caption: string; text: string }[] {
+  const figures = html.matchAll(
+    /<figure class="source exchange">\n<figcaption>([\s\S]*?)<\/figcaption>\n<pre[^>]*><code[^>]*>([\s\S]*?)<\/code><\/pre>/g
+  )
+  return [...figures].map((match) => ({
+    caption: match[1] ?? '',
+    text: (match[2] ?? '')
       .replace(/<[^>]+>/g, '')
       .replaceAll('&quot;', '"')
       .replaceAll('&lt;', '<')
       .replaceAll('&gt;', '>')
       .replaceAll('&amp;', '&')
-  )
+  }))
 }
 
 describe('the lessons’ HTTP exchanges', () => {
@@ -29,7 +31,7 @@ describe('the lessons’ HTTP exchanges', () => {
     let shown = 0
     for (const lesson of lessons) {
       const { intro, sections } = renderLesson(lesson.markdown, lesson.slug, exchanges)
-      for (const text of shownExchanges(intro + sections.map((section) => section.html).join(''))) {
+      for (const { caption, text } of shownExchanges(intro + sections.map((section) => section.html).join(''))) {
         shown++
         // The request, then the answer's head, then its body, each after a blank line.
         const [request, head, ...rest] = text.split('\n\n')
@@ -39,6 +41,9 @@ describe('the lessons’ HTTP exchanges', () => {
         const length = /^content-length: (\d+)$/im.exec(head ?? '')?.[1]
         if (length === undefined) assert.equal(body, '', `${lesson.slug}: no content-length, no body`)
         else assert.equal(Buffer.byteLength(body), Number(length), `${lesson.slug}: ${head}`)
+        // The caption counts the head as the socket wrote it: CRLF line ends, and the blank line that ends it.
+        const headBytes = Buffer.byteLength(`${(head ?? '').replaceAll('\n', '\r\n')}\r\n\r\n`)
+        assert.match(caption, new RegExp(`a head of ${headBytes} bytes .* a body of ${Buffer.byteLength(body)}$`))
       }
     }
     assert.equal(shown, targets.length, 'every ::: exchange block is rendered')

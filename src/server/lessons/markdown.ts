@@ -109,10 +109,13 @@ function lessonMarkdown(): MarkdownIt {
       const target = exchangeTarget(token.info)
       const exchange = (env as RenderEnv | undefined)?.exchanges.get(target)
       if (!exchange) throw new Error(`::: exchange ${target} — not asked of the server before the lesson was rendered`)
+      // The head's bytes with the CRLF CRLF that ends it: what the socket wrote before the body.
+      const head = Buffer.byteLength(exchange.head) + 4
+      const body = Buffer.byteLength(exchange.body)
       return (
         `<figure class="source exchange">\n<figcaption>This server's real answer to <code>${escapeHtml(target)}</code>, ` +
         'asked of it when the lesson was built (from a feed of example events): the request as sent, the answer byte ' +
-        'for byte</figcaption>\n' +
+        `for byte: a head of ${head} bytes (line ends are CRLF) and a body of ${body}</figcaption>\n` +
         `<pre tabindex="0"><code class="hljs language-http">${highlight(exchangeText(exchange), 'http')}</code></pre>\n</figure>\n`
       )
     }
