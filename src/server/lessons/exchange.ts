@@ -16,8 +16,10 @@ export interface Exchange {
   request: string
   /** The status line and headers as received, CRLF line ends, without the blank line that ends them. */
   head: string
-  /** The body as received (empty for a `204`). */
+  /** The body as received (empty for a `204`); of a response that never ends, what came before it paused. */
   body: string
+  /** A chunked response that never ends: `body` is its beginning, chunk-size lines included. */
+  streamed: boolean
 }
 
 /**
@@ -52,9 +54,13 @@ export function exchangeTargets(markdown: string): string[] {
   return [...markdown.matchAll(/^[ \t]*:::[ \t]*(exchange\b.*)$/gm)].map((match) => exchangeTarget(match[1] ?? ''))
 }
 
-/** The exchange as one text: the request head, a blank line, the response head, a blank line, its body. */
-export function exchangeText({ request, head, body }: Exchange): string {
-  return `${request.replaceAll('\r\n', '\n')}\n\n${head.replaceAll('\r\n', '\n')}\n\n${body}`
+/**
+ * The exchange as one text: the request head, a blank line, the response head, a blank line, its body.
+ * Line ends are shown as line breaks (a stream's chunk framing ends its lines with CRLF too).
+ */
+export function exchangeText({ request, head, body, streamed }: Exchange): string {
+  const shown = streamed ? body.replaceAll('\r\n', '\n') : body
+  return `${request.replaceAll('\r\n', '\n')}\n\n${head.replaceAll('\r\n', '\n')}\n\n${shown}`
 }
 
 const answered = new Map<string, Promise<Exchange>>()
@@ -96,14 +102,23 @@ async function askAll(targets: string[], serve: ExampleServer): Promise<Map<stri
   }
 }
 
-/** Sends `target`'s request on a new connection and reads the whole answer: a `Content-Length` body, or none. */
+/** How long a stream must stay silent before its beginning is taken as all it had to say for now. */
+const streamPauseMs = 100
+
+/**
+ * Sends `target`'s request on a new connection and reads the whole answer: a `Content-Length` body, or
+ * none; of a chunked response that never ends (SSE, a streamed fetch), the head and what it wrote
+ * before pausing (the prefix and the catch-up: the example feed is still).
+ */
 function ask(port: number, target: string): Promise<Exchange> {
   const host = `127.0.0.1:${port}`
   const request = `${target} HTTP/1.1\r\nHost: ${host}\r\n`
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     const chunks: Buffer[] = []
+    let pause: NodeJS.Timeout | undefined
     const fail = (reason: string) => {
+      clearTimeout(pause)
       socket.destroy()
       reject(new Error(`::: exchange ${target} — ${reason}`))
     }
@@ -119,18 +134,28 @@ function ask(port: number, target: string): Promise<Exchange> {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1])
       const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1]
       const bodyless = status === 204 || status === 304
-      if (!bodyless && length === undefined)
-        return fail(`the answer has no Content-Length (a stream, or chunked): only complete answers can be shown`)
+      const streamed = length === undefined && /\r\ntransfer-encoding: *chunked/i.test(head)
+      if (!bodyless && length === undefined && !streamed)
+        return fail('the answer has neither a Content-Length nor chunks: it cannot be shown whole')
       const body = bytes.subarray(end + 4)
+      const done = () => {
+        socket.removeAllListeners('close')
+        socket.destroy()
+        resolve({
+          target,
+          request: request.replace(`Host: ${host}`, `Host: ${lessonAddress.host}`).replace(/\r\n$/, ''),
+          head,
+          body: body.toString('utf8'),
+          streamed
+        })
+      }
+      if (streamed) {
+        clearTimeout(pause)
+        pause = setTimeout(done, streamPauseMs)
+        return
+      }
       if (body.length < Number(length ?? 0)) return
-      socket.removeAllListeners('close')
-      socket.destroy()
-      resolve({
-        target,
-        request: request.replace(`Host: ${host}`, `Host: ${lessonAddress.host}`).replace(/\r\n$/, ''),
-        head,
-        body: body.toString('utf8')
-      })
+      done()
     })
     socket.write(`${request}\r\n`)
   })

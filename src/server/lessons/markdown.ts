@@ -115,7 +115,10 @@ function lessonMarkdown(): MarkdownIt {
       return (
         `<figure class="source exchange">\n<figcaption>This server's real answer to <code>${escapeHtml(target)}</code>, ` +
         'asked of it when the lesson was built (from a feed of example events): the request as sent, the answer byte ' +
-        `for byte: a head of ${head} bytes (line ends are CRLF) and a body of ${body}</figcaption>\n` +
+        `for byte: a head of ${head} bytes (line ends are CRLF) and ` +
+        (exchange.streamed
+          ? `the first ${body} bytes of a body that never ends, each chunk after its size in hexadecimal</figcaption>\n`
+          : `a body of ${body}</figcaption>\n`) +
         `<pre tabindex="0"><code class="hljs language-http">${highlight(exchangeText(exchange), 'http')}</code></pre>\n</figure>\n`
       )
     }
