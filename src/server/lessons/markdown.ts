@@ -118,7 +118,7 @@ function lessonMarkdown(): MarkdownIt {
         `for byte: a head of ${head} bytes (line ends are CRLF) and ` +
         (exchange.streamed
           ? `the first ${body} bytes of a body that never ends, each chunk after its size in hexadecimal</figcaption>\n`
-          : `a body of ${body}</figcaption>\n`) +
+          : `${body === 0 ? 'no body' : `a body of ${body}`}</figcaption>\n`) +
         `<pre tabindex="0"><code class="hljs language-http">${highlight(exchangeText(exchange), 'http')}</code></pre>\n</figure>\n`
       )
     }
