@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { closeOpenedContexts, saveScreenshot } from './support.ts'
+import { closeOpenedContexts, defaultTicker, saveScreenshot, setTicker } from './support.ts'
 
 interface LessonInfo {
   slug: string
@@ -54,6 +54,43 @@ test.describe('lessons', () => {
     await expect(demo).toHaveAttribute('data-state', 'open')
     await expect(demo.locator('[data-stat="connections-in-use"]')).toHaveText('1')
     await expect(demo.locator('[data-stat="requests"]')).toHaveText('1')
+  })
+
+  test('lessons 1, 3 and 4: each measured prediction is what its demo shows after 20 s', async ({
+    browser,
+    request
+  }) => {
+    test.setTimeout(90_000)
+    // As the lessons say: one event per second on average, at random moments.
+    await setTicker(request, { rate: 1, pattern: 'random', paused: false })
+    // What each lesson says its demo shows, for the figure its `::: predict … measure=` names.
+    const expected = [
+      { slug: 'real-time-web', name: 'sse', min: 0, max: 10, says: 'SSE: closer to 1 ms than to 100 ms' },
+      { slug: 'polling', name: 'polling', min: 200, max: 850, says: 'polling every 1000 ms: about 500 ms' },
+      { slug: 'long-polling', name: 'long-polling', min: 0, max: 50, says: 'long polling: far below polling' }
+    ] as const
+    try {
+      const pages = await Promise.all(
+        expected.map(async ({ slug, name }) => {
+          const page = await (await browser.newContext()).newPage()
+          await page.goto(`/lessons/${slug}`)
+          await page.locator('aside.predict button[name=skip]').first().click()
+          await page.locator(`.demo section.panel#${name} input[name=enabled]`).check()
+          return page
+        })
+      )
+      await new Promise((resolve) => setTimeout(resolve, 20_000))
+      for (const [i, { name, min, max, says }] of expected.entries()) {
+        const text = await pages[i]?.locator(`.demo section.panel#${name} [data-stat="latency-p50"]`).textContent()
+        const p50 = Number.parseFloat((text ?? '').replaceAll(',', ''))
+        test.info().annotations.push({ type: 'measured', description: `${name} latency p50 ${p50} ms` })
+        expect(p50, says).toBeGreaterThanOrEqual(min)
+        expect(p50, says).toBeLessThanOrEqual(max)
+      }
+    } finally {
+      await setTicker(request, defaultTicker)
+      await closeOpenedContexts(browser)
+    }
   })
 
   test('a quiz says wrong, then right, and shows the explanation', async ({ page }) => {

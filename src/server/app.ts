@@ -71,6 +71,18 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions, Overload
   wireCapture?: boolean
   /** Where the lessons' Markdown is (default `lessons/`). */
   lessonsDir?: string
+  /** `false`: serve no lessons (the server answering the lessons' example exchanges). */
+  lessons?: boolean
+  /** The feed to serve instead of a new one (the lessons' examples are asked of a feed of fixed events). */
+  feed?: Feed
+}
+
+/**
+ * The server whose real answers the lessons' `::: exchange` blocks show: this same app, with no
+ * lessons of its own and no ticker, serving `feed` (a feed of fixed example events).
+ */
+export function lessonExampleServer(feed: Feed): Promise<FastifyInstance> {
+  return buildApp({ feed, feedRate: 0, lessons: false, wireCapture: false })
 }
 
 /** Builds the app without listening, so tests and `main.ts` share it. */
@@ -81,7 +93,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // Same app either way; only the server under it differs (its requests' sockets are TLS sockets).
   const app = (options.https ? Fastify({ ...settings, https: options.https }) : Fastify(settings)) as FastifyInstance
 
-  const feed = new Feed({ capacity: options.feedCapacity ?? 1000 })
+  const feed = options.feed ?? new Feed({ capacity: options.feedCapacity ?? 1000 })
   const ticker = new Ticker(feed, options.feedRate ?? 1, options.feedPattern ?? 'random')
   app.decorate('feed', feed)
   app.decorate('ticker', ticker)
@@ -112,7 +124,11 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(wireRoutes)
   await app.register(captureRoutes)
   await app.register(originCheckRoute)
-  await app.register(lessons, { lessonsDir: options.lessonsDir })
+  await app.register(lessons, {
+    lessonsDir: options.lessonsDir,
+    none: options.lessons === false,
+    exampleServer: lessonExampleServer
+  })
   await app.register(classroomRoutes, { studentUrl: options.publicUrl ?? options.studentUrl })
   await app.register(predictionRoutes)
   await app.register(useCasePages)

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
+import { lessonExampleServer } from '../../src/server/app.ts'
+import { answerExchanges, exchangeTargets } from '../../src/server/lessons/exchange.ts'
 import { parseLesson, readLessons } from '../../src/server/lessons/lesson-files.ts'
 import { renderLesson } from '../../src/server/lessons/markdown.ts'
 import { sourceExcerpt } from '../../src/server/lessons/source-excerpt.ts'
@@ -23,8 +25,9 @@ describe('the lessons as written', () => {
   })
 
   for (const lesson of lessons)
-    test(`"${lesson.slug}" has a live demo, one predict-then-observe, real server code and 2–3 questions`, () => {
-      const rendered = renderLesson(lesson.markdown)
+    test(`"${lesson.slug}" has a live demo, one predict-then-observe, real server code and 2–3 questions`, async () => {
+      const exchanges = await answerExchanges(exchangeTargets(lesson.markdown), lessonExampleServer)
+      const rendered = renderLesson(lesson.markdown, lesson.slug, exchanges)
       assert.ok(rendered.demos.length >= 1, 'a demo')
       if (lesson.technique) assert.ok(rendered.demos.includes(lesson.technique), 'the demo of its own technique')
       const html = rendered.intro + rendered.sections.map((section) => section.html).join('')

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { lessonExampleServer } from '../../src/server/app.ts'
+import { answerExchanges, exchangeTargets } from '../../src/server/lessons/exchange.ts'
 import { readLessons } from '../../src/server/lessons/lesson-files.ts'
 import { renderLesson } from '../../src/server/lessons/markdown.ts'
 import { questionPath } from '../../src/shared/prediction.ts'
@@ -113,8 +115,9 @@ describe('::: predict in a lesson', () => {
 describe('the lessons’ predictions', () => {
   const lessons = readLessons()
   for (const lesson of lessons)
-    test(`"${lesson.slug}" asks one committed question, and the demo after it waits for it`, () => {
-      const rendered = renderLesson(lesson.markdown, lesson.slug)
+    test(`"${lesson.slug}" asks one committed question, and the demo after it waits for it`, async () => {
+      const exchanges = await answerExchanges(exchangeTargets(lesson.markdown), lessonExampleServer)
+      const rendered = renderLesson(lesson.markdown, lesson.slug, exchanges)
       assert.equal(rendered.predictions.length, 1)
       const [question] = rendered.predictions
       assert.equal(question?.id, `${lesson.slug}/1`)

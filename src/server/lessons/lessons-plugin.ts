@@ -4,6 +4,7 @@ import type { Lesson } from '../../shared/lesson.ts'
 import { prefersHtml } from '../accepts-html.ts'
 import { UnknownLesson } from '../errors.ts'
 import { notFoundPage } from '../not-found-page.ts'
+import { answerExchanges, type ExampleServer, exchangeTargets } from './exchange.ts'
 import { withServerAddress } from './lesson-address.ts'
 import { readLessons } from './lesson-files.ts'
 import { lessonIndexPage, lessonPage } from './lesson-pages.ts'
@@ -19,20 +20,29 @@ declare module 'fastify' {
 export interface LessonsOptions {
   /** Where the Markdown files are (default `lessons/` at the repository root). */
   lessonsDir?: string
+  /** Serve no lessons: the server that answers the lessons' `::: exchange` examples has none of its own. */
+  none?: boolean
+  /** Builds the server whose real answers the `::: exchange` blocks show (app.ts: this app, on an example feed). */
+  exampleServer?: ExampleServer
 }
 
 /**
  * The lessons, built once when the server starts: Markdown from `lessons/`, the excerpts of
- * server code they quote read from `src/` at that moment. A lesson that names code which is
- * gone stops the server from starting, with the reason, instead of showing a stale excerpt.
+ * server code they quote read from `src/` at that moment, the HTTP exchanges they show asked of
+ * a real server built by `exampleServer`. A lesson that names code which is gone, or an exchange
+ * the server cannot answer whole, stops the server from starting, with the reason, instead of
+ * showing a stale excerpt.
  * `GET /lessons/` (index), `GET /lessons/<slug>` (a page; an unknown one is a 404 page for a browser, JSON
  * `WW_ERR_UNKNOWN_LESSON` otherwise), `GET /lessons.json` (everything, for the presenter).
  */
-const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsDir }) => {
-  const files = readLessons(lessonsDir)
+const lessonsPlugin: FastifyPluginAsync<LessonsOptions> = async (app, { lessonsDir, none, exampleServer }) => {
+  const files = none ? [] : readLessons(lessonsDir)
+  const targets = files.flatMap((file) => exchangeTargets(file.markdown))
+  if (targets.length > 0 && !exampleServer) throw new Error('the lessons show HTTP exchanges: give an exampleServer')
+  const exchanges = exampleServer ? await answerExchanges(targets, exampleServer) : new Map()
   const lessons: Lesson[] = files.map((file, i) => {
     try {
-      const { intro, sections, predictions } = renderLesson(file.markdown, file.slug)
+      const { intro, sections, predictions } = renderLesson(file.markdown, file.slug, exchanges)
       const { slug, title, technique, summary } = file
       return { slug, title, technique, summary, intro, sections, predictions, number: i + 1, of: files.length }
     } catch (error) {

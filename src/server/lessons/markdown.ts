@@ -9,6 +9,7 @@ import type { LessonSection } from '../../shared/lesson.ts'
 import type { PredictQuestion } from '../../shared/prediction.ts'
 import { isTechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { escapeHtml } from '../page-layout.ts'
+import { type Exchange, exchangeTarget, exchangeText } from './exchange.ts'
 import { figureContainer } from './figure-container.ts'
 import { notesContainer } from './notes-container.ts'
 import { type PredictEnv, predictContainer } from './predict-container.ts'
@@ -33,6 +34,8 @@ export interface RenderedLesson {
 interface RenderEnv extends Env, PredictEnv {
   quizzes: number
   demos: string[]
+  /** The real answers of the lesson's `::: exchange` blocks, by target. */
+  exchanges: ReadonlyMap<string, Exchange>
 }
 
 function highlight(code: string, language: string): string {
@@ -49,11 +52,14 @@ function parseSourceParams(params: string): { path: string; start: string; end?:
 
 /**
  * The Markdown dialect of the lessons: CommonMark (raw HTML escaped, never passed through),
- * highlighted code, ids on `##`/`###` headings, and four blocks written as `::: name … :::`:
+ * highlighted code, ids on `##`/`###` headings, and blocks written as `::: name … :::`:
  * `demo <technique>` (a live panel), `predict number <unit> [measure=…]` / `predict choice` (a question
  * answered before the demo after it; see predict-container.ts), `source <path> "<from>" "<to>"`
- * (an excerpt of this server's real code, read when the lesson is built) and `quiz` (a question,
- * a `- [ ]`/`- [x]` list of answers, then the explanation shown once the reader has answered).
+ * (an excerpt of this server's real code, read when the lesson is built), `exchange GET <path>` (an
+ * HTTP request and this server's real answer to it, asked of it when the lessons are built, from a feed
+ * of fixed example events: see exchange.ts), `figure <name>` (a server-drawn SVG, figure-container.ts),
+ * `notes` (for the teacher's console only) and `quiz` (a question, a `- [ ]`/`- [x]` list of answers,
+ * then the explanation shown once the reader has answered).
  */
 function lessonMarkdown(): MarkdownIt {
   const md = markdownIt({ html: false, linkify: false, typographer: false, highlight })
@@ -91,6 +97,29 @@ function lessonMarkdown(): MarkdownIt {
         `<figure class="source">\n<figcaption><code>${escapeHtml(path)}</code>, lines ${excerpt.firstLine}–${lastLine}: ` +
         'the code this server is running, read from its source when the lesson was built</figcaption>\n' +
         `<pre tabindex="0"><code class="hljs language-typescript">${highlight(excerpt.code, 'typescript')}</code></pre>\n</figure>\n`
+      )
+    }
+  })
+
+  md.use(container, 'exchange', {
+    validate: (params: string) => /^exchange\s/.test(params.trim()),
+    render: (tokens: Token[], index: number, _options: unknown, env?: Env) => {
+      const token = tokens[index]
+      if (token?.nesting !== 1) return ''
+      const target = exchangeTarget(token.info)
+      const exchange = (env as RenderEnv | undefined)?.exchanges.get(target)
+      if (!exchange) throw new Error(`::: exchange ${target} — not asked of the server before the lesson was rendered`)
+      // The head's bytes with the CRLF CRLF that ends it: what the socket wrote before the body.
+      const head = Buffer.byteLength(exchange.head) + 4
+      const body = Buffer.byteLength(exchange.body)
+      return (
+        `<figure class="source exchange">\n<figcaption>This server's real answer to <code>${escapeHtml(target)}</code>, ` +
+        'asked of it when the lesson was built (from a feed of example events): the request as sent, the answer byte ' +
+        `for byte: a head of ${head} bytes (line ends are CRLF) and ` +
+        (exchange.streamed
+          ? `the first ${body} bytes of a body that never ends, each chunk after its size in hexadecimal</figcaption>\n`
+          : `${body === 0 ? 'no body' : `a body of ${body}`}</figcaption>\n`) +
+        `<pre tabindex="0"><code class="hljs language-http">${highlight(exchangeText(exchange), 'http')}</code></pre>\n</figure>\n`
       )
     }
   })
@@ -208,9 +237,16 @@ function shapeQuizzes(tokens: Token[], htmlBlock: (html: string) => Token): Toke
 
 const md = lessonMarkdown()
 
-/** Renders a lesson's Markdown body into its intro and its `##` sections; `slug` names its questions (`<slug>/<n>`). */
-export function renderLesson(markdown: string, slug = 'lesson'): RenderedLesson {
-  const env: RenderEnv = { quizzes: 0, demos: [], slug, predictions: [] }
+/**
+ * Renders a lesson's Markdown body into its intro and its `##` sections; `slug` names its questions
+ * (`<slug>/<n>`), `exchanges` holds the real answers of its `::: exchange` blocks (exchange.ts asks them).
+ */
+export function renderLesson(
+  markdown: string,
+  slug = 'lesson',
+  exchanges: ReadonlyMap<string, Exchange> = new Map()
+): RenderedLesson {
+  const env: RenderEnv = { quizzes: 0, demos: [], slug, predictions: [], exchanges }
   const tokens = md.parse(markdown, env)
   const starts = tokens.flatMap((token, i) => (token.type === 'heading_open' && token.tag === 'h2' ? [i] : []))
   const render = (slice: Token[]) => md.renderer.render(slice, md.options, env)

@@ -64,7 +64,7 @@ export function longPoll(): string {
     '1  GET ?after=41: nothing new yet, so the server holds the request.',
     '2  Event 42 is published: the held request is answered at once (200, event 42).',
     '3  The browser asks again at once, ?after=42.',
-    '4  Event 43 comes in the gap, when no request is waiting: it waits, about one round trip.',
+    '4  Event 43 comes in the gap, no request waiting: it waits for the next, 0 to 1 round trip.',
     '5  The request finds 43 already there and is answered at once: the cursor loses nothing.',
     '6  Asked again, nothing happens for 25 s: the timeout answers 204 No Content; it asks again.'
   ].map((entry, i) => text(12, 232 + i * 20, entry, { size: 13 }))
@@ -74,8 +74,9 @@ export function longPoll(): string {
     desc:
       'Time flows right; the browser on top, the server below. A request with after=41 finds nothing new and is held. ' +
       'Event 42 is published and the held request is answered at once. The browser asks again at once; event 43 ' +
-      'is published in the gap when no request is waiting, and waits about one round trip until the next request ' +
-      'arrives and is answered at once. The next request is held for 25 seconds with nothing new, the timeout ' +
+      'is published in the gap when no request is waiting, and waits until the next request arrives, from almost ' +
+      'one round trip (published just after the answer left) to nothing (published as the request arrives); that ' +
+      'request is answered at once. The next request is held for 25 seconds with nothing new, the timeout ' +
       'answers 204 No Content, and the browser asks again.',
     width: 680,
     height: 360,
