@@ -1,13 +1,14 @@
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import { defaultTicker, setTicker } from './support.ts'
 
 /** A figure of the lesson's WebSocket demo panel, as a number. */
-async function figure(page: import('@playwright/test').Page, key: string): Promise<number> {
+async function figure(page: Page, key: string): Promise<number> {
   const text = await page.locator(`.demo[data-technique="websocket"] .panel [data-stat="${key}"]`).textContent()
   return Number.parseFloat((text ?? '').replaceAll(',', ''))
 }
 
-test.describe('lesson 7’s bytes per new event', () => {
+test.describe('what lessons 7 and 8 say their WebSocket demo shows', () => {
   test.afterEach(async ({ request }) => setTicker(request, defaultTicker))
 
   test('is the Upgrade, the 101 and the catch-up spread over the new events, on top of about 94 bytes a frame', async ({
@@ -15,6 +16,11 @@ test.describe('lesson 7’s bytes per new event', () => {
     request
   }) => {
     test.setTimeout(60_000)
+    // A feed with at least the 10 events a new connection is given first, as in class.
+    await setTicker(request, { rate: 20, paused: false, pattern: 'random' })
+    await expect
+      .poll(async () => ((await (await request.get('/feed/ajax')).json()) as { latest: number }).latest)
+      .toBeGreaterThanOrEqual(10)
     await setTicker(request, { paused: true })
     await page.goto('/lessons/websocket')
     await page.locator('aside.predict button[name=skip]').first().click()
@@ -46,5 +52,23 @@ test.describe('lesson 7’s bytes per new event', () => {
     const atTwenty = (opened.bytes + 20 * perFrame) / 20
     expect(atTwenty).toBeGreaterThan(160)
     expect(atTwenty).toBeLessThan(200)
+  })
+
+  test('lesson 8’s Ping adds no request: one masked frame in, one pong out', async ({ page }) => {
+    await page.goto('/lessons/choosing')
+    await page.locator('aside.predict button[name=skip]').first().click()
+    const demo = page.locator('.demo[data-technique="websocket"] .panel')
+    await demo.locator('input[name=enabled]').check()
+    await expect(demo).toHaveAttribute('data-state', 'open')
+    // After the page's own first ping (3 s after open), the counts stand still between events.
+    await expect(demo.locator('[data-stat="round-trip"]')).not.toHaveText('–', { timeout: 10_000 })
+    await page.waitForTimeout(1_000)
+    const before = { requests: await figure(page, 'requests'), bytesIn: await figure(page, 'bytes-in') }
+    expect(before.requests).toBe(1)
+    await demo.getByRole('button', { name: 'Ping' }).click()
+    // `{"type":"ping","t":…}` is some 30 to 40 bytes, behind a 6-byte masked header.
+    await expect.poll(() => figure(page, 'bytes-in')).toBeGreaterThan(before.bytesIn + 30)
+    expect(await figure(page, 'bytes-in')).toBeLessThan(before.bytesIn + 60)
+    expect(await figure(page, 'requests')).toBe(1)
   })
 })

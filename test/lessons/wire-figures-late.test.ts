@@ -6,7 +6,7 @@ import { readLessons } from '../../src/server/lessons/lesson-files.ts'
 import type { FeedEvent } from '../../src/shared/feed-event.ts'
 import { startServer } from '../helper.ts'
 import { RawClient } from '../raw-http.ts'
-import { RawWebSocket } from '../security/raw-websocket.ts'
+import { handshakeRequest, RawWebSocket } from '../security/raw-websocket.ts'
 
 /** Event 42 as lessons 2, 5 and 7 print it. */
 const event42: FeedEvent = { id: 42, at: 1718000000123, kind: 'tick', data: { value: 101.5 } }
@@ -66,5 +66,17 @@ describe('the bytes lessons 7 and 8 quote are the ones this server writes', () =
     const text = lesson('choosing')
     assert.ok(text.includes(`SSE adds **${sseOverhead} bytes**`), `lesson 8 quotes SSE's ${sseOverhead}`)
     assert.ok(text.includes(`${websocketOverhead} bytes in all`), `lesson 8 quotes WebSocket's ${websocketOverhead}`)
+  })
+
+  test('lesson 7’s 101 is the size of this server’s answer to an Upgrade: 129 bytes', async (t) => {
+    const server = await startServer(t)
+    const client = await RawClient.connect(server.port)
+    t.after(() => client.close())
+    client.send(handshakeRequest(server))
+    const head = await client.waitForText((text) => text.includes('\r\n\r\n'))
+    const bytes = Buffer.byteLength(head.slice(0, head.indexOf('\r\n\r\n') + 4))
+    assert.match(head, /^HTTP\/1\.1 101 /)
+    assert.equal(bytes, 129)
+    assert.ok(lesson('websocket').includes(`the \`101\` (${bytes})`))
   })
 })
