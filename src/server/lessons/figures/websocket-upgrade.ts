@@ -1,8 +1,21 @@
+import type { FeedEvent } from '../../../shared/feed-event.ts'
+import { websocketFrame, websocketMessage } from '../../feed/encoded.ts'
 import { lessonAddress } from '../lesson-address.ts'
 import { accented, arrow, line, svgFigure, text } from './svg.ts'
 
 const browser = 30
 const server = 650
+
+/** Lesson 5's event 42: the figure labels its frame with the bytes this server's encoder makes of it. */
+const event42: FeedEvent = { id: 42, at: 1718000000123, kind: 'tick', data: { value: 101.5 } }
+
+/** `81 5a …, 92 bytes`: the first two bytes of a frame in hex, and its size. */
+function frameBytes(frame: Buffer): string {
+  return `${frame
+    .subarray(0, 2)
+    .toString('hex')
+    .replace(/(..)(..)/, '$1 $2')} …, ${frame.length} bytes`
+}
 
 /** A head as text in a box between the two time lines. */
 function head(topY: number, lines: string[], className: string): string {
@@ -15,8 +28,9 @@ function head(topY: number, lines: string[], className: string): string {
 
 /** The opening handshake of RFC 6455 section 1.3/4: the Upgrade GET, the 101 answer, then frames both ways. */
 export function websocketUpgrade(): string {
+  const firstFrame = websocketFrame(event42)
   const frames = [
-    { y: 404, toServer: false, label: 'text frame: event 42 (server → browser, not masked)' },
+    { y: 404, toServer: false, label: `text frame: event 42, ${frameBytes(firstFrame)} (not masked)` },
     { y: 432, toServer: true, label: 'text frame: ping (browser → server, masked)' },
     { y: 460, toServer: false, label: 'text frame: pong' },
     { y: 488, toServer: false, label: 'text frame: event 43, whenever the server has one' }
@@ -71,7 +85,12 @@ export function websocketUpgrade(): string {
     text(12, 528, 'ws:// is this over plain TCP (default port 80). wss:// is the same Upgrade and the same frames', {
       size: 12.5
     }),
-    text(12, 546, 'inside TLS (default port 443): nobody on the path can read or change them.', { size: 12.5 })
+    text(12, 546, 'inside TLS (default port 443): hidden from the path, but read where TLS ends (the server,', {
+      size: 12.5
+    }),
+    text(12, 564, 'or a CDN or load balancer in front of it) and by an inspection proxy the computer trusts.', {
+      size: 12.5
+    })
   ]
   return svgFigure({
     name: 'websocket-upgrade',
@@ -81,9 +100,13 @@ export function websocketUpgrade(): string {
       'Sec-WebSocket-Version: 13. The server answers 101 Switching Protocols with Upgrade, Connection and ' +
       'Sec-WebSocket-Accept, the base64 of the SHA-1 of the key and a fixed GUID. From then on the connection ' +
       'carries frames in both directions: the server sends events unmasked, the browser sends masked frames. ' +
-      'ws:// runs over plain TCP on port 80 by default, wss:// over TLS on port 443.',
+      `The first server frame, event 42, is ${frameBytes(firstFrame)}: FIN and the text opcode, then MASK 0 and ` +
+      `a length of ${websocketMessage(event42).length}. ` +
+      'ws:// runs over plain TCP on port 80 by default, wss:// over TLS on port 443: hidden from the ' +
+      'path, but readable where TLS ends (the server, or a CDN or load balancer in front of it) and by an ' +
+      'inspection proxy whose root certificate the computer trusts.',
     width: 680,
-    height: 556,
+    height: 574,
     body: body.join('\n')
   })
 }
