@@ -8,7 +8,7 @@ import { asPresenter, closeOpenedContexts, presenterToken, saveScreenshot, techn
 // Lesson 3's question, put to the room on the slide before its demo.
 const question = 'polling/1'
 const questionPage = '/lessons/polling#predict-1'
-const slide = { lesson: 'polling', section: 'keep-alive-on-and-off', slide: 0 }
+const slide = { lesson: 'polling', section: 'persistent-connections-on-and-off', slide: 0 }
 
 /** Sets the phase of the room's question as the console does (`PUT /classroom/prediction`, token). */
 async function setPhase(page: Page, phase: 'open' | 'closed' | 'revealed'): Promise<void> {

@@ -211,9 +211,11 @@ test.describe('presenter: projector and console', () => {
       // The polling demo: its race lane and its panel, running, side by side.
       const keys = await slideKeys(projector.page, '[data-overview]')
       const demo = keys.find(
-        (key) => key.startsWith('polling/keep-alive-on-and-off/') && key !== 'polling/keep-alive-on-and-off/0'
+        (key) =>
+          key.startsWith('polling/persistent-connections-on-and-off/') &&
+          key !== 'polling/persistent-connections-on-and-off/0'
       )
-      for (const key of keys.filter((k) => k.startsWith('polling/keep-alive-on-and-off/'))) {
+      for (const key of keys.filter((k) => k.startsWith('polling/persistent-connections-on-and-off/'))) {
         await putSlide(projector.page, key)
         await expect(onStage(projector.page)).toHaveAttribute('data-slide', key)
         if ((await onStage(projector.page).getAttribute('data-demo')) === 'polling') break
@@ -369,7 +371,7 @@ test.describe('presenter: projector and console', () => {
     await consolePage.setViewportSize({ width: 1440, height: 900 })
     await consolePage.goto('/presenter/console')
     await consolePage.locator('#lesson-select').selectOption('polling')
-    await putSlide(consolePage, 'polling/keep-alive-on-and-off/0')
+    await putSlide(consolePage, 'polling/persistent-connections-on-and-off/0')
     const control = consolePage.locator('.prediction-control[data-question="polling/1"]')
     await control.locator('[data-prediction-action="open"]').click()
     await expect(onStage(projector.page)).toHaveAttribute('data-slide', 'prediction/polling/1')
@@ -404,7 +406,7 @@ test.describe('presenter: projector and console', () => {
     await control.locator('[data-prediction-action="closed"]').click()
     await expect(control.locator('.prediction-status')).toHaveText('closed: 30 answers')
     const keys = await slideKeys(projector.page, '[data-overview]')
-    for (const key of keys.filter((k) => k.startsWith('polling/keep-alive-on-and-off/'))) {
+    for (const key of keys.filter((k) => k.startsWith('polling/persistent-connections-on-and-off/'))) {
       await putSlide(consolePage, key)
       await expect(onStage(projector.page)).toHaveAttribute('data-slide', key)
       if ((await onStage(projector.page).getAttribute('data-demo')) === 'polling') break
