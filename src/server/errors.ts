@@ -57,6 +57,9 @@ export const RouteNotFound = createError('WW_ERR_NOT_FOUND', 'Route %s:%s not fo
 
 export const UnknownLesson = createError('WW_ERR_UNKNOWN_LESSON', 'there is no lesson "%s"', 404)
 
+/** A section the lesson does not have: the projector would show nothing, and the console no controls. */
+export const UnknownSection = createError('WW_ERR_UNKNOWN_SECTION', 'lesson "%s" has no section "%s"', 404)
+
 /** A teacher's control used without `Authorization: Bearer <presenter token>`. */
 export const PresenterTokenMissing = createError(
   'WW_ERR_PRESENTER_TOKEN_MISSING',

@@ -109,9 +109,14 @@ describe('the classroom', () => {
     assert.deepEqual(heard()[1], state)
   })
 
-  test('refuses an unknown lesson (404), an unknown technique and a too long announcement (400)', async (t) => {
+  test('refuses an unknown lesson or section (404), an unknown technique and a too long announcement (400)', async (t) => {
     const server = await startServer(t)
     assert.equal((await send(server, 'PUT', '/classroom', { lesson: 'alchemy' }, asPresenter)).status, 404)
+    const noSection = await send(server, 'PUT', '/classroom', { lesson: 'polling', section: 'alchemy' }, asPresenter)
+    assert.equal(noSection.status, 404)
+    assert.equal((await noSection.json()).code, 'WW_ERR_UNKNOWN_SECTION')
+    assert.equal((await send(server, 'PUT', '/classroom', { section: 'alchemy' }, asPresenter)).status, 404)
+    assert.equal((await send(server, 'PUT', '/classroom', { lesson: 'polling', section: '' }, asPresenter)).status, 200)
     assert.equal((await send(server, 'PUT', '/classroom', { techniques: ['fax'] }, asPresenter)).status, 400)
     const long = { announcement: 'x'.repeat(281) }
     assert.equal((await send(server, 'PUT', '/classroom', long, asPresenter)).status, 400)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { type ClassroomChange, classroomLimits, type StudentUrl } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
-import { HostTooLong, UnknownLesson } from '../errors.ts'
+import { HostTooLong, UnknownLesson, UnknownSection } from '../errors.ts'
 import { clientQuerySchema } from '../schemas.ts'
 import { consolePage } from './console-page.ts'
 import { presenterPage } from './presenter-page.ts'
@@ -63,9 +63,15 @@ const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, 
       }
     },
     async (request) => {
-      const { lesson } = request.body
+      const { lesson, section } = request.body
       if (typeof lesson === 'string' && !app.lessons.some((known) => known.slug === lesson))
         throw new UnknownLesson(lesson)
+      // '' is a lesson's title slide; any other section must be one of the lesson it lands in (none: no section).
+      const landsIn = app.lessons.find(
+        (known) => known.slug === (lesson === undefined ? app.classroom.state.lesson : lesson)
+      )
+      if (section && !landsIn?.sections.some((known) => known.id === section))
+        throw new UnknownSection(landsIn?.slug ?? '(none)', section)
       return app.classroom.update(request.body)
     }
   )
