@@ -74,7 +74,7 @@ interface Mine {
   want: Want
   holder: Holder
   granted: boolean
-  /** It was granted, then another tab took it over: it says so until granted again. */
+  /** It was granted, then another stream took it over (Take over): it says so until granted again. */
   takenOver: boolean
   /** The last reason told, so a holder hears only of a change. */
   told: string | undefined
@@ -90,7 +90,6 @@ export class ConnectionBudget {
   #ready = false
   #nextKey = 0
   #probe: ReturnType<typeof setInterval> | undefined
-
   #probeEveryMs: number
 
   /**
