@@ -1,7 +1,7 @@
 import type { APIRequestContext, Locator, Page } from '@playwright/test'
 import type { TechniqueName } from '../src/shared/techniques.ts'
 import { expect, test } from './fixtures.ts'
-import { defaultTicker, openWirewatch, panel, setTicker, statOf, switchPanel, wireOf } from './support.ts'
+import { defaultTicker, latestId, openWirewatch, panel, setTicker, statOf, switchPanel, wireOf } from './support.ts'
 
 function raceFigure(page: Page, name: TechniqueName): Locator {
   return page.locator(`[data-lane="${name}"] [data-figure="bytes-per-event"]`)
@@ -15,13 +15,6 @@ async function raceBytes(page: Page, name: TechniqueName): Promise<number | unde
 
 function summaryCell(page: Page, name: TechniqueName, column: string): Locator {
   return page.locator(`#summary tr[data-technique="${name}"] td[data-column="${column}"]`)
-}
-
-/** The feed's newest event id, asked by a request of no page. */
-async function latestId(request: APIRequestContext): Promise<number> {
-  const response = await request.get('/feed/ajax')
-  expect(response.status()).toBe(200)
-  return ((await response.json()) as { latest: number }).latest
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { APIRequestContext, Locator, Page } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import {
   defaultTicker,
+  latestId,
   openWirewatch,
   saveScreenshot,
   setTicker,
@@ -18,13 +19,6 @@ function chart(page: Page, key: string): Locator {
 
 async function pointsOf(page: Page, key: string): Promise<number> {
   return Number(await chart(page, key).getAttribute('data-points'))
-}
-
-/** The feed's newest event id, asked by a request of no page. */
-async function latestId(request: APIRequestContext): Promise<number> {
-  const response = await request.get('/feed/ajax')
-  expect(response.status()).toBe(200)
-  return ((await response.json()) as { latest: number }).latest
 }
 
 async function costOf(page: Page, key: string): Promise<number> {

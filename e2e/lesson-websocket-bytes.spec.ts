@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
-import { defaultTicker, setTicker } from './support.ts'
+import { defaultTicker, latestId, setTicker } from './support.ts'
 
 /** A figure of the lesson's WebSocket demo panel, as a number. */
 async function figure(page: Page, key: string): Promise<number> {
@@ -18,9 +18,7 @@ test.describe('what lessons 7 and 8 say their WebSocket demo shows', () => {
     test.setTimeout(60_000)
     // A feed with at least the 10 events a new connection is given first, as in class.
     await setTicker(request, { rate: 20, paused: false, pattern: 'random' })
-    await expect
-      .poll(async () => ((await (await request.get('/feed/ajax')).json()) as { latest: number }).latest)
-      .toBeGreaterThanOrEqual(10)
+    await expect.poll(() => latestId(request)).toBeGreaterThanOrEqual(10)
     await setTicker(request, { paused: true })
     await page.goto('/lessons/websocket')
     await page.locator('aside.predict button[name=skip]').first().click()

@@ -3,6 +3,7 @@ import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures.ts'
 import {
   defaultTicker,
+  latestId,
   openWirewatch,
   panel,
   saveScreenshot,
@@ -179,9 +180,7 @@ test.describe('the race view', () => {
     await expect.poll(() => statOf(page, 'ajax', 'catch-up')).toBeGreaterThan(0)
     expect(await figureOf(page, 'ajax', 'bytes-per-event')).toBeUndefined()
     const newestShown = (await shownIds(page, 'ajax'))[0] ?? 0
-    await expect
-      .poll(async () => ((await (await request.get('/feed/ajax')).json()) as { latest: number }).latest)
-      .toBeGreaterThan(newestShown)
+    await expect.poll(() => latestId(request)).toBeGreaterThan(newestShown)
     await lane(page, 'ajax').getByRole('button', { name: 'Update' }).click()
     await expect.poll(() => figureOf(page, 'ajax', 'bytes-per-event')).toBeGreaterThan(0)
   })

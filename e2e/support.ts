@@ -46,6 +46,13 @@ export async function statOf(page: Page, name: TechniqueName, key: string): Prom
   return Number.parseFloat((text ?? '').replaceAll(',', ''))
 }
 
+/** The feed's newest event id, asked by a request of no page. */
+export async function latestId(request: APIRequestContext): Promise<number> {
+  const response = await request.get('/feed/ajax')
+  expect(response.status()).toBe(200)
+  return ((await response.json()) as { latest: number }).latest
+}
+
 export async function wireOf(request: APIRequestContext, client: string): Promise<WireReport> {
   const response = await request.get(`/wire?client=${client}`)
   expect(response.status()).toBe(200)

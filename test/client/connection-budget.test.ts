@@ -38,6 +38,14 @@ function stream(budget: ConnectionBudget) {
 /** Past a new tab's first listening and the messages between tabs. */
 const settled = () => sleep(250)
 
+/** A tab that opened `count` streams, settled: the first tab, holding all 4 it may. */
+async function tabHolding(name: string, count = 4) {
+  const budget = tab(name)
+  const streams = Array.from({ length: count }, () => stream(budget))
+  await settled()
+  return { budget, streams }
+}
+
 afterEach(() => {
   for (const budget of open) budget.close()
   open = []
@@ -70,9 +78,7 @@ describe('ConnectionBudget', () => {
   })
 
   test('a second tab waits for the first, resumes as the first lets go, and when it leaves', async () => {
-    const a = tab('a')
-    const first = Array.from({ length: 4 }, () => stream(a))
-    await settled()
+    const { budget: a, streams: first } = await tabHolding('a')
     const b = tab('b')
     const second = Array.from({ length: 4 }, () => stream(b))
     await settled()
@@ -94,9 +100,7 @@ describe('ConnectionBudget', () => {
   })
 
   test('Take over pauses another tab’s stream, which says it was taken and can take it back', async () => {
-    const a = tab('a')
-    const first = Array.from({ length: 4 }, () => stream(a))
-    await settled()
+    const { streams: first } = await tabHolding('a')
     const b = tab('b')
     const wanting = stream(b)
     await settled()
@@ -117,9 +121,7 @@ describe('ConnectionBudget', () => {
   })
 
   test('Take over moves no other waiting stream: a third tab still waits its turn', async () => {
-    const a = tab('a')
-    const first = Array.from({ length: 4 }, () => stream(a))
-    await settled()
+    const { streams: first } = await tabHolding('a')
     const c = tab('c')
     const earlier = stream(c)
     await settled()
@@ -137,9 +139,7 @@ describe('ConnectionBudget', () => {
   })
 
   test('a tab that vanished without a word is forgotten when it no longer answers', async () => {
-    const a = tab('a')
-    for (let i = 0; i < 4; i++) stream(a)
-    await settled()
+    const { budget: a } = await tabHolding('a')
     const b = tab('b', { probeEvery: 200 })
     const wanting = stream(b)
     await settled()
@@ -150,9 +150,7 @@ describe('ConnectionBudget', () => {
   })
 
   test('a tab in the background still answers: its streams are not taken for gone', async () => {
-    const a = tab('a')
-    const first = Array.from({ length: 4 }, () => stream(a))
-    await settled()
+    const { streams: first } = await tabHolding('a')
     const b = tab('b', { probeEvery: 200 })
     const wanting = stream(b)
     await sleep(1_500)

@@ -4,7 +4,6 @@ import type { WireCounters, WireReport } from '../../shared/wire-stats.ts'
 import { CounterHistory, perSecondOver } from '../charts/chart-data.ts'
 import { ArrivalLog } from '../delivery/arrival-log.ts'
 import { DeliveryStats, LatencyStats, perEventWhileOn } from '../delivery/delivery-stats.ts'
-import { connectionsPerServer } from '../platform/connection-budget.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { PageSession } from '../platform/page-session.ts'
 import type { ServerClock } from '../platform/server-clock.ts'
@@ -19,81 +18,15 @@ import {
   pageIo,
   type Transport
 } from '../techniques/transport.ts'
-import { connectionLimitLesson, pausedNotice } from './paused-notice.ts'
+import { type FigureKey, figures, perRequestFigures, responseTimesKept } from './panel-figures.ts'
+import { pausedNotice } from './paused-notice.ts'
+import { QueuedRequest } from './queued-request.ts'
 
 const listed = 10
 /** Requests per second are counted over this sliding window. */
 const requestRateWindowMs = 10_000
 /** How much of what arrived is kept for pictures on a time axis (the race view shows up to 30 s). */
 const arrivalsKeptMs = 35_000
-/** Response times kept for their median: recent enough that switching keep-alive off shows within a few polls. */
-const responseTimesKept = 20
-/** A request the server has not seen after this long is waiting in the browser, not at the server. */
-const queuedAfterMs = 1_000
-/** Clock correction is good to a few ms: a request seen this much before it was sent is an earlier one. */
-const seenMarginMs = 50
-
-/** How bytes per event is counted, said the same way wherever it is shown. */
-export const bytesPerEventHint =
-  'Bytes in + out (every request, head and frame, the first answer’s too) ÷ new events: published after the panel was ' +
-  'switched on, and not in the first answer of a technique that asks. The catch-up (the feed as it was when the panel ' +
-  'started) is not counted. Switched off and on, bytes and new events both add up over every time it was on. ' +
-  'Reads – until a new event has arrived.'
-
-/** Each figure a panel shows, with a hint on how it is measured. Keys are the `data-stat` names. */
-const figures = [
-  ['events', 'events received', '', 'New events this panel received, counted in the browser.'],
-  [
-    'catch-up',
-    'of them catch-up',
-    '',
-    'Events the feed already had when the panel started: published before it was switched on, or in the first answer of a technique that asks (a page’s 20, a poll’s 10). Not counted in bytes per new event.'
-  ],
-  ['gaps', 'gaps', '', 'Events never received: ids skipped between two that arrived (the feed numbers every event).'],
-  [
-    'duplicates',
-    'duplicates',
-    '',
-    'Events that arrived again with an id already shown. Manual refresh re-sends the whole page, so it repeats by design.'
-  ],
-  ['latency-p50', 'latency p50', 'ms', 'Browser arrival time minus the server timestamp, clock offset corrected.'],
-  ['latency-p95', 'latency p95', 'ms', '95 % of the measured latencies were at most this.'],
-  [
-    'response-time-p50',
-    `response time p50, last ${responseTimesKept} requests`,
-    'ms',
-    'Per request, in this browser: from handing the request to fetch() to its answer’s head (status line and headers) arriving. It includes a new connection’s handshake, the round trip, and any time the browser queued the request or the server held it (a long poll’s wait). Shown only for techniques that ask once per answer.'
-  ],
-  ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
-  [
-    'requests-per-s',
-    'requests/s, last 10 s',
-    '',
-    'Change in the server’s request count for this panel over the last 10 s, per second.'
-  ],
-  ['bytes-in', 'bytes in', 'B', 'Bytes the server read from the socket: request heads, bodies, frames.'],
-  ['bytes-out', 'bytes out', 'B', 'Bytes the server wrote to the socket: status lines, headers, bodies, frames.'],
-  ['bytes-per-event', 'bytes per new event', 'B', bytesPerEventHint],
-  [
-    'connections-in-use',
-    'connections in use now',
-    '',
-    'TCP connections open now whose latest request came from this panel, counted at the server’s sockets.'
-  ],
-  [
-    'connections-opened',
-    'new TCP connections (handshakes)',
-    '',
-    'Connections the server accepted for this panel, one handshake each, charged to the first request on them. A request on a connection the page already had open (keep-alive) adds none.'
-  ],
-  ['empty-responses', 'empty responses', '', 'Polls and long polls that carried no event.'],
-  ['unseen', 'not shown yet', '', 'Events the feed has published that this panel has not shown.']
-] as const
-
-type FigureKey = (typeof figures)[number][0]
-
-/** Figures that only mean something for a technique that pays one request per answer. */
-const perRequestFigures: ReadonlySet<FigureKey> = new Set(['response-time-p50'])
 
 /**
  * One technique's panel: its switch, state, latest events and figures. It is the
@@ -126,9 +59,7 @@ export class Panel implements ClientListener {
   #requests = new CounterHistory<{ at: number; requests: number }>(requestRateWindowMs)
   #stateText = h('span', { class: 'state-name' })
   #stateDetail = h('span', { class: 'state-detail' })
-  #queued = h('p', { class: 'queued', role: 'status', hidden: '' })
-  /** When the request under way was handed to the browser, browser clock. */
-  #askingSince: number | undefined
+  #queued: QueuedRequest
   #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
   #figures = new Map<FigureKey, HTMLElement>()
 
@@ -151,6 +82,7 @@ export class Panel implements ClientListener {
       this.#figures.set(key, value)
       stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
     }
+    this.#queued = new QueuedRequest(name, clock, (queued) => (this.element.dataset.queued = String(queued)))
     this.element = h(
       'section',
       { class: 'panel', id: name, 'data-state': 'closed', 'aria-labelledby': `${name}-title` },
@@ -162,7 +94,7 @@ export class Panel implements ClientListener {
       ),
       h('p', { class: 'how' }, technique.how),
       h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
-      this.#queued,
+      this.#queued.element,
       controls,
       this.tools,
       stats,
@@ -267,8 +199,7 @@ export class Panel implements ClientListener {
   }
 
   asking(since: number | undefined): void {
-    this.#askingSince = since
-    if (since === undefined) this.#showQueued(undefined)
+    this.#queued.asking(since)
   }
 
   answered(sentAt: number, answeredAt: number): void {
@@ -281,36 +212,12 @@ export class Panel implements ClientListener {
     return this.responseTimes.percentile(p)
   }
 
-  /** Says so when the request under way has waited in the browser: never shown as a slow server. */
-  #checkQueued(report: WireReport): void {
-    const since = this.#askingSince
-    if (since === undefined) return
-    const reportedAt = this.#clock.toBrowser(report.at)
-    const lastSeen = report.lastRequestAt?.[this.name]
-    const seen = lastSeen !== undefined && this.#clock.toBrowser(lastSeen) >= since - seenMarginMs
-    this.#showQueued(!seen && reportedAt - since > queuedAfterMs ? reportedAt - since : undefined)
-  }
-
-  #showQueued(waitedMs: number | undefined): void {
-    this.#queued.hidden = waitedMs === undefined
-    this.element.dataset.queued = String(waitedMs !== undefined)
-    if (waitedMs === undefined) {
-      this.#queued.replaceChildren()
-      return
-    }
-    this.#queued.replaceChildren(
-      `queued in this browser for ${(waitedMs / 1000).toFixed(1)} s: the server has not received this request yet. `,
-      `The browser sends it when one of its ${connectionsPerServer} HTTP/1.1 connections to this server is free. `,
-      h('a', { href: connectionLimitLesson }, 'why?')
-    )
-  }
-
   /** Shows what the server counted for this panel in `report`. */
   showWire(report: WireReport): void {
     const counters = report.techniques[this.name]
     const { latest, at } = report
     this.wire = counters
-    this.#checkQueued(report)
+    this.#queued.check(report)
     this.#requests.add({ at, requests: counters.requests })
     this.#show('requests', counters.requests)
     this.#show('requests-per-s', this.requestsPerSecond, 1)
