@@ -215,6 +215,7 @@ function throwsHpack(reason: HpackErrorReason, block: Buffer, decoder = new Hpac
   }
   assert.ok(thrown instanceof HpackError, `expected an HpackError (${reason}), got ${String(thrown)}`)
   assert.equal(thrown.reason, reason, thrown.message)
+  assert.equal(thrown.http2ErrorCode, 0x9, 'COMPRESSION_ERROR: the whole connection fails')
   return thrown
 }
 

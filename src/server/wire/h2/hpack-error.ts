@@ -17,10 +17,9 @@ export type HpackErrorReason =
  * COMPRESSION_ERROR (RFC 9113 §4.3): the two tables can no longer be trusted to agree.
  */
 export class HpackError extends Error {
-  /** RFC 9113 §7: the error code a peer would put in its GOAWAY. */
-  static readonly http2ErrorCode = 0x9
-
   override readonly name = 'HpackError'
+  /** RFC 9113 §7: COMPRESSION_ERROR, the code a peer would put in its GOAWAY. */
+  readonly http2ErrorCode = 0x9
   readonly reason: HpackErrorReason
   /** Where in the header block the broken representation starts. */
   readonly offset: number

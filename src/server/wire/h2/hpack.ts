@@ -1,6 +1,6 @@
+import { HeaderBlockReader, maxInteger } from './hpack-block-reader.ts'
 import { DynamicTable, type DynamicTableEntry } from './hpack-dynamic-table.ts'
 import { HpackError } from './hpack-error.ts'
-import { huffmanDecode } from './hpack-huffman.ts'
 import { staticTable } from './hpack-static-table.ts'
 
 export type { DynamicTableEntry } from './hpack-dynamic-table.ts'
@@ -44,75 +44,6 @@ export interface DecodedHeaderBlock {
 /** SETTINGS_HEADER_TABLE_SIZE until a peer says otherwise (RFC 9113 §6.5.2). */
 export const defaultHeaderTableSize = 4096
 
-// Table sizes are SETTINGS values (32 bits), and no index or string length can be larger.
-const maxInteger = 2 ** 32 - 1
-// §5.1 lets an integer go on forever; 5 continuation bytes of 7 bits already reach past maxInteger.
-const maxContinuationBytes = 5
-
-/** Reads one header block's representations in order, throwing HpackError at the first thing wrong. */
-class HeaderBlockReader {
-  readonly #block: Buffer
-  #at = 0
-  /** Where the representation being read began. */
-  start = 0
-
-  constructor(block: Buffer) {
-    this.#block = block
-  }
-
-  get done(): boolean {
-    return this.#at >= this.#block.length
-  }
-
-  /** Starts the next representation and returns its first byte (which says its kind). */
-  begin(): number {
-    this.start = this.#at
-    return this.#block[this.#at] as number
-  }
-
-  /** Bytes the current representation took so far. */
-  get consumed(): number {
-    return this.#at - this.start
-  }
-
-  /** RFC 7541 §5.1: an integer in the low `prefixBits` of this byte, continued 7 bits a byte if they are all ones. */
-  integer(prefixBits: number): number {
-    const max = (1 << prefixBits) - 1
-    let value = (this.#byte('an integer') as number) & max
-    if (value < max) return value
-    for (let count = 0; count < maxContinuationBytes; count++) {
-      const byte = this.#byte('an integer')
-      value += (byte & 0x7f) * 2 ** (7 * count)
-      if (value > maxInteger) break
-      if ((byte & 0x80) === 0) return value
-    }
-    throw new HpackError('integer-too-long', `an integer is longer than any table size, index or length`, this.start)
-  }
-
-  /** RFC 7541 §5.2: a string literal, its octets as latin1 (one char per octet, as Node gives header values). */
-  string(): { text: string; huffman: boolean } {
-    const huffman = ((this.#block[this.#at] ?? 0) & 0x80) !== 0
-    const length = this.integer(7)
-    if (length > this.#block.length - this.#at) {
-      throw new HpackError(
-        'truncated',
-        `a string literal of ${length} bytes runs past the end of the block (${this.#block.length - this.#at} left)`,
-        this.start
-      )
-    }
-    const octets = this.#block.subarray(this.#at, this.#at + length)
-    this.#at += length
-    const text = (huffman ? huffmanDecode(octets, this.start) : octets).toString('latin1')
-    return { text, huffman }
-  }
-
-  #byte(what: string): number {
-    const byte = this.#block[this.#at++]
-    if (byte === undefined) throw new HpackError('truncated', `the block ends inside ${what}`, this.start)
-    return byte
-  }
-}
-
 /**
  * Decodes the header blocks of ONE direction of an HTTP/2 connection (RFC 7541), in order, for the
  * connection's whole life: its dynamic table mirrors the encoder's on the other end, so every block
@@ -124,9 +55,12 @@ export class HpackDecoder {
   #maxTableSize: number
   // §4.2: after the limit drops below the table's size, the encoder must say so first thing.
   #sizeUpdateRequired = false
-  #failed: HpackError | undefined
+  #failedWith: string | undefined
 
-  /** `maxTableSize`: the SETTINGS_HEADER_TABLE_SIZE of the endpoint that decodes (default 4096). */
+  /**
+   * `maxTableSize`: the SETTINGS_HEADER_TABLE_SIZE of the endpoint that decodes (default 4096): the
+   * server's for the requests it receives, the client's for the responses (Chromium announces 65536).
+   */
   constructor(options: { maxTableSize?: number } = {}) {
     this.#maxTableSize = checkedTableSize(options.maxTableSize ?? defaultHeaderTableSize)
     this.#table = new DynamicTable(this.#maxTableSize)
@@ -172,18 +106,17 @@ export class HpackDecoder {
 
   /** Like `decode`, with the dynamic table size updates the block opened with. */
   decodeBlock(block: Buffer): DecodedHeaderBlock {
-    if (this.#failed) {
+    if (this.#failedWith !== undefined) {
       throw new HpackError(
         'decoder-failed-before',
-        `this decoder failed on an earlier block (${this.#failed.message}), so its table no longer matches the encoder's`,
+        `this decoder failed on an earlier block (${this.#failedWith}), so its table no longer matches the encoder's`,
         0
       )
     }
     try {
       return this.#decode(new HeaderBlockReader(block))
     } catch (error) {
-      this.#failed =
-        error instanceof HpackError ? error : new HpackError('truncated', `unexpected: ${String(error)}`, 0)
+      this.#failedWith = error instanceof Error ? error.message : String(error)
       throw error
     }
   }
