@@ -125,14 +125,17 @@ export class WireAccounting {
     if (exchange) this.#end(exchange)
   }
 
-  /** `count` feed events were delivered over `socket`: charged to the response being written on it. */
-  countEvents(socket: Socket, count: number): void {
-    if (count > 0) this.#count(socket, 'events', count)
+  /**
+   * `count` feed events were delivered in the response to `request` (the IncomingMessage given to
+   * `requestArrived`): by request, not by socket, since over HTTP/2 one connection carries many at once.
+   */
+  countEvents(request: object, count: number): void {
+    if (count > 0) this.#count(request, 'events', count)
   }
 
-  /** A poll or long poll on `socket` was answered with no event. */
-  countEmptyResponse(socket: Socket): void {
-    this.#count(socket, 'emptyResponses', 1)
+  /** A poll or long poll (`request`) was answered with no event. */
+  countEmptyResponse(request: object): void {
+    this.#count(request, 'emptyResponses', 1)
   }
 
   /** The sockets whose latest request was of `row`, made by page `client` (by any page when undefined). */
@@ -230,9 +233,8 @@ export class WireAccounting {
     chargeRead(tally, this.#give)
   }
 
-  #count(socket: Socket, field: 'events' | 'emptyResponses', amount: number): void {
-    const tally = this.#sockets.get(socket)
-    const exchange = tally && (tally.open[0] ?? tally.last)
+  #count(request: object, field: 'events' | 'emptyResponses', amount: number): void {
+    const exchange = this.#exchanges.get(request)
     if (exchange) this.#give(exchange, field, amount)
   }
 
