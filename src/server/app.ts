@@ -119,7 +119,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
   await app.register(rateLimits, { rateLimits: options.rateLimits })
-  await app.register(wirePlugin, { capture: options.wireCapture })
+  await app.register(wirePlugin, { capture: options.wireCapture, http2: Boolean(options.https && options.http2) })
   await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [], publicUrl: options.publicUrl })
   await app.register(websocketServer, {

@@ -4,9 +4,14 @@ import { techniqueNames } from '../../../shared/techniques.ts'
 import type { WireReport } from '../../../shared/wire-stats.ts'
 import { BusySockets } from './busy-sockets.ts'
 import { ClientCounters, type Owner } from './client-counters.ts'
+import { type ConnectionCost, connectionCost } from './connection-cost.ts'
+import { type H2Tally, h2Tally, ownerKey, ownersInUse } from './h2-tally.ts'
 import { chargeRead, chargeWritten, type Exchange, type SocketTally } from './socket-tally.ts'
 
 const pageOwner: Owner = { row: 'page', client: undefined }
+
+type Tally = SocketTally | H2Tally
+type Direction = 'in' | 'out'
 
 /**
  * Counts what really crosses each TCP socket, per technique and per client.
@@ -18,29 +23,48 @@ const pageOwner: Owner = { row: 'page', client: undefined }
  * the one being written; bytes read are charged to each request up to its own size, so requests
  * that arrive in one packet are still each charged their own.
  *
+ * An HTTP/2 connection carries many exchanges at once, one per stream: there the bytes come from
+ * its frames, each charged to its stream's exchange (`chargeFrame`), and the connection's own frames
+ * (stream 0, the preface) to the `connection` row.
+ *
  * Each page's counters are updated as bytes are charged, and the accounting knows which sockets
  * each page has busy, so one page's report costs its own connections, not the server's.
  */
 export class WireAccounting {
   #counters: ClientCounters
   #sockets = new Map<Socket, SocketTally>()
+  /** HTTP/2 connections, by session. */
+  #sessions = new Map<object, H2Tally>()
   /** Exchanges by their request, until the route names them. */
   #exchanges = new WeakMap<object, Exchange>()
-  /** Each client's sockets with an exchange of it under way, and how many. */
-  #busy = new BusySockets<SocketTally>()
+  /** Each client's connections with an exchange of it under way, and how many. */
+  #busy = new BusySockets<Tally>()
+  /**
+   * Each client's connections that carried a request of it (closed ones are dropped when next looked
+   * at). At most `maxClients` clients, the least recently seen forgotten first: behind a proxy one
+   * connection carries a whole room's requests.
+   */
+  #connectionsOf = new Map<string, Set<Tally>>()
+  #maxClients: number
 
   constructor({ maxClients = 5000 }: { maxClients?: number } = {}) {
     this.#counters = new ClientCounters(maxClients)
+    this.#maxClients = maxClients
   }
 
   /**
    * Start counting a socket the server just accepted: call from the server's `connection` event
    * (`secureConnection` over TLS, passing the TCP socket underneath as `counted`, so the bytes are
    * the encrypted ones that really cross the wire, TLS handshake and record framing included).
+   * Under `--http2`, `counted` is the TLS socket itself (plaintext) and `tcp` the one under it: TLS's
+   * own bytes then go to the `connection` row, as they do for HTTP/2 connections.
    */
-  track(socket: Socket, counted: Socket = socket): void {
+  track(socket: Socket, counted: Socket = socket, tcp?: Socket): void {
     const tally: SocketTally = {
+      protocol: 'http1',
       counted,
+      cost: tcp ? connectionCost(tcp, counted) : undefined,
+      closed: false,
       chargedRead: 0,
       chargedWritten: 0,
       open: [],
@@ -54,6 +78,64 @@ export class WireAccounting {
   }
 
   /**
+   * Start counting an HTTP/2 connection (before its first frame): `plaintext` is its TLS socket, `tcp`
+   * the socket under it. Its frames are charged with `chargeFrame`; it is never `track`ed as a socket.
+   */
+  trackHttp2(session: object, plaintext: Socket, tcp: Socket): void {
+    const tally = h2Tally(connectionCost(tcp, plaintext))
+    this.#sessions.set(session, tally)
+    plaintext.once('close', () => this.#closedHttp2(session, tally))
+  }
+
+  /**
+   * A frame of `length` payload bytes (plus its 9-byte header) crossed HTTP/2 connection `session`:
+   * charged to its stream's exchange (held until Node hands that stream's request over), stream 0's
+   * to the `connection` row. `streamId` undefined: the client's connection preface.
+   */
+  chargeFrame(session: object, direction: Direction, streamId: number | undefined, bytes: number): void {
+    const tally = this.#sessions.get(session)
+    if (!tally) return
+    if (!streamId) {
+      this.#chargeConnection(tally.cost, direction, bytes)
+      return
+    }
+    const field = direction === 'in' ? 'bytesIn' : 'bytesOut'
+    const exchange = tally.streams.get(streamId)
+    if (exchange) {
+      this.#give(exchange, field, bytes)
+      return
+    }
+    const waiting = tally.waiting.get(streamId) ?? { bytesIn: 0, bytesOut: 0 }
+    waiting[field] += bytes
+    tally.waiting.set(streamId, waiting)
+  }
+
+  /** Node handed over the request of stream `streamId` of `session` (its `request` event, before any route). */
+  streamArrived(session: object, streamId: number, key: object): void {
+    const tally = this.#sessions.get(session)
+    if (!tally) return
+    const exchange: Exchange = {
+      request: key,
+      tally,
+      owner: undefined,
+      held: { bytesIn: 0, bytesOut: 0, events: 0, emptyResponses: 0 },
+      expectedIn: Number.POSITIVE_INFINITY,
+      chargedIn: 0,
+      done: false
+    }
+    const waiting = tally.waiting.get(streamId)
+    if (waiting) {
+      exchange.held.bytesIn = waiting.bytesIn
+      exchange.held.bytesOut = waiting.bytesOut
+      tally.waiting.delete(streamId)
+    }
+    tally.first ??= exchange
+    tally.last = exchange
+    tally.streams.set(streamId, exchange)
+    this.#exchanges.set(key, exchange)
+  }
+
+  /**
    * Node parsed a request on `socket` (its `request` or `upgrade` event, before any route runs).
    * `key` identifies it later (the IncomingMessage); `expectedInBytes` is its size on the wire when
    * known (`requestBytesOf`), so pipelined requests read together are each charged their own bytes.
@@ -61,6 +143,7 @@ export class WireAccounting {
   requestArrived(socket: Socket, key: object, expectedInBytes = Number.POSITIVE_INFINITY): void {
     const tally = this.#sockets.get(socket)
     if (!tally) return
+    this.#chargeTls(tally.cost)
     chargeWritten(tally, this.#give)
     // The requests before this one are complete: each takes what is left of its own size, no more.
     // One of unknown size takes nothing more: what arrived since is this request's head.
@@ -93,7 +176,10 @@ export class WireAccounting {
     const exchange = this.#exchanges.get(key)
     if (!exchange || exchange.owner) return false
     this.#name(exchange, { row, client })
-    if (client) this.#counters.requested(client, row)
+    if (client) {
+      this.#counters.requested(client, row)
+      this.#carried(exchange.tally, client)
+    }
     return exchange === exchange.tally.first
   }
 
@@ -155,8 +241,10 @@ export class WireAccounting {
     const last = this.#counters.lastRequests(client)
     const since = Date.now() - withinMs
     const busy = new Set<RowName>()
-    for (const tally of this.#busy.of(client))
-      for (const { owner } of tally.open) if (owner?.client === client) busy.add(owner.row)
+    for (const tally of this.#busy.of(client)) {
+      const open = tally.protocol === 'http1' ? tally.open : [...tally.open.values()]
+      for (const { owner } of open) if (owner?.client === client) busy.add(owner.row)
+    }
     return techniqueNames.filter((name) => busy.has(name) || (last[name] ?? 0) >= since)
   }
 
@@ -165,9 +253,19 @@ export class WireAccounting {
    * WebSockets, held polls) are charged up to this instant first: for a client, only its own sockets.
    */
   report(client: string | undefined, latest: number): WireReport {
-    if (client === undefined) for (const tally of this.#sockets.values()) this.#charge(tally)
-    else for (const tally of this.#busy.of(client)) this.#charge(tally)
-    return this.#counters.report(client, latest)
+    if (client === undefined) {
+      for (const tally of this.#sockets.values()) this.#charge(tally)
+      for (const tally of this.#sessions.values()) this.#chargeTls(tally.cost)
+      return this.#counters.report(client, latest)
+    }
+    for (const tally of this.#busy.of(client)) this.#charge(tally)
+    const connectionsNow: NonNullable<WireReport['connectionsNow']> = { http1: 0, http2: 0 }
+    const connections = this.#connectionsOf.get(client)
+    for (const tally of connections ?? []) {
+      if (tally.closed) connections?.delete(tally)
+      else connectionsNow[tally.protocol]++
+    }
+    return { ...this.#counters.report(client, latest), connectionsNow }
   }
 
   #end(exchange: Exchange): void {
@@ -175,10 +273,13 @@ export class WireAccounting {
     const { tally } = exchange
     this.#charge(tally)
     exchange.done = true
-    tally.open = tally.open.filter((open) => open !== exchange)
+    if (tally.protocol === 'http1') tally.open = tally.open.filter((open) => open !== exchange)
     // A response that ends before its route named it (a request refused early) is the page's own traffic.
     if (!exchange.owner) this.#name(exchange, pageOwner)
-    else this.#unbusy(exchange)
+    else {
+      this.#unbusy(exchange)
+      if (tally.protocol === 'http2') this.#streamClosed(tally, exchange.owner)
+    }
   }
 
   #name(exchange: Exchange, owner: Owner): void {
@@ -186,8 +287,14 @@ export class WireAccounting {
     const { tally, held } = exchange
     if (exchange === tally.first) this.#counters.add(owner, 'connectionsOpened', 1)
     this.#counters.add(owner, 'requests', 1)
+    if (tally.protocol === 'http2') {
+      this.#counters.add(owner, 'requestsOverHttp2', 1)
+      if (exchange === tally.last || !tally.holder) tally.holder = owner
+      if (!exchange.done) this.#streamOpened(tally, owner)
+      else this.#recountInUse(tally)
+    }
     // The newest request holds the connection; an older one named late leaves it to the newer.
-    if (exchange === tally.last || !tally.holder) {
+    else if (exchange === tally.last || !tally.holder) {
       if (tally.holder) this.#counters.add(tally.holder, 'openConnections', -1)
       tally.holder = owner
       this.#counters.add(owner, 'openConnections', 1)
@@ -205,6 +312,7 @@ export class WireAccounting {
 
   #closed(socket: Socket, tally: SocketTally): void {
     this.#charge(tally)
+    this.#forget(tally)
     const last = tally.last
     if (!last) {
       // A connection that never carried a request (a preconnect, a malformed head) still cost a handshake.
@@ -227,8 +335,118 @@ export class WireAccounting {
     this.#sockets.delete(socket)
   }
 
-  /** Charges the socket's bytes moved since the last charge: written to the response being written, read to each request up to its size. */
-  #charge(tally: SocketTally): void {
+  #closedHttp2(session: object, tally: H2Tally): void {
+    this.#chargeTls(tally.cost)
+    this.#forget(tally)
+    // Frames of streams Node never handed over (refused, reset at once) are the page's own traffic.
+    for (const { bytesIn, bytesOut } of tally.waiting.values()) {
+      this.#counters.add(pageOwner, 'bytesIn', bytesIn)
+      this.#counters.add(pageOwner, 'bytesOut', bytesOut)
+    }
+    tally.waiting.clear()
+    for (const exchange of tally.streams.values()) {
+      if (exchange.done) continue
+      exchange.done = true
+      if (!exchange.owner) this.#name(exchange, pageOwner)
+      else this.#unbusy(exchange)
+    }
+    tally.open.clear()
+    tally.holder = undefined
+    this.#recountInUse(tally)
+    this.#sessions.delete(session)
+  }
+
+  /** A stream of `owner` is open on `tally`'s connection. */
+  #streamOpened(tally: H2Tally, owner: Owner): void {
+    const key = ownerKey(owner)
+    const open = tally.open.get(key)
+    if (open) open.streams++
+    else tally.open.set(key, { owner, streams: 1 })
+    this.#recountInUse(tally)
+  }
+
+  #streamClosed(tally: H2Tally, owner: Owner): void {
+    const key = ownerKey(owner)
+    const open = tally.open.get(key)
+    if (!open) return
+    if (--open.streams === 0) tally.open.delete(key)
+    this.#recountInUse(tally)
+  }
+
+  /** Brings `openConnections` in line with the owners that count this HTTP/2 connection as in use now. */
+  #recountInUse(tally: H2Tally): void {
+    const owners = ownersInUse(tally)
+    const rows = new Set(owners.map((owner) => owner.row))
+    const clientOwners = new Map(owners.filter((owner) => owner.client !== undefined).map((o) => [ownerKey(o), o]))
+    for (const row of tally.countedRows) if (!rows.has(row)) this.#counters.addToTotals(row, 'openConnections', -1)
+    for (const row of rows) if (!tally.countedRows.has(row)) this.#counters.addToTotals(row, 'openConnections', 1)
+    for (const [key, owner] of tally.countedOwners)
+      if (!clientOwners.has(key)) this.#counters.addToClient(owner, 'openConnections', -1)
+    for (const [key, owner] of clientOwners)
+      if (!tally.countedOwners.has(key)) this.#counters.addToClient(owner, 'openConnections', 1)
+    tally.countedRows = rows
+    tally.countedOwners = clientOwners
+  }
+
+  /** `client` made a request on `tally`'s connection: it counts in its `connectionsNow`, and owns its cost. */
+  #carried(tally: Tally, client: string): void {
+    let connections = this.#connectionsOf.get(client)
+    if (connections)
+      this.#connectionsOf.delete(client) // re-added below: the most recently seen last
+    else {
+      connections = new Set()
+      for (const [oldest] of this.#connectionsOf) {
+        if (this.#connectionsOf.size < this.#maxClients) break
+        this.#connectionsOf.delete(oldest)
+      }
+    }
+    this.#connectionsOf.set(client, connections)
+    for (const known of connections) if (known.closed) connections.delete(known)
+    connections.add(tally)
+    const { cost } = tally
+    if (cost && cost.client === undefined) {
+      cost.client = client
+      const owner: Owner = { row: 'connection', client }
+      this.#counters.addToClient(owner, 'bytesIn', cost.heldIn)
+      this.#counters.addToClient(owner, 'bytesOut', cost.heldOut)
+      cost.heldIn = 0
+      cost.heldOut = 0
+    }
+  }
+
+  /** The connection closed: no client counts it as open any more. */
+  #forget(tally: Tally): void {
+    tally.closed = true
+  }
+
+  /** Charges the `connection` row: to the totals now, to the connection's client once it has one. */
+  #chargeConnection(cost: ConnectionCost, direction: Direction, bytes: number): void {
+    if (bytes === 0) return
+    const field = direction === 'in' ? 'bytesIn' : 'bytesOut'
+    this.#counters.addToTotals('connection', field, bytes)
+    if (cost.client !== undefined) this.#counters.addToClient({ row: 'connection', client: cost.client }, field, bytes)
+    else if (direction === 'in') cost.heldIn += bytes
+    else cost.heldOut += bytes
+  }
+
+  /** Charges TLS's bytes since the last charge (TCP minus plaintext) to the `connection` row. */
+  #chargeTls(cost: ConnectionCost | undefined): void {
+    if (!cost) return
+    const tlsIn = cost.tcp.bytesRead - cost.plaintext.bytesRead
+    const tlsOut = cost.tcp.bytesWritten - cost.plaintext.bytesWritten
+    this.#chargeConnection(cost, 'in', tlsIn - cost.tlsIn)
+    this.#chargeConnection(cost, 'out', tlsOut - cost.tlsOut)
+    cost.tlsIn = tlsIn
+    cost.tlsOut = tlsOut
+  }
+
+  /**
+   * Charges what moved since the last charge: on an HTTP/1.x socket, bytes written to the response
+   * being written and read to each request up to its size; on both kinds, TLS's own cost (`--http2`).
+   */
+  #charge(tally: Tally): void {
+    this.#chargeTls(tally.cost)
+    if (tally.protocol === 'http2') return
     chargeWritten(tally, this.#give)
     chargeRead(tally, this.#give)
   }
