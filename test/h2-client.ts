@@ -31,6 +31,8 @@ export interface H2Client {
   session: ClientHttp2Session
   get(path: string, headers?: Record<string, string>): Promise<H2Answer>
   open(path: string, headers?: Record<string, string>): Promise<H2OpenStream>
+  /** Sends `body` as JSON with `method` (POST by default) and reads the answer whole. */
+  send(path: string, body: unknown, headers?: Record<string, string>): Promise<H2Answer>
   /** Closes the session gracefully (GOAWAY, after the streams still open end). */
   close(): Promise<void>
 }
@@ -53,9 +55,10 @@ export async function connectH2(
   session.on('error', () => {}) // a test that cuts the connection sees it on its streams
   await new Promise<void>((resolve, reject) => session.once('connect', () => resolve()).once('error', reject))
 
-  const open = (path: string, headers: Record<string, string> = {}): Promise<H2OpenStream> =>
+  const open = (path: string, headers: Record<string, string> = {}, body?: string): Promise<H2OpenStream> =>
     new Promise((resolve, reject) => {
       const stream = session.request({ ':path': path, ...headers })
+      if (body !== undefined) stream.end(body)
       let text = ''
       const waiters = new Set<() => void>()
       stream.setEncoding('utf8')
@@ -108,6 +111,12 @@ export async function connectH2(
     open,
     get: async (path, headers) => {
       const stream = await open(path, headers)
+      await stream.closed
+      return { status: stream.status, headers: stream.headers, body: stream.text(), streamId: stream.streamId }
+    },
+    send: async (path, body, headers) => {
+      const json = { ':method': 'POST', 'content-type': 'application/json', ...headers }
+      const stream = await open(path, json, JSON.stringify(body))
       await stream.closed
       return { status: stream.status, headers: stream.headers, body: stream.text(), streamId: stream.streamId }
     },

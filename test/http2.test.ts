@@ -7,7 +7,17 @@ import type { FeedEvent, FeedPage } from '../src/shared/feed-event.ts'
 import type { FeedServerMessage } from '../src/shared/websocket-messages.ts'
 import { eventIds } from './clients.ts'
 import { connectH2 } from './h2-client.ts'
-import { clientId, Inbox, publishTicks, range, startServer, type TestServer, testTlsCredentials } from './helper.ts'
+import {
+  asPresenter,
+  clientId,
+  eventually,
+  Inbox,
+  publishTicks,
+  range,
+  startServer,
+  type TestServer,
+  testTlsCredentials
+} from './helper.ts'
 
 const sseIds = (text: string) => [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]))
 const ndjsonIds = (text: string) =>
@@ -216,5 +226,47 @@ describe('HTTP/2', () => {
     await sse.closed
     assert.equal((await longPoll).status, 204, 'the held poll is answered, empty, before the connection goes')
     await wsClosed
+  })
+
+  test('dropping a technique over HTTP/2 resets its streams only: the connection and the page’s other streams carry on', async (t) => {
+    const server = await startServer(t, { http2: true })
+    const client = clientId('h2-drop')
+    const h2 = await connectH2(t, server)
+    const sse = await h2.open(`/feed/sse?client=${client}`)
+    const stream = await h2.open(`/feed/fetch-stream?client=${client}&after=0`)
+    await sse.until((text) => text.startsWith('retry:'))
+    const drop = await h2.send(`/wire/drop?client=${client}`, { client, technique: 'sse' })
+    assert.equal(drop.status, 200)
+    assert.deepEqual(JSON.parse(drop.body), { dropped: 1 })
+    assert.equal(await sse.closed, 8, 'RST_STREAM CANCEL')
+    publishTicks(server.app, 1)
+    await stream.until((text) => text.includes('"id":1'))
+    assert.equal(h2.session.closed, false)
+    // EventSource comes back on the same connection, from its last id.
+    const again = await h2.open(`/feed/sse?client=${client}`, { 'last-event-id': '0' })
+    await again.until((text) => text.includes('id: 1'))
+    assert.equal(server.app.wire.report(client, 1).techniques['fetch-stream'].openConnections, 1)
+  })
+
+  test('the classroom’s network cut destroys the HTTP/2 connections, and new requests fail until restored', async (t) => {
+    const server = await startServer(t, { http2: true })
+    const student = await connectH2(t, server)
+    const sse = await student.open(`/feed/sse?client=${clientId('h2-cut')}`)
+    await sse.until((text) => text.startsWith('retry:'))
+    const teacher = await connectH2(t, server)
+    const cut = await teacher.send('/classroom/cut', { seconds: 30 }, asPresenter)
+    assert.equal(cut.status, 200)
+    assert.equal((JSON.parse(cut.body) as { dropped: number }).dropped, 1, 'one connection carried a technique')
+    await sse.closed
+    await eventually(() => assert.equal(student.session.destroyed, true, 'the whole connection is gone'))
+    assert.equal(teacher.session.closed, false, 'the teacher’s connection carried no technique')
+
+    const late = await connectH2(t, server)
+    const closed = new Promise((resolve) => late.session.once('close', resolve))
+    late.session.request({ ':path': `/feed/polling?client=${clientId('late')}` }).on('error', () => {})
+    await closed
+    await teacher.send('/classroom/cut', { seconds: 0 }, asPresenter)
+    const restored = await connectH2(t, server)
+    assert.equal((await restored.get('/feed/polling')).status, 200)
   })
 })

@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Http2SecureServer, Http2ServerRequest, ServerHttp2Session } from 'node:http2'
+import {
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  constants as http2Constants,
+  type ServerHttp2Session
+} from 'node:http2'
 import type { Socket } from 'node:net'
 import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
@@ -94,7 +99,10 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   // wire; over HTTP/2, its stream's frames (read already) are its own.
   app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     const stream = (request as unknown as Http2ServerRequest).stream
-    if (stream) wire.streamArrived(stream.session as object, stream.id as number, request)
+    if (stream)
+      wire.streamArrived(stream.session as object, stream.id as number, request, () =>
+        stream.close(http2Constants.NGHTTP2_CANCEL)
+      )
     else wire.requestArrived(request.socket, request, encryptedCounts ? undefined : requestBytesOf(request))
     // Prepended: Node's own `finish` listener starts writing the next pipelined response.
     response.prependListener('finish', () => wire.responseDone(request))

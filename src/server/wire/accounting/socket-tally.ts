@@ -16,6 +16,8 @@ export interface Exchange {
   chargedIn: number
   /** The response has ended (streams and WebSockets end when the socket closes). */
   done: boolean
+  /** Over HTTP/2: resets this exchange's stream (RST_STREAM), leaving the connection's other streams be. */
+  reset?: () => void
 }
 
 /** Per-socket bookkeeping: how much of the socket's byte counters has already been charged, and to whom. */

@@ -110,8 +110,11 @@ export class WireAccounting {
     tally.waiting.set(streamId, waiting)
   }
 
-  /** Node handed over the request of stream `streamId` of `session` (its `request` event, before any route). */
-  streamArrived(session: object, streamId: number, key: object): void {
+  /**
+   * Node handed over the request of stream `streamId` of `session` (its `request` event, before any
+   * route); `reset` resets that stream alone (`cut`).
+   */
+  streamArrived(session: object, streamId: number, key: object, reset?: () => void): void {
     const tally = this.#sessions.get(session)
     if (!tally) return
     const exchange: Exchange = {
@@ -121,7 +124,8 @@ export class WireAccounting {
       held: { bytesIn: 0, bytesOut: 0, events: 0, emptyResponses: 0 },
       expectedIn: Number.POSITIVE_INFINITY,
       chargedIn: 0,
-      done: false
+      done: false,
+      reset
     }
     const waiting = tally.waiting.get(streamId)
     if (waiting) {
@@ -224,12 +228,44 @@ export class WireAccounting {
     this.#count(request, 'emptyResponses', 1)
   }
 
-  /** The sockets whose latest request was of `row`, made by page `client` (by any page when undefined). */
-  socketsOf(client: string | undefined, row: RowName): Socket[] {
-    const found: Socket[] = []
+  /**
+   * Cuts the traffic of `rows` made by page `client` (by any page when undefined), as a failing network
+   * would: no FIN from HTTP, no close frame. Returns how many connections or streams were cut.
+   * HTTP/1.x: the connections whose latest request was of one of `rows` are destroyed. HTTP/2: with
+   * `streams`, those rows' open streams are reset (RST_STREAM CANCEL), the connection and the page's
+   * other streams carry on (a socket's `destroy()` over HTTP/2 ends only its stream anyway); with
+   * `connections` (the whole network is down), each connection in use by one of them is destroyed.
+   */
+  cut(client: string | undefined, rows: readonly RowName[], how: 'streams' | 'connections'): number {
+    const wanted = (owner: Owner | undefined) =>
+      owner !== undefined && rows.includes(owner.row) && (client === undefined || owner.client === client)
+    let cut = 0
     for (const [socket, { holder }] of this.#sockets)
-      if (holder?.row === row && (client === undefined || holder.client === client)) found.push(socket)
-    return found
+      if (wanted(holder)) {
+        socket.destroy()
+        cut++
+      }
+    for (const tally of this.#sessions.values()) {
+      if (how === 'connections') {
+        if (!ownersInUse(tally).some(wanted)) continue
+        tally.cost.plaintext.destroy()
+        cut++
+        continue
+      }
+      for (const exchange of tally.streams.values())
+        if (!exchange.done && exchange.reset && wanted(exchange.owner)) {
+          exchange.reset()
+          cut++
+        }
+    }
+    return cut
+  }
+
+  /** Cuts the connection `request` came on, as a dead network would: over HTTP/2, every stream on it. */
+  cutConnectionOf(request: { socket: Socket }): void {
+    const tally = this.#exchanges.get(request)?.tally
+    if (tally?.protocol === 'http2') tally.cost.plaintext.destroy()
+    else request.socket.destroy()
   }
 
   /**
