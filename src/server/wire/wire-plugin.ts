@@ -99,11 +99,12 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   // wire; over HTTP/2, its stream's frames (read already) are its own.
   app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     const stream = (request as unknown as Http2ServerRequest).stream
-    if (stream)
-      wire.streamArrived(stream.session as object, stream.id as number, request, () =>
-        stream.close(http2Constants.NGHTTP2_CANCEL)
-      )
-    else wire.requestArrived(request.socket, request, encryptedCounts ? undefined : requestBytesOf(request))
+    if (stream) {
+      const [session, id] = [stream.session as object, stream.id as number]
+      wire.streamArrived(session, id, request, () => stream.close(http2Constants.NGHTTP2_CANCEL))
+      // Its last frames have passed the tap by then (nghttp2 closes a stream once they are sent).
+      stream.once('close', () => wire.streamClosed(session, id))
+    } else wire.requestArrived(request.socket, request, encryptedCounts ? undefined : requestBytesOf(request))
     // Prepended: Node's own `finish` listener starts writing the next pipelined response.
     response.prependListener('finish', () => wire.responseDone(request))
     response.prependListener('close', () => wire.responseDone(request))

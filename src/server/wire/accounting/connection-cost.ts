@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net'
+import type { ClientCounters } from './client-counters.ts'
 
 /**
  * Under `--http2`, what a connection costs beyond the bytes HTTP put inside TLS, charged to the
@@ -23,4 +24,40 @@ export interface ConnectionCost {
 
 export function connectionCost(tcp: Socket, plaintext: Socket): ConnectionCost {
   return { tcp, plaintext, tlsIn: 0, tlsOut: 0, client: undefined, heldIn: 0, heldOut: 0 }
+}
+
+/** Charges the `connection` row: to the totals now, to the connection's client once it has one. */
+export function chargeConnection(
+  counters: ClientCounters,
+  cost: ConnectionCost,
+  direction: 'in' | 'out',
+  bytes: number
+): void {
+  if (bytes === 0) return
+  const field = direction === 'in' ? 'bytesIn' : 'bytesOut'
+  counters.addToTotals('connection', field, bytes)
+  if (cost.client !== undefined) counters.addToClient({ row: 'connection', client: cost.client }, field, bytes)
+  else if (direction === 'in') cost.heldIn += bytes
+  else cost.heldOut += bytes
+}
+
+/** Charges TLS's bytes since the last charge (TCP minus plaintext) to the `connection` row. */
+export function chargeTls(counters: ClientCounters, cost: ConnectionCost | undefined): void {
+  if (!cost) return
+  const tlsIn = cost.tcp.bytesRead - cost.plaintext.bytesRead
+  const tlsOut = cost.tcp.bytesWritten - cost.plaintext.bytesWritten
+  chargeConnection(counters, cost, 'in', tlsIn - cost.tlsIn)
+  chargeConnection(counters, cost, 'out', tlsOut - cost.tlsOut)
+  cost.tlsIn = tlsIn
+  cost.tlsOut = tlsOut
+}
+
+/** `client` made a request on the connection: if it is the first, the cost so far is its too. */
+export function costClaimed(counters: ClientCounters, cost: ConnectionCost, client: string): void {
+  if (cost.client !== undefined) return
+  cost.client = client
+  counters.addToClient({ row: 'connection', client }, 'bytesIn', cost.heldIn)
+  counters.addToClient({ row: 'connection', client }, 'bytesOut', cost.heldOut)
+  cost.heldIn = 0
+  cost.heldOut = 0
 }

@@ -1,5 +1,5 @@
 import type { RowName } from '../../../shared/techniques.ts'
-import type { Owner } from './client-counters.ts'
+import type { ClientCounters, Owner } from './client-counters.ts'
 import type { ConnectionCost } from './connection-cost.ts'
 import type { Exchange } from './socket-tally.ts'
 
@@ -10,7 +10,7 @@ import type { Exchange } from './socket-tally.ts'
 export interface H2Tally {
   protocol: 'http2'
   cost: ConnectionCost
-  /** Each stream's exchange, by stream id, from its request until the connection closes. */
+  /** Each stream's exchange, by stream id, from its request until the stream closes. */
   streams: Map<number, Exchange>
   /** Bytes of streams whose request has not been seen yet (a HEADERS frame is read before Node routes it). */
   waiting: Map<number, { bytesIn: number; bytesOut: number }>
@@ -52,4 +52,40 @@ export function ownerKey({ row, client }: Owner): string {
 export function ownersInUse(tally: H2Tally): Owner[] {
   if (tally.open.size > 0) return [...tally.open.values()].map(({ owner }) => owner)
   return tally.holder ? [tally.holder] : []
+}
+
+/** A stream of `owner` is open on `tally`'s connection. */
+export function streamOpened(counters: ClientCounters, tally: H2Tally, owner: Owner): void {
+  const key = ownerKey(owner)
+  const open = tally.open.get(key)
+  if (open) open.streams++
+  else tally.open.set(key, { owner, streams: 1 })
+  recountInUse(counters, tally)
+}
+
+/** A stream of `owner` on `tally`'s connection has ended. */
+export function streamClosed(counters: ClientCounters, tally: H2Tally, owner: Owner): void {
+  const key = ownerKey(owner)
+  const open = tally.open.get(key)
+  if (!open) return
+  if (--open.streams === 0) tally.open.delete(key)
+  recountInUse(counters, tally)
+}
+
+/**
+ * Brings `openConnections` in line with the owners that count this connection as in use now: in the
+ * totals once per row, for each client once per (row, client), however many streams it has open.
+ */
+export function recountInUse(counters: ClientCounters, tally: H2Tally): void {
+  const owners = ownersInUse(tally)
+  const rows = new Set(owners.map((owner) => owner.row))
+  const clientOwners = new Map(owners.filter((owner) => owner.client !== undefined).map((o) => [ownerKey(o), o]))
+  for (const row of tally.countedRows) if (!rows.has(row)) counters.addToTotals(row, 'openConnections', -1)
+  for (const row of rows) if (!tally.countedRows.has(row)) counters.addToTotals(row, 'openConnections', 1)
+  for (const [key, owner] of tally.countedOwners)
+    if (!clientOwners.has(key)) counters.addToClient(owner, 'openConnections', -1)
+  for (const [key, owner] of clientOwners)
+    if (!tally.countedOwners.has(key)) counters.addToClient(owner, 'openConnections', 1)
+  tally.countedRows = rows
+  tally.countedOwners = clientOwners
 }

@@ -4,14 +4,13 @@ import { techniqueNames } from '../../../shared/techniques.ts'
 import type { WireReport } from '../../../shared/wire-stats.ts'
 import { BusySockets } from './busy-sockets.ts'
 import { ClientCounters, type Owner } from './client-counters.ts'
-import { type ConnectionCost, connectionCost } from './connection-cost.ts'
-import { type H2Tally, h2Tally, ownerKey, ownersInUse } from './h2-tally.ts'
+import { chargeConnection, chargeTls, connectionCost, costClaimed } from './connection-cost.ts'
+import { type H2Tally, h2Tally, ownersInUse, recountInUse, streamClosed, streamOpened } from './h2-tally.ts'
 import { chargeRead, chargeWritten, type Exchange, type SocketTally } from './socket-tally.ts'
 
 const pageOwner: Owner = { row: 'page', client: undefined }
 
 type Tally = SocketTally | H2Tally
-type Direction = 'in' | 'out'
 
 /**
  * Counts what really crosses each TCP socket, per technique and per client.
@@ -92,11 +91,11 @@ export class WireAccounting {
    * charged to its stream's exchange (held until Node hands that stream's request over), stream 0's
    * to the `connection` row. `streamId` undefined: the client's connection preface.
    */
-  chargeFrame(session: object, direction: Direction, streamId: number | undefined, bytes: number): void {
+  chargeFrame(session: object, direction: 'in' | 'out', streamId: number | undefined, bytes: number): void {
     const tally = this.#sessions.get(session)
     if (!tally) return
     if (!streamId) {
-      this.#chargeConnection(tally.cost, direction, bytes)
+      chargeConnection(this.#counters, tally.cost, direction, bytes)
       return
     }
     const field = direction === 'in' ? 'bytesIn' : 'bytesOut'
@@ -140,6 +139,18 @@ export class WireAccounting {
   }
 
   /**
+   * Stream `streamId` of `session` has closed (both ends sent their last frame): its exchange is over
+   * and forgotten, so a connection that lives for hours keeps only its open streams.
+   */
+  streamClosed(session: object, streamId: number): void {
+    const tally = this.#sessions.get(session)
+    const exchange = tally?.streams.get(streamId)
+    if (!tally || !exchange) return
+    this.#end(exchange)
+    tally.streams.delete(streamId)
+  }
+
+  /**
    * Node parsed a request on `socket` (its `request` or `upgrade` event, before any route runs).
    * `key` identifies it later (the IncomingMessage); `expectedInBytes` is its size on the wire when
    * known (`requestBytesOf`), so pipelined requests read together are each charged their own bytes.
@@ -147,7 +158,7 @@ export class WireAccounting {
   requestArrived(socket: Socket, key: object, expectedInBytes = Number.POSITIVE_INFINITY): void {
     const tally = this.#sockets.get(socket)
     if (!tally) return
-    this.#chargeTls(tally.cost)
+    chargeTls(this.#counters, tally.cost)
     chargeWritten(tally, this.#give)
     // The requests before this one are complete: each takes what is left of its own size, no more.
     // One of unknown size takes nothing more: what arrived since is this request's head.
@@ -291,7 +302,7 @@ export class WireAccounting {
   report(client: string | undefined, latest: number): WireReport {
     if (client === undefined) {
       for (const tally of this.#sockets.values()) this.#charge(tally)
-      for (const tally of this.#sessions.values()) this.#chargeTls(tally.cost)
+      for (const tally of this.#sessions.values()) chargeTls(this.#counters, tally.cost)
       return this.#counters.report(client, latest)
     }
     for (const tally of this.#busy.of(client)) this.#charge(tally)
@@ -314,7 +325,7 @@ export class WireAccounting {
     if (!exchange.owner) this.#name(exchange, pageOwner)
     else {
       this.#unbusy(exchange)
-      if (tally.protocol === 'http2') this.#streamClosed(tally, exchange.owner)
+      if (tally.protocol === 'http2') streamClosed(this.#counters, tally, exchange.owner)
     }
   }
 
@@ -326,8 +337,8 @@ export class WireAccounting {
     if (tally.protocol === 'http2') {
       this.#counters.add(owner, 'requestsOverHttp2', 1)
       if (exchange === tally.last || !tally.holder) tally.holder = owner
-      if (!exchange.done) this.#streamOpened(tally, owner)
-      else this.#recountInUse(tally)
+      if (!exchange.done) streamOpened(this.#counters, tally, owner)
+      else recountInUse(this.#counters, tally)
     }
     // The newest request holds the connection; an older one named late leaves it to the newer.
     else if (exchange === tally.last || !tally.holder) {
@@ -372,7 +383,7 @@ export class WireAccounting {
   }
 
   #closedHttp2(session: object, tally: H2Tally): void {
-    this.#chargeTls(tally.cost)
+    chargeTls(this.#counters, tally.cost)
     this.#forget(tally)
     // Frames of streams Node never handed over (refused, reset at once) are the page's own traffic.
     for (const { bytesIn, bytesOut } of tally.waiting.values()) {
@@ -388,40 +399,8 @@ export class WireAccounting {
     }
     tally.open.clear()
     tally.holder = undefined
-    this.#recountInUse(tally)
+    recountInUse(this.#counters, tally)
     this.#sessions.delete(session)
-  }
-
-  /** A stream of `owner` is open on `tally`'s connection. */
-  #streamOpened(tally: H2Tally, owner: Owner): void {
-    const key = ownerKey(owner)
-    const open = tally.open.get(key)
-    if (open) open.streams++
-    else tally.open.set(key, { owner, streams: 1 })
-    this.#recountInUse(tally)
-  }
-
-  #streamClosed(tally: H2Tally, owner: Owner): void {
-    const key = ownerKey(owner)
-    const open = tally.open.get(key)
-    if (!open) return
-    if (--open.streams === 0) tally.open.delete(key)
-    this.#recountInUse(tally)
-  }
-
-  /** Brings `openConnections` in line with the owners that count this HTTP/2 connection as in use now. */
-  #recountInUse(tally: H2Tally): void {
-    const owners = ownersInUse(tally)
-    const rows = new Set(owners.map((owner) => owner.row))
-    const clientOwners = new Map(owners.filter((owner) => owner.client !== undefined).map((o) => [ownerKey(o), o]))
-    for (const row of tally.countedRows) if (!rows.has(row)) this.#counters.addToTotals(row, 'openConnections', -1)
-    for (const row of rows) if (!tally.countedRows.has(row)) this.#counters.addToTotals(row, 'openConnections', 1)
-    for (const [key, owner] of tally.countedOwners)
-      if (!clientOwners.has(key)) this.#counters.addToClient(owner, 'openConnections', -1)
-    for (const [key, owner] of clientOwners)
-      if (!tally.countedOwners.has(key)) this.#counters.addToClient(owner, 'openConnections', 1)
-    tally.countedRows = rows
-    tally.countedOwners = clientOwners
   }
 
   /** `client` made a request on `tally`'s connection: it counts in its `connectionsNow`, and owns its cost. */
@@ -439,15 +418,7 @@ export class WireAccounting {
     this.#connectionsOf.set(client, connections)
     for (const known of connections) if (known.closed) connections.delete(known)
     connections.add(tally)
-    const { cost } = tally
-    if (cost && cost.client === undefined) {
-      cost.client = client
-      const owner: Owner = { row: 'connection', client }
-      this.#counters.addToClient(owner, 'bytesIn', cost.heldIn)
-      this.#counters.addToClient(owner, 'bytesOut', cost.heldOut)
-      cost.heldIn = 0
-      cost.heldOut = 0
-    }
+    if (tally.cost) costClaimed(this.#counters, tally.cost, client)
   }
 
   /** The connection closed: no client counts it as open any more. */
@@ -455,33 +426,12 @@ export class WireAccounting {
     tally.closed = true
   }
 
-  /** Charges the `connection` row: to the totals now, to the connection's client once it has one. */
-  #chargeConnection(cost: ConnectionCost, direction: Direction, bytes: number): void {
-    if (bytes === 0) return
-    const field = direction === 'in' ? 'bytesIn' : 'bytesOut'
-    this.#counters.addToTotals('connection', field, bytes)
-    if (cost.client !== undefined) this.#counters.addToClient({ row: 'connection', client: cost.client }, field, bytes)
-    else if (direction === 'in') cost.heldIn += bytes
-    else cost.heldOut += bytes
-  }
-
-  /** Charges TLS's bytes since the last charge (TCP minus plaintext) to the `connection` row. */
-  #chargeTls(cost: ConnectionCost | undefined): void {
-    if (!cost) return
-    const tlsIn = cost.tcp.bytesRead - cost.plaintext.bytesRead
-    const tlsOut = cost.tcp.bytesWritten - cost.plaintext.bytesWritten
-    this.#chargeConnection(cost, 'in', tlsIn - cost.tlsIn)
-    this.#chargeConnection(cost, 'out', tlsOut - cost.tlsOut)
-    cost.tlsIn = tlsIn
-    cost.tlsOut = tlsOut
-  }
-
   /**
    * Charges what moved since the last charge: on an HTTP/1.x socket, bytes written to the response
    * being written and read to each request up to its size; on both kinds, TLS's own cost (`--http2`).
    */
   #charge(tally: Tally): void {
-    this.#chargeTls(tally.cost)
+    chargeTls(this.#counters, tally.cost)
     if (tally.protocol === 'http2') return
     chargeWritten(tally, this.#give)
     chargeRead(tally, this.#give)
