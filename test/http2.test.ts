@@ -269,4 +269,31 @@ describe('HTTP/2', () => {
     const restored = await connectH2(t, server)
     assert.equal((await restored.get('/feed/polling')).status, 200)
   })
+
+  test('hands every frame, both ways and with its payload, to whoever subscribes to app.http2Frames', async (t) => {
+    const server = await startServer(t, { http2: true })
+    const seen: { direction: string; type: number; streamId: number; payload: string }[] = []
+    const stop = server.app.http2Frames.subscribe((_session, frame) =>
+      seen.push({ ...frame, payload: frame.payload.toString('latin1') })
+    )
+    t.after(stop)
+    const h2 = await connectH2(t, server)
+    const answer = await h2.get('/feed/ajax')
+    const onStream = seen.filter((frame) => frame.streamId === answer.streamId)
+    const [request, head, ...body] = onStream.map((frame) => `${frame.direction} ${frame.type}`)
+    assert.deepEqual([request, head], ['in 1', 'out 1'], 'HEADERS in, HEADERS out')
+    // Node's compatibility layer ends the stream with an empty DATA frame of its own.
+    assert.ok(body.length > 0 && body.every((frame) => frame === 'out 0'), `then DATA out: ${body}`)
+    assert.equal(
+      onStream
+        .slice(2)
+        .map((frame) => frame.payload)
+        .join(''),
+      answer.body
+    )
+    assert.ok(
+      seen.some((frame) => frame.streamId === 0 && frame.type === 4 && frame.direction === 'in'),
+      'SETTINGS'
+    )
+  })
 })

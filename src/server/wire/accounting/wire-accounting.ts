@@ -41,9 +41,9 @@ export class WireAccounting {
   /**
    * Each client's connections that carried a request of it (closed ones are dropped when next looked
    * at). At most `maxClients` clients, the least recently seen forgotten first: behind a proxy one
-   * connection carries a whole room's requests.
+   * connection carries a whole room's requests. One connection is kept bare: most pages have one.
    */
-  #connectionsOf = new Map<string, Set<Tally>>()
+  #connectionsOf = new Map<string, Tally | Set<Tally>>()
   #maxClients: number
 
   constructor({ maxClients = 5000 }: { maxClients?: number } = {}) {
@@ -307,11 +307,9 @@ export class WireAccounting {
     }
     for (const tally of this.#busy.of(client)) this.#charge(tally)
     const connectionsNow: NonNullable<WireReport['connectionsNow']> = { http1: 0, http2: 0 }
-    const connections = this.#connectionsOf.get(client)
-    for (const tally of connections ?? []) {
-      if (tally.closed) connections?.delete(tally)
-      else connectionsNow[tally.protocol]++
-    }
+    const known = this.#connectionsOf.get(client)
+    for (const tally of known instanceof Set ? known : known ? [known] : [])
+      if (!tally.closed) connectionsNow[tally.protocol]++
     return { ...this.#counters.report(client, latest), connectionsNow }
   }
 
@@ -405,19 +403,20 @@ export class WireAccounting {
 
   /** `client` made a request on `tally`'s connection: it counts in its `connectionsNow`, and owns its cost. */
   #carried(tally: Tally, client: string): void {
-    let connections = this.#connectionsOf.get(client)
-    if (connections)
-      this.#connectionsOf.delete(client) // re-added below: the most recently seen last
-    else {
-      connections = new Set()
+    const known = this.#connectionsOf.get(client)
+    if (known)
+      this.#connectionsOf.delete(client) // set again below: the most recently seen last
+    else
       for (const [oldest] of this.#connectionsOf) {
         if (this.#connectionsOf.size < this.#maxClients) break
         this.#connectionsOf.delete(oldest)
       }
-    }
+    let connections: Tally | Set<Tally> = tally
+    if (known instanceof Set) {
+      for (const one of known) if (one.closed) known.delete(one)
+      connections = known.add(tally)
+    } else if (known && known !== tally && !known.closed) connections = new Set([known, tally])
     this.#connectionsOf.set(client, connections)
-    for (const known of connections) if (known.closed) connections.delete(known)
-    connections.add(tally)
     if (tally.cost) costClaimed(this.#counters, tally.cost, client)
   }
 
