@@ -3,6 +3,7 @@ import type { RowName, TechniqueName } from '../../../shared/techniques.ts'
 import { techniqueNames } from '../../../shared/techniques.ts'
 import type { WireReport } from '../../../shared/wire-stats.ts'
 import { BusySockets } from './busy-sockets.ts'
+import { ClientConnections } from './client-connections.ts'
 import { ClientCounters, type Owner } from './client-counters.ts'
 import { chargeConnection, chargeTls, connectionCost, costClaimed } from './connection-cost.ts'
 import { type H2Tally, h2Tally, ownersInUse, recountInUse, streamClosed, streamOpened } from './h2-tally.ts'
@@ -38,17 +39,12 @@ export class WireAccounting {
   #exchanges = new WeakMap<object, Exchange>()
   /** Each client's connections with an exchange of it under way, and how many. */
   #busy = new BusySockets<Tally>()
-  /**
-   * Each client's connections that carried a request of it (closed ones are dropped when next looked
-   * at). At most `maxClients` clients, the least recently seen forgotten first: behind a proxy one
-   * connection carries a whole room's requests. One connection is kept bare: most pages have one.
-   */
-  #connectionsOf = new Map<string, Tally | Set<Tally>>()
-  #maxClients: number
+  /** Each client's connections that carried a request of it, for its `connectionsNow`. */
+  #connectionsOf: ClientConnections<Tally>
 
   constructor({ maxClients = 5000 }: { maxClients?: number } = {}) {
     this.#counters = new ClientCounters(maxClients)
-    this.#maxClients = maxClients
+    this.#connectionsOf = new ClientConnections(maxClients)
   }
 
   /**
@@ -306,11 +302,7 @@ export class WireAccounting {
       return this.#counters.report(client, latest)
     }
     for (const tally of this.#busy.of(client)) this.#charge(tally)
-    const connectionsNow: NonNullable<WireReport['connectionsNow']> = { http1: 0, http2: 0 }
-    const known = this.#connectionsOf.get(client)
-    for (const tally of known instanceof Set ? known : known ? [known] : [])
-      if (!tally.closed) connectionsNow[tally.protocol]++
-    return { ...this.#counters.report(client, latest), connectionsNow }
+    return { ...this.#counters.report(client, latest), connectionsNow: this.#connectionsOf.now(client) }
   }
 
   #end(exchange: Exchange): void {
@@ -403,20 +395,7 @@ export class WireAccounting {
 
   /** `client` made a request on `tally`'s connection: it counts in its `connectionsNow`, and owns its cost. */
   #carried(tally: Tally, client: string): void {
-    const known = this.#connectionsOf.get(client)
-    if (known)
-      this.#connectionsOf.delete(client) // set again below: the most recently seen last
-    else
-      for (const [oldest] of this.#connectionsOf) {
-        if (this.#connectionsOf.size < this.#maxClients) break
-        this.#connectionsOf.delete(oldest)
-      }
-    let connections: Tally | Set<Tally> = tally
-    if (known instanceof Set) {
-      for (const one of known) if (one.closed) known.delete(one)
-      connections = known.add(tally)
-    } else if (known && known !== tally && !known.closed) connections = new Set([known, tally])
-    this.#connectionsOf.set(client, connections)
+    this.#connectionsOf.carried(client, tally)
     if (tally.cost) costClaimed(this.#counters, tally.cost, client)
   }
 
