@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { type AppOptions, buildApp } from '../src/server/app.ts'
+import { makeSelfSigned, type TlsCredentials } from '../src/server/tls.ts'
 import type { FeedEvent } from '../src/shared/feed-event.ts'
 import type { WireReport } from '../src/shared/wire-stats.ts'
 
 export interface TestServer {
   app: FastifyInstance
-  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  /** `http://127.0.0.1:<port>` (`https://` over TLS), no trailing slash. */
   url: string
   port: number
   /** The Origin a page served by this server sends: the only one allowed to open WebSockets by default. */
@@ -18,16 +19,31 @@ export interface TestServer {
 export const presenterToken = 'test-presenter-token'
 export const asPresenter = { authorization: `Bearer ${presenterToken}` } as const
 
+let testCredentials: Promise<TlsCredentials> | undefined
+
+/** One self-signed certificate for 127.0.0.1, made on first use and shared by every TLS test server. */
+export function testTlsCredentials(): Promise<TlsCredentials> {
+  testCredentials ??= makeSelfSigned(['localhost'], ['127.0.0.1'])
+  return testCredentials
+}
+
 /**
  * Builds the app with the ticker off (tests publish what they need), listens on a
- * free port and closes the app when the test ends.
+ * free port and closes the app when the test ends. `http2: true` serves HTTP/2 (and HTTP/1.1)
+ * over TLS with the shared test certificate, unless `https` gives one.
  */
 export async function startServer(t: TestContext, options: AppOptions = {}): Promise<TestServer> {
-  const app = await buildApp({ feedRate: 0, presenterToken, ...options })
+  const https = options.https ?? (options.http2 ? await testTlsCredentials() : undefined)
+  const app = await buildApp({
+    feedRate: 0,
+    presenterToken,
+    ...options,
+    ...(https ? { https: { key: https.key, cert: https.cert } } : {})
+  })
   await app.listen({ port: 0, host: '127.0.0.1' })
   t.after(() => app.close())
   const { port } = app.server.address() as AddressInfo
-  const url = `http://127.0.0.1:${port}`
+  const url = `${https ? 'https' : 'http'}://127.0.0.1:${port}`
   return { app, url, port, origin: url }
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { get } from 'node:http'
+import { connect as connectHttp2 } from 'node:http2'
 import { get as httpsGet } from 'node:https'
 import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
@@ -79,6 +80,24 @@ describe('main (the process)', () => {
     })
     assert.equal(answer.status, 200)
     assert.deepEqual(JSON.parse(answer.body), { events: [], latest: 0 })
+    server.child.kill('SIGTERM')
+    await server.exited
+  })
+
+  test('--http2 implies TLS, says it serves HTTP/2 and HTTP/1.1, and answers over both', async (t) => {
+    const server = await startProcess(t, { PORT: '0' }, ['--http2'])
+    const url = /https:\/\/127\.0\.0\.1:(\d+)\//.exec(server.output())
+    assert.ok(url, server.output())
+    await eventually(() => assert.match(server.output(), /HTTP\/2, and HTTP\/1\.1/))
+    const session = connectHttp2(url[0], { rejectUnauthorized: false })
+    t.after(() => session.destroy())
+    const status = await new Promise((resolve, reject) => {
+      const stream = session.request({ ':path': '/feed/ajax' })
+      stream.once('response', (headers) => resolve(headers[':status'])).once('error', reject)
+      stream.resume()
+    })
+    assert.equal(status, 200)
+    session.destroy()
     server.child.kill('SIGTERM')
     await server.exited
   })

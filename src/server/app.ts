@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Http2SecureServer } from 'node:http2'
+import Fastify, { type FastifyHttp2SecureOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { techniqueNames } from '../shared/techniques.ts'
 import type { TickerPattern } from '../shared/ticker-settings.ts'
 import { AudienceCount } from './classroom/audience.ts'
@@ -63,6 +64,8 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions, Overload
   logger?: FastifyServerOptions['logger']
   /** Serve HTTPS and WSS with this key and certificate (PEM) instead of plain HTTP and WS. */
   https?: { key: string; cert: string }
+  /** With `https`: serve HTTP/2, HTTP/1.1 still accepted on the same port (clients that offer only it, and WebSocket Upgrades). */
+  http2?: boolean
   /** The token of the presenter's controls (PRESENTER_TOKEN); a random one when unset. */
   presenterToken?: string
   /** The address students open, shown and QR-coded on the presenter view (default: the address asked for). */
@@ -91,7 +94,16 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // including connections a browser opened ahead of time and never used (Node does not count those as idle).
   const settings = { logger: options.logger ?? false, forceCloseConnections: true }
   // Same app either way; only the server under it differs (its requests' sockets are TLS sockets).
-  const app = (options.https ? Fastify({ ...settings, https: options.https }) : Fastify(settings)) as FastifyInstance
+  const app = (options.https && options.http2
+    ? // Fastify types its HTTP/2 overload apart (its logger option too): the same settings, cast.
+      Fastify({
+        ...(settings as Omit<FastifyHttp2SecureOptions<Http2SecureServer>, 'https' | 'http2'>),
+        http2: true,
+        https: { ...options.https, allowHTTP1: true }
+      })
+    : options.https
+      ? Fastify({ ...settings, https: options.https })
+      : Fastify(settings)) as unknown as FastifyInstance
 
   const feed = options.feed ?? new Feed({ capacity: options.feedCapacity ?? 1000 })
   const ticker = new Ticker(feed, options.feedRate ?? 1, options.feedPattern ?? 'random')
@@ -107,7 +119,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
   await app.register(rateLimits, { rateLimits: options.rateLimits })
-  await app.register(wirePlugin, { capture: options.wireCapture })
+  await app.register(wirePlugin, { capture: options.wireCapture, http2: Boolean(options.https && options.http2) })
   await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [], publicUrl: options.publicUrl })
   await app.register(websocketServer, {

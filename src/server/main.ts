@@ -21,26 +21,37 @@ function urlsFor(scheme: 'http' | 'https', host: string, port: number): string[]
   return [`${scheme}://localhost:${port}/`, ...lanAddresses().map((address) => `${scheme}://${address}:${port}/`)]
 }
 
-/** `--tls` (a self-signed certificate made now) or `--cert <file> --key <file>`: serve HTTPS and WSS. */
-async function tlsFrom(argv: string[], host: string): Promise<TlsCredentials | undefined> {
+/**
+ * `--tls` (a self-signed certificate made now) or `--cert <file> --key <file>`: serve HTTPS and WSS.
+ * `--http2`: HTTP/2 as well (browsers speak it only over TLS, so it implies `--tls`).
+ */
+async function tlsFrom(argv: string[], host: string): Promise<{ tls?: TlsCredentials; http2: boolean }> {
   const { values } = parseArgs({
     args: argv,
-    options: { tls: { type: 'boolean' }, cert: { type: 'string' }, key: { type: 'string' } },
+    options: {
+      tls: { type: 'boolean' },
+      http2: { type: 'boolean' },
+      cert: { type: 'string' },
+      key: { type: 'string' }
+    },
     strict: true
   })
+  const http2 = values.http2 === true
   if ((values.cert === undefined) !== (values.key === undefined)) throw new Error('--cert and --key go together')
-  if (values.cert !== undefined && values.key !== undefined) return readCredentials(values.cert, values.key)
-  if (!values.tls) return undefined
+  if (values.cert !== undefined && values.key !== undefined)
+    return { tls: await readCredentials(values.cert, values.key), http2 }
+  if (!values.tls && !http2) return { http2 }
   const allInterfaces = host === '0.0.0.0' || host === '::'
   const names = ['localhost', ...(allInterfaces || host === 'localhost' ? [] : [host])]
-  return makeSelfSigned(names, ['127.0.0.1', '::1', ...(allInterfaces ? lanAddresses() : [])])
+  return { tls: await makeSelfSigned(names, ['127.0.0.1', '::1', ...(allInterfaces ? lanAddresses() : [])]), http2 }
 }
 
 let config: ReturnType<typeof readConfig>
 let tls: TlsCredentials | undefined
+let http2 = false
 try {
   config = readConfig()
-  tls = await tlsFrom(process.argv.slice(2), config.host)
+  ;({ tls, http2 } = await tlsFrom(process.argv.slice(2), config.host))
 } catch (error) {
   console.error(`wirewatch: ${(error as Error).message}`)
   process.exit(2)
@@ -53,7 +64,7 @@ const app = await buildApp({
   presenterToken,
   // What students type: the LAN address when listening on every interface (PORT=0: the address each request used).
   studentUrl: config.port === 0 ? undefined : urlsFor(scheme, config.host, config.port).at(-1),
-  ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+  ...(tls ? { https: { key: tls.key, cert: tls.cert }, http2 } : {}),
   logger: { level: process.env.LOG_LEVEL ?? 'warn' }
 })
 
@@ -68,6 +79,7 @@ await app.listen({ port: config.port, host: config.host })
 const { port } = app.server.address() as AddressInfo // the port really bound (PORT=0 picks a free one)
 const urls = urlsFor(scheme, config.host, port)
 console.log(`wirewatch is running. Open:\n${urls.map((url) => `  ${url}`).join('\n')}`)
+if (http2) console.log('It serves HTTP/2, and HTTP/1.1 on the same port (clients that offer only it, and WebSockets).')
 // Behind a proxy, the address students open is the proxy's (PUBLIC_URL), not the one this process listens on.
 const students = studentUrlFor({
   configured: config.publicUrl,

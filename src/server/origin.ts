@@ -57,7 +57,8 @@ const originPlugin: FastifyPluginAsync<OriginOptions> = async (app, { allowedOri
 
   const verdictOf = (request: FastifyRequest): OriginVerdict => {
     const origin = request.headers.origin ?? null
-    const host = request.headers.host ?? null
+    // Fastify's `host` reads `:authority` over HTTP/2, where there is no Host header.
+    const host = request.host || null
     const own = origin !== null && host !== null && webOrigin(origin)?.host === host
     const accepted = origin !== null && (allowed.has(origin) || own)
     const message = accepted ? '' : refusalReason(origin, host, publicOrigin)

@@ -15,8 +15,11 @@ export const techniqueNames = [
 
 export type TechniqueName = (typeof techniqueNames)[number]
 
-/** Traffic that belongs to no technique: the page itself (static files, stats) and chat messages sent by POST. */
-export const otherRowNames = ['page', 'messages'] as const
+/**
+ * Traffic that belongs to no technique: the page itself (static files, stats), chat messages sent by
+ * POST, and (over `--http2`) the connection's own cost: HTTP/2's stream-0 frames and preface, and TLS.
+ */
+export const otherRowNames = ['page', 'messages', 'connection'] as const
 
 export type OtherRowName = (typeof otherRowNames)[number]
 

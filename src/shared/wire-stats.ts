@@ -4,13 +4,27 @@ import type { OtherRowName, TechniqueName } from './techniques.ts'
 export interface WireCounters {
   /** HTTP requests received; a WebSocket's Upgrade request counts as one. */
   requests: number
-  /** TCP connections accepted (each one a 3-way handshake), charged to the first request made on them. */
+  /** Of `requests`, those that arrived over HTTP/2 (each a stream); the rest came over HTTP/1.x. */
+  requestsOverHttp2: number
+  /**
+   * TCP connections accepted (each one a 3-way handshake), charged to the first request made on them.
+   * Over HTTP/2 every later stream shares the connection, so a technique adds none after the page's first request.
+   */
   connectionsOpened: number
-  /** Connections open now whose latest request was of this row. */
+  /**
+   * TCP connections in use by this row now. HTTP/1.x: connections open whose latest request was of this
+   * row (one request at a time each). HTTP/2: connections on which this row has a stream open now, or,
+   * for a connection with no stream open, whose latest stream was of this row; one connection carrying
+   * streams of several rows counts once in each of them.
+   */
   openConnections: number
-  /** Bytes read from the socket: request heads, bodies, WebSocket frames with their headers. */
+  /**
+   * Bytes read: request heads, bodies, WebSocket frames with their headers. Over HTTP/2 the stream's
+   * frames, 9-byte headers included. Under `--tls` alone, encrypted bytes (TLS included); under
+   * `--http2`, the bytes HTTP put inside TLS, TLS's own cost being in the `connection` row.
+   */
   bytesIn: number
-  /** Bytes written to the socket: status lines, headers, chunk framing, bodies, frame headers. */
+  /** Bytes written: status lines, headers, chunk framing, bodies, frame headers (counted as `bytesIn` is). */
   bytesOut: number
   /** Feed events delivered to the client. */
   events: number
@@ -33,11 +47,14 @@ export interface WireReport {
    * that the server has not seen after a while is queued in the browser, not held by the server.
    */
   lastRequestAt?: Partial<Record<TechniqueName | OtherRowName, number>>
+  /** For one client: TCP connections open now that carried at least one of its requests, by protocol. */
+  connectionsNow?: { http1: number; http2: number }
 }
 
 export function emptyCounters(): WireCounters {
   return {
     requests: 0,
+    requestsOverHttp2: 0,
     connectionsOpened: 0,
     openConnections: 0,
     bytesIn: 0,

@@ -95,13 +95,8 @@ const classroomRoutes: FastifyPluginAsync<ClassroomRoutesOptions> = async (app, 
       // The network fails for everyone: every technique's connection is cut (no FIN, no close frame),
       // and until the time is up new ones are cut as they arrive. 0 ends a cut early.
       const state = app.classroom.cutNetworkUntil(seconds > 0 ? Date.now() + seconds * 1000 : 0)
-      let dropped = 0
-      if (seconds > 0)
-        for (const row of [...techniqueNames, 'messages'] as const)
-          for (const socket of app.wire.socketsOf(undefined, row)) {
-            socket.destroy()
-            dropped++
-          }
+      // Over HTTP/2 the connections carrying them are destroyed, the page's own streams with them.
+      const dropped = seconds > 0 ? app.wire.cut(undefined, [...techniqueNames, 'messages'], 'connections') : 0
       return { ...state, dropped }
     }
   )

@@ -25,7 +25,7 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
     if (app.classroom.networkCut) {
       // The teacher cut the network for everyone: this connection fails as a dead network would.
       reply.hijack()
-      request.raw.socket.destroy()
+      app.wire.cutConnectionOf(request.raw)
       return done()
     }
     // The handshake (one RTT) on a new connection (the wire plugin, registered first, says which), then the
@@ -79,10 +79,9 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
       }
     },
     async (request) => {
-      const sockets = app.wire.socketsOf(request.body.client, request.body.technique)
-      // Cut, not closed politely: this is the network failing, so no FIN handshake, no close frame.
-      for (const socket of sockets) socket.destroy()
-      return { dropped: sockets.length }
+      // Cut, not closed politely: no close frame, no FIN from HTTP. Over HTTP/2 the technique's streams are
+      // reset and the page's other streams carry on, as this page's other panels do over HTTP/1.1.
+      return { dropped: app.wire.cut(request.body.client, [request.body.technique], 'streams') }
     }
   )
 }

@@ -52,7 +52,7 @@ const longPolling: FastifyPluginAsync = async (app) => {
         })
         const timeOut = () =>
           finish(() => {
-            app.wire.countEmptyResponse(request.raw.socket)
+            app.wire.countEmptyResponse(request.raw)
             return reply.code(204).send()
           })
         const unsubscribe = app.feed.subscribe(() => finish(() => pullAnswer(app, request, reply, after)), failed)

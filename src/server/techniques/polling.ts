@@ -9,7 +9,8 @@ interface PollingQuery extends CursorQuery {
 /**
  * Interval polling: the page asks on a timer, whether or not anything happened.
  * `keepalive=0` answers with `Connection: close`, so every poll pays a new TCP
- * handshake, as every request did with HTTP/1.0.
+ * handshake, as every request did with HTTP/1.0. Over HTTP/2 it changes nothing: every stream
+ * shares the one connection.
  */
 const polling: FastifyPluginAsync = async (app) => {
   const querystring = {
@@ -21,7 +22,8 @@ const polling: FastifyPluginAsync = async (app) => {
     '/feed/polling',
     { schema: { querystring }, config: { wireRow: 'polling' } },
     async (request, reply) => {
-      if (request.query.keepalive === 0) reply.header('connection', 'close')
+      // HTTP/2 has no Connection header (Node drops it with a warning): keep-alive is an HTTP/1.1 idea.
+      if (request.query.keepalive === 0 && request.raw.httpVersionMajor === 1) reply.header('connection', 'close')
       return pullAnswer(app, request, reply, request.query.after)
     }
   )

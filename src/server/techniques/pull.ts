@@ -27,8 +27,8 @@ export function pullAnswer(
       socket.once('close', turn)
     }).then(() => pullAnswer(app, request, reply, cursor))
   const { json, events } = pageJson(app.feed, cursor)
-  if (events > 0) app.wire.countEvents(socket, events)
-  else app.wire.countEmptyResponse(socket)
+  if (events > 0) app.wire.countEvents(request.raw, events)
+  else app.wire.countEmptyResponse(request.raw)
   reply.type('application/json; charset=utf-8')
   return json
 }

@@ -90,7 +90,7 @@ export function pushFeed(
   const sendEvents = (events: FeedEvent[]) =>
     later(() => {
       wire.events(events)
-      app.wire.countEvents(request.raw.socket, events.length)
+      app.wire.countEvents(request.raw, events.length)
     })
 
   const { events, reset } = app.feed.since(cursor)

@@ -25,7 +25,7 @@ const refresh: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const events = app.feed.recent(shown)
-      app.wire.countEvents(request.raw.socket, events.length)
+      app.wire.countEvents(request.raw, events.length)
       const self = request.query.client ? `/feed/refresh?client=${request.query.client}` : '/feed/refresh'
       const renderedAt = new Date().toISOString().slice(11, 23)
       reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')

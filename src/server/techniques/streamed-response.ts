@@ -26,6 +26,16 @@ export interface StreamFormat {
   keepAlive: KeepAlive
 }
 
+/**
+ * The head as this request's protocol allows it: `Connection` is an HTTP/1.x header, which Node's
+ * HTTP/2 layer drops with a warning (and proxies passing it on make WebKit end event streams).
+ */
+function headFor(httpVersionMajor: number, head: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  if (httpVersionMajor === 1) return head
+  const { connection: _http1Only, ...allowed } = head
+  return allowed
+}
+
 /** Answers one request with a response that never ends, written in `format`, from after `cursor`. */
 export type StreamedResponse = (
   request: FastifyRequest<{ Querystring: { client?: string } }>,
@@ -54,7 +64,7 @@ export function streamedResponses(
     // Fastify steps aside: from here on we write to the socket ourselves.
     reply.hijack()
     const stream = reply.raw
-    stream.writeHead(200, format.head)
+    stream.writeHead(200, headFor(request.raw.httpVersionMajor, format.head))
     // The head goes now, not with the first event: the reader knows at once it is connected (a
     // fetch() resolves) even when there is no news yet.
     if (format.prefix) stream.write(format.prefix)

@@ -1,4 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  constants as http2Constants,
+  type ServerHttp2Session
+} from 'node:http2'
 import type { Socket } from 'node:net'
 import { type TLSSocket, Server as TlsServer } from 'node:tls'
 import type { FastifyPluginAsync } from 'fastify'
@@ -12,6 +18,9 @@ import { CaptureStore } from './capture/capture-store.ts'
 import { markRouteOwner } from './capture/route-owner.ts'
 import { type SocketTap, tapSocket } from './capture/socket-tap.ts'
 import { WatchedPages } from './capture/watched-pages.ts'
+import { FrameHook } from './h2/frame-hook.ts'
+import { frameHeaderBytes } from './h2/frame-reader.ts'
+import { tapSessions } from './h2/tap-sessions.ts'
 import { tcpUnderTls } from './tcp-under-tls.ts'
 
 declare module 'fastify' {
@@ -22,6 +31,8 @@ declare module 'fastify' {
     capture: CaptureStore
     /** Pages whose wire view is open (or was in the last minute): their requests are captured as bytes. */
     watchedPages: WatchedPages
+    /** Every HTTP/2 frame of every connection, with its payload, for modules that read them (none without `http2`). */
+    http2Frames: FrameHook
   }
   interface FastifyRequest {
     /** True for the first request on its TCP connection: the one that paid the handshake. */
@@ -56,11 +67,13 @@ export interface WireOptions {
    * one address with a wire view open), for the bench. Default: `WIRE_CAPTURE_BYTES=all` in the environment.
    */
   captureBytesOfEveryone?: boolean
+  /** The server is Fastify's HTTP/2 secure server (HTTP/1.1 allowed): its HTTP/2 connections are read frame by frame. */
+  http2?: boolean
 }
 
 const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   app,
-  { capture: capturing = true, captureBytesOfEveryone = process.env.WIRE_CAPTURE_BYTES === 'all' }
+  { capture: capturing = true, captureBytesOfEveryone = process.env.WIRE_CAPTURE_BYTES === 'all', http2 = false }
 ) => {
   const wire = new WireAccounting()
   app.decorate('wire', wire)
@@ -78,11 +91,20 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
     )
     app.server.prependListener('upgrade', (request: IncomingMessage) => taps.get(request.socket)?.upgrade(request))
   }
-  const tls = app.server instanceof TlsServer
+  const frames = new FrameHook()
+  app.decorate('http2Frames', frames)
+  // Under --tls alone the counted bytes are encrypted, so sizes of plaintext heads would not match them.
+  const encryptedCounts = app.server instanceof TlsServer && !http2
   // Before any route runs: each request takes its place in its connection's order, with its size on the
-  // wire (over TLS the counted bytes are encrypted, so sizes of plaintext heads would not match them).
+  // wire; over HTTP/2, its stream's frames (read already) are its own.
   app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
-    wire.requestArrived(request.socket, request, tls ? undefined : requestBytesOf(request))
+    const stream = (request as unknown as Http2ServerRequest).stream
+    if (stream) {
+      const [session, id] = [stream.session as object, stream.id as number]
+      wire.streamArrived(session, id, request, () => stream.close(http2Constants.NGHTTP2_CANCEL))
+      // Its last frames have passed the tap by then (nghttp2 closes a stream once they are sent).
+      stream.once('close', () => wire.streamClosed(session, id))
+    } else wire.requestArrived(request.socket, request, encryptedCounts ? undefined : requestBytesOf(request))
     // Prepended: Node's own `finish` listener starts writing the next pipelined response.
     response.prependListener('finish', () => wire.responseDone(request))
     response.prependListener('close', () => wire.responseDone(request))
@@ -94,10 +116,24 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
     // Requests see the TLS socket; the bytes that cross the wire are counted on the TCP socket under it.
     // The capture taps the TLS socket, where the bytes are plaintext HTTP.
     const tcpUnder = tcpUnderTls(app.server)
+    // Over --http2 every row counts what HTTP put inside TLS (HTTP/2: its frames; HTTP/1.1: the TLS
+    // socket's plaintext), and TLS's own bytes go to the `connection` row: rows compare like for like.
+    if (http2)
+      tapSessions(app.server as unknown as Http2SecureServer, {
+        opened: (session: ServerHttp2Session, socket: TLSSocket) => wire.trackHttp2(session, socket, tcpUnder(socket)),
+        preface: (session, bytes) => wire.chargeFrame(session, 'in', undefined, bytes),
+        frame: (session, frame) => {
+          wire.chargeFrame(session, frame.direction, frame.streamId, frameHeaderBytes + frame.length)
+          frames.publish(session, frame)
+        }
+      })
     app.server.on('secureConnection', (socket: TLSSocket) => {
-      const counted = tcpUnder(socket)
-      wire.track(socket, counted)
-      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted, watched, failed }))
+      // HTTP/2 connections are counted frame by frame (above), and their bytes are no HTTP/1.1 to capture.
+      if (socket.alpnProtocol === 'h2') return
+      const under = tcpUnder(socket)
+      if (http2) wire.track(socket, socket, under)
+      else wire.track(socket, under)
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: under, watched, failed }))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {

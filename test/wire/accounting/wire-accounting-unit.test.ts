@@ -71,11 +71,11 @@ describe('WireAccounting', () => {
     assert.equal(wire.requestBeingAnswered(fake.socket), undefined, 'between requests')
   })
 
-  test('ignores events and empty responses on sockets it does not track', () => {
+  test('ignores events and empty responses of requests it does not know, and requests on sockets it does not track', () => {
     const wire = new WireAccounting()
     const stranger = new FakeSocket()
-    wire.countEvents(stranger.socket, 3)
-    wire.countEmptyResponse(stranger.socket)
+    wire.countEvents({}, 3)
+    wire.countEmptyResponse({})
     wire.beginRequest(stranger.socket, 'ajax', 'x')
     wire.endRequest(stranger.socket)
     assert.deepEqual(wire.report(undefined, 0).techniques.ajax, emptyCounters())
@@ -98,13 +98,15 @@ describe('WireAccounting', () => {
 
   test('past maxClients with every client connected, a newcomer keeps its counters (none is forgotten)', () => {
     const wire = new WireAccounting({ maxClients: 2 })
-    const sockets = ['a', 'b', 'c'].map((client) => {
+    const upgrades = ['a', 'b', 'c'].map((client) => {
       const fake = new FakeSocket()
       wire.track(fake.socket)
-      wire.beginRequest(fake.socket, 'websocket', client)
-      return fake.socket
+      const upgrade = {}
+      wire.requestArrived(fake.socket, upgrade)
+      wire.nameRequest(upgrade, 'websocket', client)
+      return upgrade
     })
-    for (const socket of sockets) wire.countEvents(socket, 5)
+    for (const upgrade of upgrades) wire.countEvents(upgrade, 5)
     for (const client of ['a', 'b', 'c']) {
       const { websocket } = wire.report(client, 0).techniques
       assert.deepEqual([websocket.openConnections, websocket.requests, websocket.events], [1, 1, 5], client)

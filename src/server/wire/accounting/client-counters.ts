@@ -33,10 +33,20 @@ export class ClientCounters {
   }
 
   /** Adds `amount` to `field` of the owner's row, in the totals and for its client. */
-  add({ row, client }: Owner, field: keyof WireCounters, amount: number): void {
+  add(owner: Owner, field: keyof WireCounters, amount: number): void {
     if (amount === 0) return
+    this.#totals[owner.row][field] += amount
+    this.addToClient(owner, field, amount)
+  }
+
+  /** Adds `amount` to `field` of `row` in the totals only (what no client is known for yet). */
+  addToTotals(row: RowName, field: keyof WireCounters, amount: number): void {
     this.#totals[row][field] += amount
-    if (client === undefined) return
+  }
+
+  /** Adds `amount` to `field` of the owner's row for its client only (the totals had it already). */
+  addToClient({ row, client }: Owner, field: keyof WireCounters, amount: number): void {
+    if (amount === 0 || client === undefined) return
     let rows = this.#clients.get(client)
     if (!rows) {
       // Make room first: a row just made has nothing open yet, and must not be the one forgotten.
@@ -68,7 +78,7 @@ export class ClientCounters {
       TechniqueName,
       WireCounters
     >
-    const other = { page: copy('page'), messages: copy('messages') }
+    const other = { page: copy('page'), messages: copy('messages'), connection: copy('connection') }
     const report: WireReport = { techniques, other, latest, at: Date.now() }
     return client === undefined ? report : { client, ...report, lastRequestAt: { ...this.lastRequests(client) } }
   }

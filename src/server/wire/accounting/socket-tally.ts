@@ -1,11 +1,13 @@
 import type { Socket } from 'node:net'
 import type { Owner } from './client-counters.ts'
+import type { ConnectionCost } from './connection-cost.ts'
+import type { H2Tally } from './h2-tally.ts'
 
 /** One request on a connection and its response, from the request's head to the response's end. */
 export interface Exchange {
   /** The request, as its key was given to `requestArrived` (the IncomingMessage). */
   request: object
-  tally: SocketTally
+  tally: SocketTally | H2Tally
   /** Undefined until the route names it (Fastify's onRequest); bytes wait in `held` meanwhile. */
   owner: Owner | undefined
   held: { bytesIn: number; bytesOut: number; events: number; emptyResponses: number }
@@ -14,12 +16,19 @@ export interface Exchange {
   chargedIn: number
   /** The response has ended (streams and WebSockets end when the socket closes). */
   done: boolean
+  /** Over HTTP/2: resets this exchange's stream (RST_STREAM), leaving the connection's other streams be. */
+  reset?: () => void
 }
 
 /** Per-socket bookkeeping: how much of the socket's byte counters has already been charged, and to whom. */
 export interface SocketTally {
-  /** The socket whose counters are read: the TCP socket itself, or the one under a TLS socket. */
+  protocol: 'http1'
+  /** The socket whose counters are read: the TCP socket itself, the one under a TLS socket, or (`--http2`) the TLS socket. */
   counted: Socket
+  /** Under `--http2`: TLS's own bytes, charged to the `connection` row. */
+  cost: ConnectionCost | undefined
+  /** It has closed (a client's `connectionsNow` drops it). */
+  closed: boolean
   chargedRead: number
   chargedWritten: number
   /** Exchanges whose response has not ended, oldest first: the first is the one being written. */

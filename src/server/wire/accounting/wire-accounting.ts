@@ -3,10 +3,15 @@ import type { RowName, TechniqueName } from '../../../shared/techniques.ts'
 import { techniqueNames } from '../../../shared/techniques.ts'
 import type { WireReport } from '../../../shared/wire-stats.ts'
 import { BusySockets } from './busy-sockets.ts'
+import { ClientConnections } from './client-connections.ts'
 import { ClientCounters, type Owner } from './client-counters.ts'
+import { chargeConnection, chargeTls, connectionCost, costClaimed } from './connection-cost.ts'
+import { type H2Tally, h2Tally, ownersInUse, recountInUse, streamClosed, streamOpened } from './h2-tally.ts'
 import { chargeRead, chargeWritten, type Exchange, type SocketTally } from './socket-tally.ts'
 
 const pageOwner: Owner = { row: 'page', client: undefined }
+
+type Tally = SocketTally | H2Tally
 
 /**
  * Counts what really crosses each TCP socket, per technique and per client.
@@ -18,29 +23,43 @@ const pageOwner: Owner = { row: 'page', client: undefined }
  * the one being written; bytes read are charged to each request up to its own size, so requests
  * that arrive in one packet are still each charged their own.
  *
+ * An HTTP/2 connection carries many exchanges at once, one per stream: there the bytes come from
+ * its frames, each charged to its stream's exchange (`chargeFrame`), and the connection's own frames
+ * (stream 0, the preface) to the `connection` row.
+ *
  * Each page's counters are updated as bytes are charged, and the accounting knows which sockets
  * each page has busy, so one page's report costs its own connections, not the server's.
  */
 export class WireAccounting {
   #counters: ClientCounters
   #sockets = new Map<Socket, SocketTally>()
+  /** HTTP/2 connections, by session. */
+  #sessions = new Map<object, H2Tally>()
   /** Exchanges by their request, until the route names them. */
   #exchanges = new WeakMap<object, Exchange>()
-  /** Each client's sockets with an exchange of it under way, and how many. */
-  #busy = new BusySockets<SocketTally>()
+  /** Each client's connections with an exchange of it under way, and how many. */
+  #busy = new BusySockets<Tally>()
+  /** Each client's connections that carried a request of it, for its `connectionsNow`. */
+  #connectionsOf: ClientConnections<Tally>
 
   constructor({ maxClients = 5000 }: { maxClients?: number } = {}) {
     this.#counters = new ClientCounters(maxClients)
+    this.#connectionsOf = new ClientConnections(maxClients)
   }
 
   /**
    * Start counting a socket the server just accepted: call from the server's `connection` event
    * (`secureConnection` over TLS, passing the TCP socket underneath as `counted`, so the bytes are
    * the encrypted ones that really cross the wire, TLS handshake and record framing included).
+   * Under `--http2`, `counted` is the TLS socket itself (plaintext) and `tcp` the one under it: TLS's
+   * own bytes then go to the `connection` row, as they do for HTTP/2 connections.
    */
-  track(socket: Socket, counted: Socket = socket): void {
+  track(socket: Socket, counted: Socket = socket, tcp?: Socket): void {
     const tally: SocketTally = {
+      protocol: 'http1',
       counted,
+      cost: tcp ? connectionCost(tcp, counted) : undefined,
+      closed: false,
       chargedRead: 0,
       chargedWritten: 0,
       open: [],
@@ -54,6 +73,80 @@ export class WireAccounting {
   }
 
   /**
+   * Start counting an HTTP/2 connection (before its first frame): `plaintext` is its TLS socket, `tcp`
+   * the socket under it. Its frames are charged with `chargeFrame`; it is never `track`ed as a socket.
+   */
+  trackHttp2(session: object, plaintext: Socket, tcp: Socket): void {
+    const tally = h2Tally(connectionCost(tcp, plaintext))
+    this.#sessions.set(session, tally)
+    plaintext.once('close', () => this.#closedHttp2(session, tally))
+  }
+
+  /**
+   * A frame of `length` payload bytes (plus its 9-byte header) crossed HTTP/2 connection `session`:
+   * charged to its stream's exchange (held until Node hands that stream's request over), stream 0's
+   * to the `connection` row. `streamId` undefined: the client's connection preface.
+   */
+  chargeFrame(session: object, direction: 'in' | 'out', streamId: number | undefined, bytes: number): void {
+    const tally = this.#sessions.get(session)
+    if (!tally) return
+    if (!streamId) {
+      chargeConnection(this.#counters, tally.cost, direction, bytes)
+      return
+    }
+    const field = direction === 'in' ? 'bytesIn' : 'bytesOut'
+    const exchange = tally.streams.get(streamId)
+    if (exchange) {
+      this.#give(exchange, field, bytes)
+      return
+    }
+    const waiting = tally.waiting.get(streamId) ?? { bytesIn: 0, bytesOut: 0 }
+    waiting[field] += bytes
+    tally.waiting.set(streamId, waiting)
+  }
+
+  /**
+   * Node handed over the request of stream `streamId` of `session` (its `request` event, before any
+   * route); `reset` resets that stream alone (`cut`).
+   */
+  streamArrived(session: object, streamId: number, key: object, reset?: () => void): void {
+    const tally = this.#sessions.get(session)
+    if (!tally) return
+    const exchange: Exchange = {
+      request: key,
+      tally,
+      owner: undefined,
+      held: { bytesIn: 0, bytesOut: 0, events: 0, emptyResponses: 0 },
+      expectedIn: Number.POSITIVE_INFINITY,
+      chargedIn: 0,
+      done: false,
+      reset
+    }
+    const waiting = tally.waiting.get(streamId)
+    if (waiting) {
+      exchange.held.bytesIn = waiting.bytesIn
+      exchange.held.bytesOut = waiting.bytesOut
+      tally.waiting.delete(streamId)
+    }
+    tally.first ??= exchange
+    tally.last = exchange
+    tally.streams.set(streamId, exchange)
+    this.#exchanges.set(key, exchange)
+  }
+
+  /**
+   * Stream `streamId` of `session` has closed (both ends sent their last frame): its exchange is over
+   * and forgotten, so a connection that lives for hours keeps only its open streams.
+   */
+  streamClosed(session: object, streamId: number): void {
+    const tally = this.#sessions.get(session)
+    const exchange = tally?.streams.get(streamId)
+    if (!tally || !exchange) return
+    this.#end(exchange)
+    tally.streams.delete(streamId)
+  }
+
+  /**
    * Node parsed a request on `socket` (its `request` or `upgrade` event, before any route runs).
    * `key` identifies it later (the IncomingMessage); `expectedInBytes` is its size on the wire when
    * known (`requestBytesOf`), so pipelined requests read together are each charged their own bytes.
@@ -61,6 +154,7 @@ export class WireAccounting {
   requestArrived(socket: Socket, key: object, expectedInBytes = Number.POSITIVE_INFINITY): void {
     const tally = this.#sockets.get(socket)
     if (!tally) return
+    chargeTls(this.#counters, tally.cost)
     chargeWritten(tally, this.#give)
     // The requests before this one are complete: each takes what is left of its own size, no more.
     // One of unknown size takes nothing more: what arrived since is this request's head.
@@ -93,7 +187,10 @@ export class WireAccounting {
     const exchange = this.#exchanges.get(key)
     if (!exchange || exchange.owner) return false
     this.#name(exchange, { row, client })
-    if (client) this.#counters.requested(client, row)
+    if (client) {
+      this.#counters.requested(client, row)
+      this.#carried(exchange.tally, client)
+    }
     return exchange === exchange.tally.first
   }
 
@@ -125,22 +222,57 @@ export class WireAccounting {
     if (exchange) this.#end(exchange)
   }
 
-  /** `count` feed events were delivered over `socket`: charged to the response being written on it. */
-  countEvents(socket: Socket, count: number): void {
-    if (count > 0) this.#count(socket, 'events', count)
+  /**
+   * `count` feed events were delivered in the response to `request` (the IncomingMessage given to
+   * `requestArrived`): by request, not by socket, since over HTTP/2 one connection carries many at once.
+   */
+  countEvents(request: object, count: number): void {
+    if (count > 0) this.#count(request, 'events', count)
   }
 
-  /** A poll or long poll on `socket` was answered with no event. */
-  countEmptyResponse(socket: Socket): void {
-    this.#count(socket, 'emptyResponses', 1)
+  /** A poll or long poll (`request`) was answered with no event. */
+  countEmptyResponse(request: object): void {
+    this.#count(request, 'emptyResponses', 1)
   }
 
-  /** The sockets whose latest request was of `row`, made by page `client` (by any page when undefined). */
-  socketsOf(client: string | undefined, row: RowName): Socket[] {
-    const found: Socket[] = []
+  /**
+   * Cuts the traffic of `rows` made by page `client` (by any page when undefined), as a failing network
+   * would: no FIN from HTTP, no close frame. Returns how many connections or streams were cut.
+   * HTTP/1.x: the connections whose latest request was of one of `rows` are destroyed. HTTP/2: with
+   * `streams`, those rows' open streams are reset (RST_STREAM CANCEL), the connection and the page's
+   * other streams carry on (a socket's `destroy()` over HTTP/2 ends only its stream anyway); with
+   * `connections` (the whole network is down), each connection in use by one of them is destroyed.
+   */
+  cut(client: string | undefined, rows: readonly RowName[], how: 'streams' | 'connections'): number {
+    const wanted = (owner: Owner | undefined) =>
+      owner !== undefined && rows.includes(owner.row) && (client === undefined || owner.client === client)
+    let cut = 0
     for (const [socket, { holder }] of this.#sockets)
-      if (holder?.row === row && (client === undefined || holder.client === client)) found.push(socket)
-    return found
+      if (wanted(holder)) {
+        socket.destroy()
+        cut++
+      }
+    for (const tally of this.#sessions.values()) {
+      if (how === 'connections') {
+        if (!ownersInUse(tally).some(wanted)) continue
+        tally.cost.plaintext.destroy()
+        cut++
+        continue
+      }
+      for (const exchange of tally.streams.values())
+        if (!exchange.done && exchange.reset && wanted(exchange.owner)) {
+          exchange.reset()
+          cut++
+        }
+    }
+    return cut
+  }
+
+  /** Cuts the connection `request` came on, as a dead network would: over HTTP/2, every stream on it. */
+  cutConnectionOf(request: { socket: Socket }): void {
+    const tally = this.#exchanges.get(request)?.tally
+    if (tally?.protocol === 'http2') tally.cost.plaintext.destroy()
+    else request.socket.destroy()
   }
 
   /**
@@ -152,8 +284,10 @@ export class WireAccounting {
     const last = this.#counters.lastRequests(client)
     const since = Date.now() - withinMs
     const busy = new Set<RowName>()
-    for (const tally of this.#busy.of(client))
-      for (const { owner } of tally.open) if (owner?.client === client) busy.add(owner.row)
+    for (const tally of this.#busy.of(client)) {
+      const open = tally.protocol === 'http1' ? tally.open : [...tally.open.values()]
+      for (const { owner } of open) if (owner?.client === client) busy.add(owner.row)
+    }
     return techniqueNames.filter((name) => busy.has(name) || (last[name] ?? 0) >= since)
   }
 
@@ -162,9 +296,13 @@ export class WireAccounting {
    * WebSockets, held polls) are charged up to this instant first: for a client, only its own sockets.
    */
   report(client: string | undefined, latest: number): WireReport {
-    if (client === undefined) for (const tally of this.#sockets.values()) this.#charge(tally)
-    else for (const tally of this.#busy.of(client)) this.#charge(tally)
-    return this.#counters.report(client, latest)
+    if (client === undefined) {
+      for (const tally of this.#sockets.values()) this.#charge(tally)
+      for (const tally of this.#sessions.values()) chargeTls(this.#counters, tally.cost)
+      return this.#counters.report(client, latest)
+    }
+    for (const tally of this.#busy.of(client)) this.#charge(tally)
+    return { ...this.#counters.report(client, latest), connectionsNow: this.#connectionsOf.now(client) }
   }
 
   #end(exchange: Exchange): void {
@@ -172,10 +310,13 @@ export class WireAccounting {
     const { tally } = exchange
     this.#charge(tally)
     exchange.done = true
-    tally.open = tally.open.filter((open) => open !== exchange)
+    if (tally.protocol === 'http1') tally.open = tally.open.filter((open) => open !== exchange)
     // A response that ends before its route named it (a request refused early) is the page's own traffic.
     if (!exchange.owner) this.#name(exchange, pageOwner)
-    else this.#unbusy(exchange)
+    else {
+      this.#unbusy(exchange)
+      if (tally.protocol === 'http2') streamClosed(this.#counters, tally, exchange.owner)
+    }
   }
 
   #name(exchange: Exchange, owner: Owner): void {
@@ -183,8 +324,14 @@ export class WireAccounting {
     const { tally, held } = exchange
     if (exchange === tally.first) this.#counters.add(owner, 'connectionsOpened', 1)
     this.#counters.add(owner, 'requests', 1)
+    if (tally.protocol === 'http2') {
+      this.#counters.add(owner, 'requestsOverHttp2', 1)
+      if (exchange === tally.last || !tally.holder) tally.holder = owner
+      if (!exchange.done) streamOpened(this.#counters, tally, owner)
+      else recountInUse(this.#counters, tally)
+    }
     // The newest request holds the connection; an older one named late leaves it to the newer.
-    if (exchange === tally.last || !tally.holder) {
+    else if (exchange === tally.last || !tally.holder) {
       if (tally.holder) this.#counters.add(tally.holder, 'openConnections', -1)
       tally.holder = owner
       this.#counters.add(owner, 'openConnections', 1)
@@ -202,6 +349,7 @@ export class WireAccounting {
 
   #closed(socket: Socket, tally: SocketTally): void {
     this.#charge(tally)
+    this.#forget(tally)
     const last = tally.last
     if (!last) {
       // A connection that never carried a request (a preconnect, a malformed head) still cost a handshake.
@@ -224,15 +372,51 @@ export class WireAccounting {
     this.#sockets.delete(socket)
   }
 
-  /** Charges the socket's bytes moved since the last charge: written to the response being written, read to each request up to its size. */
-  #charge(tally: SocketTally): void {
+  #closedHttp2(session: object, tally: H2Tally): void {
+    chargeTls(this.#counters, tally.cost)
+    this.#forget(tally)
+    // Frames of streams Node never handed over (refused, reset at once) are the page's own traffic.
+    for (const { bytesIn, bytesOut } of tally.waiting.values()) {
+      this.#counters.add(pageOwner, 'bytesIn', bytesIn)
+      this.#counters.add(pageOwner, 'bytesOut', bytesOut)
+    }
+    tally.waiting.clear()
+    for (const exchange of tally.streams.values()) {
+      if (exchange.done) continue
+      exchange.done = true
+      if (!exchange.owner) this.#name(exchange, pageOwner)
+      else this.#unbusy(exchange)
+    }
+    tally.open.clear()
+    tally.holder = undefined
+    recountInUse(this.#counters, tally)
+    this.#sessions.delete(session)
+  }
+
+  /** `client` made a request on `tally`'s connection: it counts in its `connectionsNow`, and owns its cost. */
+  #carried(tally: Tally, client: string): void {
+    this.#connectionsOf.carried(client, tally)
+    if (tally.cost) costClaimed(this.#counters, tally.cost, client)
+  }
+
+  /** The connection closed: no client counts it as open any more. */
+  #forget(tally: Tally): void {
+    tally.closed = true
+  }
+
+  /**
+   * Charges what moved since the last charge: on an HTTP/1.x socket, bytes written to the response
+   * being written and read to each request up to its size; on both kinds, TLS's own cost (`--http2`).
+   */
+  #charge(tally: Tally): void {
+    chargeTls(this.#counters, tally.cost)
+    if (tally.protocol === 'http2') return
     chargeWritten(tally, this.#give)
     chargeRead(tally, this.#give)
   }
 
-  #count(socket: Socket, field: 'events' | 'emptyResponses', amount: number): void {
-    const tally = this.#sockets.get(socket)
-    const exchange = tally && (tally.open[0] ?? tally.last)
+  #count(request: object, field: 'events' | 'emptyResponses', amount: number): void {
+    const exchange = this.#exchanges.get(request)
     if (exchange) this.#give(exchange, field, amount)
   }
 
