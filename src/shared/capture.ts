@@ -8,7 +8,15 @@ import type { TechniqueName } from './techniques.ts'
  * last minute); otherwise Node's own parser reads it, and its head is rebuilt from what
  * Node parsed: each `RequestItem` says which in `source`.
  */
-export type CaptureItem = RequestItem | ResponseItem | StreamItem | FrameItem | ClosedItem
+export type CaptureItem = RequestItem | ResponseItem | StreamItem | FrameItem | Http2FrameItem | ClosedItem
+
+/**
+ * Whether an item is traffic (stream chunks, frames: they may come by thousands) rather than part of an
+ * exchange (heads, closes). An HTTP/2 HEADERS frame carries a head, so it is kept with the exchanges.
+ */
+export function isTrafficItem(item: Pick<CaptureItem, 'kind'> & { typeName?: string }): boolean {
+  return item.kind === 'stream' || item.kind === 'frame' || (item.kind === 'h2-frame' && item.typeName !== 'HEADERS')
+}
 
 interface ItemBase {
   /** Increases by one for every item the server captures, across all clients: a cursor for `since=`. */
@@ -118,6 +126,81 @@ export interface FrameItem extends ItemBase {
   payload: string
   /** The first bytes of the frame exactly as they crossed the wire (masked), in hex. */
   hex: string
+  truncated: boolean
+}
+
+/** How HPACK sent one header field (RFC 7541 §6): by table index, or as a literal added to the table or not. */
+export type Http2FieldRepresentation =
+  | 'indexed'
+  | 'literal-incremental'
+  | 'literal-without-indexing'
+  | 'literal-never-indexed'
+
+/** One header field of a HEADERS frame, as the server's HPACK decoder read it. */
+export interface Http2HeaderField {
+  name: string
+  value: string
+  representation: Http2FieldRepresentation
+  /** The table index used for the whole field (`indexed`) or its name (1–61 static table, 62+ dynamic). */
+  index?: number
+  /** Bytes this field took in the header block. */
+  encodedBytes: number
+  /** The value was sent Huffman-coded (literals only). */
+  huffman?: boolean
+  /** The name was sent as a Huffman-coded literal (only when not sent by index). */
+  nameHuffman?: boolean
+}
+
+/**
+ * One HTTP/2 frame (RFC 9113 §4.1), read from the connection's plaintext between TLS and Node's
+ * HTTP/2 session, both ways. Its stream's technique owns it; frames of stream 0 (the connection's own)
+ * go to the technique of the connection's latest technique stream (before one, to the first).
+ */
+export interface Http2FrameItem extends ItemBase {
+  kind: 'h2-frame'
+  /** `in` = client to server, `out` = server to client. */
+  direction: 'in' | 'out'
+  /** 0 for the connection's own frames (SETTINGS, PING, GOAWAY, connection WINDOW_UPDATE). */
+  streamId: number
+  type: number
+  /** `DATA`, `HEADERS`, `SETTINGS`…, `UNKNOWN(n)` for an extension type. */
+  typeName: string
+  flags: number
+  /** The flags this type defines that are set: END_STREAM, END_HEADERS, PADDED, PRIORITY, ACK. */
+  flagNames: string[]
+  /** The payload's length in bytes; the frame takes `headerBytes + length` on the connection. */
+  length: number
+  /** The frame header: always 9 bytes. */
+  headerBytes: number
+  /**
+   * HEADERS (and PUSH_PROMISE): the header block, with its CONTINUATIONs, as decoded; absent when the
+   * connection's decoder failed (`undecoded` says why).
+   */
+  fields?: Http2HeaderField[]
+  /** The header block's bytes (padding and priority left out), over every frame that carried it. */
+  blockBytes?: number
+  /**
+   * The same head as HTTP/1.1 text would take: request line (or status line), `Host` from `:authority`,
+   * one `name: value\r\n` line per other field, the blank line. Nothing HTTP/1.1 would add on its own.
+   */
+  asHttp1Bytes?: number
+  /** CONTINUATION frames that carried the rest of this block (they follow as items of their own). */
+  continuations?: number
+  /** Why the header block is not decoded. */
+  undecoded?: string
+  /** DATA: the start of the payload as UTF-8 text (an event's `id:`/`data:` lines, a JSON body). */
+  payload?: string
+  /** RST_STREAM and GOAWAY: the error code's name (`NO_ERROR`, `CANCEL`…). */
+  errorCode?: string
+  /** GOAWAY: the last stream the sender will have processed. */
+  lastStreamId?: number
+  /** SETTINGS: each parameter as `NAME=value`. */
+  settings?: string[]
+  /** WINDOW_UPDATE: the window increment, in bytes. */
+  windowIncrement?: number
+  /** PING: the 8 bytes of opaque data, in hex. */
+  opaqueHex?: string
+  /** True when `payload` or the field list was cut to the capture's limit. */
   truncated: boolean
 }
 

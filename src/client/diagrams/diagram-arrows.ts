@@ -60,6 +60,8 @@ function labelOf(item: CaptureItem): string {
       return item.text
     case 'frame':
       return `${item.opcodeName} frame: ${item.payload}`
+    case 'h2-frame':
+      return `HTTP/2 ${item.typeName} frame, stream ${item.streamId}${item.payload ? `: ${item.payload}` : ''}`
     case 'closed':
       return 'connection closed'
   }
@@ -119,10 +121,12 @@ export function layOutArrows(items: readonly CaptureItem[], layout: ArrowLayout)
         })
         break
       }
+      case 'h2-frame':
       case 'stream':
       case 'frame': {
-        if (!drawn) break
-        const inbound = item.kind === 'frame' && item.direction === 'in'
+        // Over HTTP/2 a head or a payload is an arrow; the flow-control and connection frames are not drawn.
+        if (!drawn || (item.kind === 'h2-frame' && item.typeName !== 'HEADERS' && item.typeName !== 'DATA')) break
+        const inbound = (item.kind === 'frame' || item.kind === 'h2-frame') && item.direction === 'in'
         arrows.push(
           inbound
             ? {

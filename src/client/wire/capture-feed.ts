@@ -1,4 +1,4 @@
-import type { CaptureItem, CaptureStatus } from '../../shared/capture.ts'
+import { type CaptureItem, type CaptureStatus, isTrafficItem } from '../../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 
 /** Items are kept this long (server clock, behind the newest item): the diagrams' 20 s and a margin. */
@@ -24,8 +24,6 @@ interface Kept {
   /** The newest `at` of an item the cap dropped: from then on the kept items are complete. */
   cappedAt: number | undefined
 }
-
-const isTraffic = (item: CaptureItem) => item.kind === 'stream' || item.kind === 'frame'
 
 /**
  * What the server captured on this page's technique sockets, as pushed over
@@ -62,7 +60,7 @@ export class CaptureFeed {
       const kept = this.#kept.get(item.technique)
       if (!kept) continue
       if (item.kind === 'request' && item.newConnection) kept.handshakes.push(item.at)
-      ;(isTraffic(item) ? kept.traffic : kept.exchanges).push(item)
+      ;(isTrafficItem(item) ? kept.traffic : kept.exchanges).push(item)
       if (item.at > this.#newestAt) this.#newestAt = item.at
       changed.add(item.technique)
     }

@@ -1,8 +1,16 @@
-import type { CaptureItem, FrameItem, RequestItem, ResponseItem, StreamItem } from '../../shared/capture.ts'
+import type {
+  CaptureItem,
+  FrameItem,
+  Http2FrameItem,
+  RequestItem,
+  ResponseItem,
+  StreamItem
+} from '../../shared/capture.ts'
 import { type TechniqueName, techniques } from '../../shared/techniques.ts'
 import { browserNow, h } from '../platform/dom.ts'
 import type { ServerClock } from '../platform/server-clock.ts'
 import type { CaptureFeed } from './capture-feed.ts'
+import { Http2FramesView } from './h2-frames-view.ts'
 import { HandshakeView } from './handshake-view.ts'
 import { keepWireWatched } from './wire-watch.ts'
 import './wire-view.css'
@@ -187,6 +195,14 @@ function framesView(frames: FrameItem[]): HTMLElement {
   )
 }
 
+/** What the view shows, said above it: over HTTP/2 the capture reads frames, not HTTP/1.1 text. */
+const howMeasured = {
+  http1:
+    'Captured at the server’s socket. Responses, the event stream and WebSocket frames are the bytes the socket wrote and read. Request heads are the bytes as received while this view is open (and a minute after); before, the server lets Node parse requests and rebuilds the head, and says so above each one. Times are the server’s clock (UTC).',
+  http2:
+    'This technique reaches the server over HTTP/2: one TLS connection carries the page’s requests, each request with its answer on a stream of its own. Captured at the server, every frame as it was read or written. Times are the server’s clock (UTC).'
+} as const
+
 /**
  * A technique's "wire" view: what the server's socket carried for this page, newest
  * first. Response heads, the SSE stream and WebSocket frames are the bytes written and
@@ -200,7 +216,9 @@ export class WireView {
   readonly #dialog: HTMLDialogElement
   readonly #body = h('div', { class: 'wire-body' })
   readonly #summary = h('p', { class: 'wire-summary', role: 'status' })
+  readonly #howMeasured = h('p', { class: 'how-measured' }, howMeasured.http1)
   readonly #handshake: HandshakeView | undefined
+  readonly #http2 = new Http2FramesView()
   #frozen = false
   readonly #clientId: string
   #stopWatching: (() => void) | undefined
@@ -224,11 +242,7 @@ export class WireView {
         h('label', {}, freeze, ' freeze'),
         close
       ),
-      h(
-        'p',
-        { class: 'how-measured' },
-        'Captured at the server’s socket. Responses, the event stream and WebSocket frames are the bytes the socket wrote and read. Request heads are the bytes as received while this view is open (and a minute after); before, the server lets Node parse requests and rebuilds the head, and says so above each one. Times are the server’s clock (UTC).'
-      ),
+      this.#howMeasured,
       this.#summary,
       this.#body
     )
@@ -259,6 +273,9 @@ export class WireView {
     const items = this.#feed.items(this.#technique)
     const now = browserNow() + this.#clock.offset
     const handshakes = this.#feed.handshakesLastMinute(this.#technique, now)
+    this.#howMeasured.textContent = items.some((item) => item.kind === 'h2-frame')
+      ? howMeasured.http2
+      : howMeasured.http1
     this.#summary.textContent = `TCP handshakes in the last minute: ${handshakes} · items captured: ${items.length}`
     this.#summary.dataset.handshakes = String(handshakes)
     this.#body.replaceChildren(...this.#sections(items))
@@ -274,14 +291,17 @@ export class WireView {
     const exchanges = exchangesOf(items).slice(-exchangesShown).reverse().map(exchangeView)
     const frames = items.filter((item): item is FrameItem => item.kind === 'frame')
     const chunks = items.filter((item): item is StreamItem => item.kind === 'stream')
+    // Over HTTP/2 a technique's requests, answers and events are all frames of its streams.
+    const http2 = this.#http2.sections(items.filter((item): item is Http2FrameItem => item.kind === 'h2-frame'))
     // In the order things happen on the connection: an upgrading technique's Upgrade request and
     // 101 answer (and the Accept worked through) come before any frame, which only follows them.
     const opening = this.#handshake
       ? [h('h3', {}, 'The handshake: Upgrade request and 101 answer'), h('ol', { class: 'exchanges' }, ...exchanges)]
       : []
-    const requests = this.#handshake
-      ? []
-      : [h('h3', {}, 'Requests, newest first'), h('ol', { class: 'exchanges' }, ...exchanges)]
+    const requests =
+      this.#handshake || exchanges.length === 0
+        ? []
+        : [h('h3', {}, 'Requests, newest first'), h('ol', { class: 'exchanges' }, ...exchanges)]
     const last = frames.at(-1)
     const traffic = [
       ...(last ? [lastFrameView(last)] : []),
@@ -292,6 +312,6 @@ export class WireView {
         ? [h('h3', {}, 'The stream as written, newest last'), streamView(chunks.slice(-chunksShown))]
         : [])
     ]
-    return [...opening, ...handshakeSteps, ...traffic, ...requests]
+    return [...opening, ...handshakeSteps, ...http2, ...traffic, ...requests]
   }
 }

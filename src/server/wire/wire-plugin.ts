@@ -15,6 +15,7 @@ import { requestBytesOf } from './accounting/request-bytes.ts'
 import { WireAccounting } from './accounting/wire-accounting.ts'
 import { CaptureFailures } from './capture/capture-failures.ts'
 import { CaptureStore } from './capture/capture-store.ts'
+import { captureHttp2Frames } from './capture/h2-frames.ts'
 import { markRouteOwner } from './capture/route-owner.ts'
 import { type SocketTap, tapSocket } from './capture/socket-tap.ts'
 import { WatchedPages } from './capture/watched-pages.ts'
@@ -93,6 +94,7 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   }
   const frames = new FrameHook()
   app.decorate('http2Frames', frames)
+  const h2Capture = capturing && http2 ? captureHttp2Frames(frames, capture, failed) : undefined
   // Under --tls alone the counted bytes are encrypted, so sizes of plaintext heads would not match them.
   const encryptedCounts = app.server instanceof TlsServer && !http2
   // Before any route runs: each request takes its place in its connection's order, with its size on the
@@ -155,6 +157,7 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
     // The capture saw this request's bytes before any route: from here it knows whose they are.
     markRouteOwner(request.raw, { row, client, streams })
     taps.get(request.raw.socket)?.routed(request.raw)
+    h2Capture?.routed(request.raw)
     done()
   })
 }

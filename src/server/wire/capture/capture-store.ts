@@ -1,4 +1,4 @@
-import type { CaptureItem } from '../../../shared/capture.ts'
+import { type CaptureItem, isTrafficItem } from '../../../shared/capture.ts'
 import type { TechniqueName } from '../../../shared/techniques.ts'
 
 /** An item as the tap builds it: the store numbers it and stamps the simulated RTT. */
@@ -170,8 +170,7 @@ export class CaptureStore {
     // The item is the tap's to give away: numbered in place rather than copied (a copy per frame showed in the bench).
     const stored = Object.assign(item, { seq: ++this.#seq, simulatedRttMs: this.#rttMs() }) as CaptureItem
     const technique = this.#technique(this.#client(client), item.technique)
-    const isTraffic = item.kind === 'stream' || item.kind === 'frame'
-    ;(isTraffic ? technique.traffic : technique.exchanges).push(stored)
+    ;(isTrafficItem(item) ? technique.traffic : technique.exchanges).push(stored)
     const outboxes = this.#outboxes.get(client)
     if (outboxes) for (const outbox of outboxes) outbox.push(stored)
     return stored
