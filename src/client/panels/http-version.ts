@@ -25,7 +25,7 @@ export function connectionsNowText(report: WireReport): string | undefined {
     ...(http2 > 0
       ? [`${connections(http2)} over HTTP/2, shared by every request and stream of this page that uses HTTP/2`]
       : []),
-    ...(http1 > 0 ? [`${connections(http1)} over HTTP/1.x, one request at a time each`] : [])
+    ...(http1 > 0 ? [`${connections(http1)} over HTTP/1.x`] : [])
   ]
   return `This page holds ${connections(http1 + http2)} to the server now, as the server counts them: ${parts.join('; ')}.`
 }
