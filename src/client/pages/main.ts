@@ -3,6 +3,7 @@ import { techniqueNames, techniques } from '../../shared/techniques.ts'
 import { Charts } from '../charts/charts.ts'
 import { CostCalculator } from '../cost/cost-calculator.ts'
 import { SequenceDiagrams } from '../diagrams/sequence-diagrams.ts'
+import { connectionsNowText } from '../panels/http-version.ts'
 import { MessageForm } from '../panels/message-form.ts'
 import { SummaryView } from '../panels/summary-view.ts'
 import { createPanels, followTeacherTechniques, techniqueTitles } from '../panels/technique-panels.ts'
@@ -25,11 +26,18 @@ document.querySelector('#race-slot')?.replaceWith(race.element)
 
 const summaryTable = document.querySelector<HTMLTableElement>('#summary')
 const summary = summaryTable ? new SummaryView(summaryTable, techniqueTitles) : undefined
+const connectionsNow = document.querySelector<HTMLElement>('#connections-now')
 const latestId = document.querySelector('#feed-latest')
 const clockOffset = document.querySelector('#clock-offset')
 live.listen({
   report: (report) => {
     summary?.update(panels)
+    const connections = connectionsNowText(report)
+    if (connectionsNow && connections && report.connectionsNow) {
+      connectionsNow.textContent = connections
+      connectionsNow.dataset.http1 = String(report.connectionsNow.http1)
+      connectionsNow.dataset.http2 = String(report.connectionsNow.http2)
+    }
     if (latestId) latestId.textContent = String(report.latest)
     if (clockOffset && clock.samples > 0)
       clockOffset.textContent = `${clock.offset.toFixed(1)} ms ± ${clock.uncertainty.toFixed(1)} ms`

@@ -34,6 +34,12 @@ export const figures = [
   ],
   ['requests', 'requests', '', 'HTTP requests the server received from this panel.'],
   [
+    'http-version',
+    'HTTP version, as the server saw it',
+    '',
+    'The protocol this panel’s requests arrived in at the server: HTTP/2 (each request a stream on a connection the page shares) or HTTP/1.x (one request at a time on a connection). The browser chooses; a WebSocket opens with an HTTP/1.1 Upgrade either way.'
+  ],
+  [
     'requests-per-s',
     'requests/s, last 10 s',
     '',

@@ -18,6 +18,7 @@ import {
   pageIo,
   type Transport
 } from '../techniques/transport.ts'
+import { httpVersionOf } from './http-version.ts'
 import { type FigureKey, figures, perRequestFigures, responseTimesKept } from './panel-figures.ts'
 import { pausedNotice } from './paused-notice.ts'
 import { QueuedRequest } from './queued-request.ts'
@@ -77,7 +78,8 @@ export class Panel implements ClientListener {
     const stats = h('dl', { class: 'figures' })
     for (const [key, label, unit, hint] of figures) {
       if (perRequestFigures.has(key) && !isPulled(technique)) continue
-      const blank = key.startsWith('latency') || key === 'bytes-per-event' || key === 'response-time-p50'
+      const blank =
+        key.startsWith('latency') || key === 'bytes-per-event' || key === 'response-time-p50' || key === 'http-version'
       const value = h('span', { 'data-stat': key }, blank ? '–' : '0')
       this.#figures.set(key, value)
       stats.append(h('div', { title: hint }, h('dt', {}, label), h('dd', {}, value, unit ? ` ${unit}` : '')))
@@ -221,6 +223,7 @@ export class Panel implements ClientListener {
     this.#requests.add({ at, requests: counters.requests })
     this.#show('requests', counters.requests)
     this.#show('requests-per-s', this.requestsPerSecond, 1)
+    this.#showText('http-version', httpVersionOf(counters))
     this.#show('bytes-in', counters.bytesIn)
     this.#show('bytes-out', counters.bytesOut)
     this.#show('bytes-per-event', this.bytesPerEvent)
@@ -243,8 +246,12 @@ export class Panel implements ClientListener {
   }
 
   #show(key: FigureKey, value: number | undefined, decimals = 0): void {
+    this.#showText(key, value?.toFixed(decimals))
+  }
+
+  #showText(key: FigureKey, text: string | undefined): void {
     const element = this.#figures.get(key)
-    if (element) element.textContent = value === undefined ? '–' : value.toFixed(decimals)
+    if (element) element.textContent = text ?? '–'
   }
 
   #item(event: FeedEvent, latency: number | undefined): HTMLLIElement {

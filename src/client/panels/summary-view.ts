@@ -1,6 +1,7 @@
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { h } from '../platform/dom.ts'
 import { techniqueBadge } from '../platform/technique-look.ts'
+import { httpVersionOf } from './http-version.ts'
 import type { Panel } from './panel-view.ts'
 
 // What each new event cost first (on a phone the table scrolls sideways), then what it was divided by.
@@ -11,7 +12,8 @@ const columns = [
   'catch-up',
   'connections-in-use',
   'connections-opened',
-  'latency-p50'
+  'latency-p50',
+  'http-version'
 ] as const
 
 function perEvent(value: number | undefined): string {
@@ -54,7 +56,8 @@ export class SummaryView {
         'requests-per-event': perEvent(panel.requestsPerEvent),
         'connections-in-use': String(wire.openConnections),
         'connections-opened': String(wire.connectionsOpened),
-        'latency-p50': p50 === undefined ? '–' : `${Math.round(p50)} ms`
+        'latency-p50': p50 === undefined ? '–' : `${Math.round(p50)} ms`,
+        'http-version': httpVersionOf(wire) ?? '–'
       }
       for (const [column, cell] of cells) cell.textContent = text[column]
     }

@@ -89,7 +89,12 @@ export function controls(transport: PollingTransport, into: HTMLElement): Contro
   keepalive.addEventListener('change', () => (settings.keepalive = keepalive.checked))
   into.append(
     h('label', {}, 'every ', interval, ' ms'),
-    h('label', {}, keepalive, ' keep-alive (off: the server answers Connection: close, one TCP connection per poll)')
+    h(
+      'label',
+      {},
+      keepalive,
+      ' keep-alive, HTTP/1.1 only (off: the server answers Connection: close, one TCP connection per poll; HTTP/2 has no Connection header)'
+    )
   )
   return {}
 }
