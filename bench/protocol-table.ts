@@ -32,8 +32,9 @@ const columns: Column[] = [
   ['p50 ms', (r) => round(r.latencyMs.p50)],
   ['p99 ms', (r) => round(r.latencyMs.p99)],
   ['delivered', (r) => (r.delivered === r.expected ? 'all' : `${round(r.delivered)}/${round(r.expected)}`)],
-  ['gaps', (r) => round(r.gaps)],
-  ['pub/s', (r) => `${round(r.publishedPerSecond)}${kept(r) ? '' : '*'}`],
+  ['gaps', (r) => fixed(r.gaps, 0)],
+  ['errors', (r) => fixed(r.errors, 0)],
+  ['pub/s', (r) => `${fixed(r.publishedPerSecond, 1)}${kept(r) ? '' : '*'}`],
   ['lag ms mean/max', (r) => `${fixed(r.publishLagMs?.mean, 1)}/${round(r.publishLagMs?.max)}`],
   [
     'CPU µs/deliv (u+s)',
@@ -63,8 +64,9 @@ const legend = [
   'row B/deliv: the technique row of `/wire`, bytes in + out in the window ÷ events it counted (inside TLS; over',
   "HTTP/2 its streams' frames, 9-byte headers included). conn B/deliv: the `connection` row likewise (TLS's own",
   "bytes; over HTTP/2 also the preface and stream 0's frames). all B = row + conn. ×h1 = HTTP/2 ÷ HTTP/1.1.",
-  "gaps: events a client's cursor skipped. * the 20 events/s asked were not kept (below 19/s). WebSocket has no",
-  'HTTP/2 row: it upgrades over HTTP/1.1 on this server too (no RFC 8441), so it would be its HTTP/1.1 row.'
+  "gaps: events a client's cursor skipped; errors: socket, session and stream errors, refusals. * the 20 events/s",
+  'asked were not kept (below 19/s). WebSocket has no HTTP/2 row: it upgrades over HTTP/1.1 on this server too',
+  '(no RFC 8441), so it would be its HTTP/1.1 row.'
 ]
 
 /** The rows of the HTTP/2 comparison (`protocol` set), as a fixed-width table for the terminal or as Markdown. */
