@@ -66,13 +66,22 @@ export function startPollerOver(
     const stream = session.request({ ':path': pathOf(client.lastId) }, { endStream: true })
     stream.once('response', (headers) => {
       const status = headers[':status']
-      if (status === 200 || status === 204) return
-      counts.errors++
-      stream.close()
+      // Refused: cut, and counted as cut below.
+      if (status !== 200 && status !== 204) stream.close()
     })
     stream.on('data', (chunk: Buffer) => client.scan(chunk.toString('latin1'), Date.now()))
-    stream.once('end', () => (pollMs > 0 ? setTimeout(ask, pollMs) : ask()))
-    stream.on('error', () => counts.errors++)
+    let ended = false
+    stream.once('end', () => {
+      ended = true
+      if (pollMs > 0) setTimeout(ask, pollMs)
+      else ask()
+    })
+    // A stream reset before END_STREAM (the server cut the answer) stops this client, as a cut socket stops the
+    // HTTP/1.1 ones: counted once here, 'error' or not (a reset with NO_ERROR emits none).
+    stream.on('error', () => {})
+    stream.once('close', () => {
+      if (!ended) counts.errors++
+    })
   }
   // Pollers start spread over one interval, as pages opened at different moments do.
   if (pollMs > 0) setTimeout(ask, Math.random() * pollMs)
