@@ -3,16 +3,18 @@
 // server and every load generator is its own process, so CPU and memory are each one's own.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { get } from 'node:http'
+import { get, type IncomingMessage } from 'node:http'
+import { get as getOverTls } from 'node:https'
 import { cpus, freemem, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
-import type { WireReport } from '../src/shared/wire-stats.ts'
+import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
 import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
 import { type Case, plan, type ServerName } from './plan.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
+import { protocolTable } from './protocol-table.ts'
 import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
 import { verdicts } from './targets.ts'
 import { bareServers, loadClientOf } from './techniques.ts'
@@ -31,6 +33,8 @@ interface ServerProcess {
   name: ServerName
   child: ChildProcess
   port: number
+  /** Serves TLS (HTTP/2 and HTTP/1.1 on one port). */
+  tls: boolean
 }
 
 async function startServer(name: ServerName): Promise<ServerProcess> {
@@ -43,7 +47,8 @@ async function startServer(name: ServerName): Promise<ServerProcess> {
     env: {
       ...process.env,
       PORT: '0',
-      WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1')
+      WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1'),
+      BENCH_HTTP2: name === 'wirewatch, http2' ? '1' : '0'
     },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc']
   })
@@ -51,7 +56,7 @@ async function startServer(name: ServerName): Promise<ServerProcess> {
     child.stdout?.setEncoding('utf8').once('data', (line: string) => resolve(JSON.parse(line).port))
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening`)))
   })
-  return { name, child, port }
+  return { name, child, port, tls: name === 'wirewatch, http2' }
 }
 
 type Stats = Extract<ServerReply, { type: 'stats' }>
@@ -61,8 +66,7 @@ const statsOf = (server: ServerProcess, gc = false) => ask<Stats>(server.child, 
 function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
   if (!server.name.startsWith('wirewatch')) return Promise.resolve(undefined)
   return new Promise((resolve, reject) => {
-    const url = `http://127.0.0.1:${server.port}/wire`
-    get(url, { agent: false, headers: { connection: 'close' } }, (response) => {
+    const read = (response: IncomingMessage) => {
       let body = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => {
@@ -73,7 +77,13 @@ function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
           ? resolve(JSON.parse(body) as WireReport)
           : reject(new Error(`GET /wire answered ${response.statusCode}: ${body.slice(0, 200)}`))
       )
-    }).on('error', reject)
+    }
+    const options = { agent: false, headers: { connection: 'close' } } as const
+    // Over TLS an HTTP/1.1 request too: its handshake lands in the `connection` row (see bench/RESULTS.md).
+    const request = server.tls
+      ? getOverTls(`https://127.0.0.1:${server.port}/wire`, { ...options, rejectUnauthorized: false }, read)
+      : get(`http://127.0.0.1:${server.port}/wire`, options, read)
+    request.on('error', reject)
   })
 }
 
@@ -125,7 +135,8 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           after,
           pollMs: test.pollMs ?? 0,
           tag: `bench${index}`,
-          livePages: Math.ceil((test.livePages ?? 0) / processes)
+          livePages: Math.ceil((test.livePages ?? 0) / processes),
+          ...(test.protocol ? { protocol: test.protocol } : {})
         })
       )
     )
@@ -170,6 +181,19 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
       windowStart.wire && windowEnd.wire
         ? { start: windowStart.wire.techniques[test.technique], end: windowEnd.wire.techniques[test.technique] }
         : undefined
+    // The HTTP/2 comparison: both directions of the row, and the connection row (TLS, HTTP/2's stream 0) apart,
+    // per event `/wire` counted in the same window.
+    const inOut = (counters: WireCounters | undefined) => (counters ? counters.bytesIn + counters.bytesOut : 0)
+    const eventsCounted = wireRow ? Math.max(1, wireRow.end.events - wireRow.start.events) : 1
+    const byProtocol =
+      test.protocol && wireRow && windowStart.wire && windowEnd.wire
+        ? {
+            protocol: test.protocol,
+            rowBytesPerDelivery: (inOut(wireRow.end) - inOut(wireRow.start)) / eventsCounted,
+            connectionBytesPerDelivery:
+              (inOut(windowEnd.wire.other.connection) - inOut(windowStart.wire.other.connection)) / eventsCounted
+          }
+        : {}
     const requests = reports.reduce((sum, report) => sum + report.requests, 0)
     const perConnection = (field: 'rss' | 'heapUsed') => (connected.memory[field] - before.memory[field]) / 1024 / open
     return {
@@ -205,7 +229,12 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           (windowSeconds * 1000)) *
         100,
       ...(test.livePages ? { livePages: test.livePages } : {}),
-      ...(test.pollMs !== undefined ? { requestsPerSecond: requests / (loadElapsed / 1000) } : {})
+      ...(test.pollMs !== undefined ? { requestsPerSecond: requests / (loadElapsed / 1000) } : {}),
+      publishLagMs: windowEnd.stats.publishLagMs,
+      gaps: reports.reduce((sum, report) => sum + report.gaps, 0),
+      duplicates: reports.reduce((sum, report) => sum + report.duplicates, 0),
+      errors: reports.reduce((sum, report) => sum + report.errors, 0),
+      ...byProtocol
     }
   } finally {
     for (const load of loads) load.kill()
@@ -232,7 +261,7 @@ function commit(): string {
   }
 }
 
-// --only <technique|wire-live>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
+// --only <technique|wire-live|http2>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
 const { values: flags } = parseArgs({
   options: {
     full: { type: 'boolean' },
@@ -287,6 +316,7 @@ try {
 const found = verdicts(rows, page)
 const notes = found.map(({ target, measured, met }) => `${met ? 'met' : 'NOT met'}: ${target} — ${measured}`)
 console.log(`\n${formatTable(rows)}\n`)
+if (rows.some((row) => row.protocol)) console.log(`${protocolTable(rows)}\n\n${protocolTable(rows, 'markdown')}\n`)
 if (page)
   console.log(
     `page: ${(page.pageJsGzipBytes / 1000).toFixed(1)} kB of JavaScript gzipped; first event ${Object.entries(

@@ -1,11 +1,16 @@
 // A load process: many clients of one technique on raw TCP sockets, lean on purpose. On two cores
 // the load costs about as much CPU as the server, so nothing here parses JSON per message: a
 // scan for `"id":<n>,"at":<ms>` finds each event and its server timestamp, and the latency of
-// every delivery goes into a 1 ms histogram. Driven over IPC by `bench/bench.ts`.
+// every delivery goes into a 1 ms histogram. Driven over IPC by `bench/bench.ts`. Over TLS the same
+// clients run on `tls.connect` (ALPN `http/1.1`); over HTTP/2 each is a session of its own (`bench/load-http2.ts`).
+
 import { randomBytes } from 'node:crypto'
+import type { ClientHttp2Session } from 'node:http2'
 import { connect, type Socket } from 'node:net'
+import { connect as connectTls } from 'node:tls'
 import { techniques } from '../src/shared/techniques.ts'
-import type { BenchRow } from './protocol.ts'
+import { openSession, openStreamOver, startPollerOver } from './load-http2.ts'
+import type { BenchRow, LoadProtocol } from './protocol.ts'
 import { loadClientOf } from './techniques.ts'
 
 export type LoadCommand =
@@ -19,6 +24,8 @@ export type LoadCommand =
       tag: string
       /** Also open this many pages' stats channels (`/wire/live?client=<the same ids>`), read and dropped. */
       livePages?: number
+      /** How the clients reach the server (default: HTTP/1.1 on plain TCP). */
+      protocol?: LoadProtocol
     }
   /** Count deliveries of ids ≥ fromId from now on. */
   | { type: 'measure'; fromId: number }
@@ -96,10 +103,15 @@ function request(path: string, port: number, extra = ''): string {
   return `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${extra}\r\n`
 }
 
+/** Set by the `open` command: plain TCP, or TLS offering only HTTP/1.1 (the bench server's certificate is self-signed). */
+let overTls = false
+
 function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', noDelay: true })
-    socket.once('connect', () => {
+    const socket = overTls
+      ? connectTls({ port, host: '127.0.0.1', ALPNProtocols: ['http/1.1'], rejectUnauthorized: false }).setNoDelay(true)
+      : connect({ port, host: '127.0.0.1', noDelay: true })
+    socket.once(overTls ? 'secureConnect' : 'connect', () => {
       socket.removeListener('error', reject)
       socket.on('error', () => stats.errors++)
       resolve(socket)
@@ -239,10 +251,12 @@ async function openPoller(
 
 const clients: Client[] = []
 const sockets: Socket[] = []
+const sessions: ClientHttp2Session[] = []
 let liveOpen = 0
 
 async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Promise<LoadReply> {
-  const { technique, port, count, after, pollMs, tag, livePages = 0 } = command
+  const { technique, port, count, after, pollMs, tag, livePages = 0, protocol = 'http1' } = command
+  overTls = protocol === 'http1-tls'
   let failed = 0
   const declared = techniques[technique]
   const kind = loadClientOf(declared)
@@ -257,6 +271,16 @@ async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Pro
         liveOpen++
       }
       if (kind === undefined) throw new Error(`no load client reads ${technique}`)
+      if (protocol === 'http2') {
+        // A WebSocket is an HTTP/1.1 Upgrade even on the HTTP/2 server (no RFC 8441 here): the plan asks none.
+        if (kind === 'websocket') throw new Error('no WebSocket over HTTP/2')
+        const session = await openSession(port, stats)
+        sessions.push(session)
+        if (kind === 'stream') await openStreamOver(session, client, path(after), declared.contentType, stats)
+        else startPollerOver(session, client, path, pollMs, stats)
+        clients.push(client)
+        return
+      }
       const socket =
         kind === 'websocket'
           ? await openWebSocket(client, port, path(after))

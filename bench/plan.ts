@@ -1,11 +1,15 @@
 // The rows `npm run bench` measures: every benched technique (bench/techniques.ts) at a few numbers of
 // clients, on our server and on its bare baseline, then the variants that price one part of our server.
 import type { Technique, TechniqueName } from '../src/shared/techniques.ts'
+import type { LoadProtocol } from './protocol.ts'
 import { fanOutTargets, livePagesVariant } from './targets.ts'
-import { benchedTechniques } from './techniques.ts'
+import { benchedTechniques, techniquesOverHttp2 } from './techniques.ts'
 
-/** A server process to measure: ours (byte capture on, or off), or the bare baseline of a technique. */
-export type ServerName = 'wirewatch' | 'wirewatch, capture off' | TechniqueName
+/**
+ * A server process to measure: ours (byte capture on, or off; or `--http2`: HTTP/2 and HTTP/1.1 over TLS on
+ * one port), or the bare baseline of a technique.
+ */
+export type ServerName = 'wirewatch' | 'wirewatch, capture off' | 'wirewatch, http2' | TechniqueName
 
 /** One row to measure. */
 export interface Case {
@@ -19,7 +23,16 @@ export interface Case {
   livePages?: number
   /** `--only <name>` picks this row by this name as well as by its technique. */
   group?: string
+  /** How the clients speak (default HTTP/1.1 on plain TCP). */
+  protocol?: LoadProtocol
 }
+
+/** The variant of the HTTP/2 rows: what the clients spoke to the `--http2` server. */
+export const protocolVariants = {
+  http1: 'HTTP/1.1, no TLS',
+  'http1-tls': 'HTTP/1.1 over TLS',
+  http2: 'HTTP/2'
+} as const
 
 /** The numbers of clients a technique is measured at. */
 function clientCounts(technique: Technique, full: boolean): number[] {
@@ -61,5 +74,24 @@ export function plan(full: boolean): Case[] {
       livePages,
       group: 'wire-live'
     })
+  // HTTP/2 against HTTP/1.1, both over TLS to the same `--http2` server (it serves both on one port, and
+  // counts both rows' bytes the same way: what HTTP put inside TLS, TLS's own bytes in the `connection` row);
+  // first the same clients on plain TCP to the plain server, so the run also prices TLS itself. The quick set
+  // at 100 clients: at 1,000 its nine rows took 90 s (2026-12-06), and long polling and SSE over TLS no longer
+  // kept 20 events/s there on two cores, so only 100 compares the protocols at the same publish rate.
+  for (const technique of techniquesOverHttp2) {
+    const polls = technique.asking === 'on a timer' ? { pollMs: 1_000 } : {}
+    for (const clients of full ? [100, 1_000] : [100])
+      for (const protocol of ['http1', 'http1-tls', 'http2'] as const)
+        cases.push({
+          technique: technique.name,
+          server: protocol === 'http1' ? 'wirewatch' : 'wirewatch, http2',
+          clients,
+          ...polls,
+          variant: protocolVariants[protocol],
+          protocol,
+          group: 'http2'
+        })
+  }
   return cases
 }

@@ -20,6 +20,12 @@ import type { TechniqueName } from '../src/shared/techniques.ts'
 // A server process prints one line `{"port":<n>}` on stdout once it listens (PORT=0: a free
 // port), publishes nothing until told to start, and never exits on its own.
 
+/**
+ * How load clients reach a server: HTTP/1.1 on plain TCP (every row but the HTTP/2 ones), HTTP/1.1 over TLS
+ * (`tls.connect`, ALPN `http/1.1`), or HTTP/2 over TLS (a `node:http2` session per client).
+ */
+export type LoadProtocol = 'http1' | 'http1-tls' | 'http2'
+
 /** Parent → server process. */
 export type ServerCommand =
   /** Publish `rate` events per second from now on; answered with `started`. */
@@ -81,6 +87,21 @@ export interface BenchRow {
   livePages?: number
   /** Polling rows: requests answered per second. */
   requestsPerSecond?: number
+  /** How late the server's publish timer fired, ms, over the events since the row's start (see `ServerReply`). */
+  publishLagMs?: { mean: number; max: number }
+  /** Window events the clients missed (a cursor jumped) and saw twice, and socket or stream errors, over all clients. */
+  gaps?: number
+  duplicates?: number
+  errors?: number
+  /** The HTTP/2 comparison's rows: how the clients spoke (HTTP/1.1 plain or over TLS, HTTP/2), and what `/wire` counted. */
+  protocol?: LoadProtocol
+  /**
+   * Bytes in + out of the technique's row per event it delivered, from `/wire` at the window's ends: on the
+   * HTTP/2 server, what HTTP put inside TLS (HTTP/2: its frames, 9-byte headers included).
+   */
+  rowBytesPerDelivery?: number
+  /** The `connection` row's bytes in + out in the window, per event: TLS's own bytes, and over HTTP/2 stream 0's frames. */
+  connectionBytesPerDelivery?: number
 }
 
 /** Sends one command to a child process and waits for its reply of the given type. */

@@ -3,6 +3,7 @@
 import { traceShape } from '../src/client/platform/mark-shapes.ts'
 import { techniqueNames, techniques } from '../src/shared/techniques.ts'
 import type { BenchRow } from './protocol.ts'
+import { protocolTable } from './protocol-table.ts'
 
 /** One bench run: what was measured, where and when. */
 export interface BenchRun {
@@ -152,6 +153,8 @@ export function resultsMarkdown(run: BenchRun, plotFile: string): string {
     '',
     ...table
   ]
+  if (run.rows.some((row) => row.protocol))
+    out.push('', '## HTTP/2 against HTTP/1.1 over TLS', '', protocolTable(run.rows, 'markdown'))
   if (page) {
     out.push('', '## Page', '', `Page JavaScript, gzipped: ${int(page.pageJsGzipBytes)} B.`, '')
     out.push('| script | bytes | gzip bytes |', '|:---|---:|---:|')

@@ -1,7 +1,7 @@
 // Which techniques the bench measures, and how it reads them, asked of their declared traits
 // (src/shared/techniques.ts): a new technique is benched with no line here, or test/bench-coverage.test.ts
 // fails naming what the bench lacks for it. Cheap to import: no server, no process.
-import { allTechniques, type Technique, type TechniqueName } from '../src/shared/techniques.ts'
+import { allTechniques, type Technique, type TechniqueName, techniques } from '../src/shared/techniques.ts'
 
 /**
  * Every technique but the manual ones (asking `by hand`): their traffic is a person's clicks, which no number of
@@ -26,6 +26,16 @@ export const bareServers: Partial<Record<TechniqueName, string>> = {
   'fetch-stream': 'bench/baselines/ndjson-stream.ts',
   'iframe-stream': 'bench/baselines/forever-frame.ts'
 }
+
+/**
+ * The techniques measured over HTTP/2 against HTTP/1.1: one of each way of asking that HTTP/2 carries as
+ * streams (a poll on a timer, a held poll, a response that never ends; fetch-stream and iframe-stream are read
+ * as SSE is). A WebSocket upgrades over HTTP/1.1 even on the `--http2` server (no RFC 8441), so its HTTP/2 row
+ * would be its HTTP/1.1 row.
+ */
+export const techniquesOverHttp2: readonly Technique[] = (['polling', 'long-polling', 'sse'] as const).map(
+  (name) => techniques[name]
+)
 
 /** The three kinds of client in `bench/load-clients.ts`. */
 export type LoadClient = 'websocket' | 'stream' | 'poller'

@@ -1,12 +1,20 @@
 // The real app, as `npm start` builds it (wire accounting and capture on, rate limits and the
 // overload check on), in a process the bench drives over IPC (see `bench/protocol.ts`).
-// WIRE_CAPTURE=0 turns the byte capture off, to measure what it costs.
+// WIRE_CAPTURE=0 turns the byte capture off, to measure what it costs. BENCH_HTTP2=1 serves it as
+// `npm start -- --http2` does: HTTP/2 over TLS, HTTP/1.1 on the same port, a fresh self-signed certificate.
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../../src/server/app.ts'
+import { makeSelfSigned } from '../../src/server/tls.ts'
 import type { ServerCommand, ServerReply } from '../protocol.ts'
 
 // A steady ticker, like the bare baselines' setInterval, so the lag below means something.
-const app = await buildApp({ feedRate: 0, feedPattern: 'steady', wireCapture: process.env.WIRE_CAPTURE !== '0' })
+const tls = process.env.BENCH_HTTP2 === '1' ? await makeSelfSigned(['localhost'], ['127.0.0.1']) : undefined
+const app = await buildApp({
+  feedRate: 0,
+  feedPattern: 'steady',
+  wireCapture: process.env.WIRE_CAPTURE !== '0',
+  ...(tls ? { http2: true, https: { key: tls.key, cert: tls.cert } } : {})
+})
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }))
 
