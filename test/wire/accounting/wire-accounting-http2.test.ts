@@ -151,6 +151,24 @@ describe('WireAccounting over HTTP/2', () => {
     )
   })
 
+  test('the tap keeps each frame in one TLS record, as Node does untapped: 22 bytes of TLS per event', async (t) => {
+    const server = await startServer(t, { http2: true })
+    const { app } = server
+    const { h2, tcp, tls } = await readClientSide(t, server)
+    const sse = await h2.open(`/feed/sse?client=${clientId('h2-records')}&after=0`)
+    await sse.until((text) => text.includes('retry:'))
+    const tlsBytes = () => tcp.bytesRead - tls.bytesRead
+    const before = tlsBytes()
+    const events = 20
+    for (let i = 0; i < events; i++) {
+      const { id } = app.feed.publish('tick', { value: i })
+      await sse.until((text) => text.includes(`id: ${id}\n`))
+    }
+    // TLS 1.3 with AES-GCM: a 5-byte record header, a 16-byte tag and the 1-byte content type per record.
+    const perEvent = (tlsBytes() - before) / events
+    assert.ok(perEvent <= 22 + 2, `TLS bytes per event: ${perEvent} (two records per frame would be 44)`)
+  })
+
   test('counts HTTP/1.1 on the same server by its plaintext, TLS to the connection row; connectionsNow by protocol', async (t) => {
     const server = await startServer(t, { http2: true })
     const client = clientId('h1-on-h2')

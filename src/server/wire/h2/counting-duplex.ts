@@ -34,6 +34,13 @@ export function countingDuplex(tls: TLSSocket, tap: PlaintextTap): Duplex {
       tap.written(chunk)
       tls.write(chunk, callback)
     },
+    // The session writes a frame's header and its payload together (corked): pass them on as one write,
+    // so TLS seals them in one record as it does untapped, not two (22 bytes more per frame, measured).
+    writev(chunks, callback) {
+      const joined = Buffer.concat(chunks.map(({ chunk }) => chunk as Buffer))
+      tap.written(joined)
+      tls.write(joined, callback)
+    },
     final(callback) {
       tls.end(callback)
     },
