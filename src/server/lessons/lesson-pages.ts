@@ -28,7 +28,7 @@ export function lessonIndexPage(lessons: Lesson[]): string {
     bundle: 'lesson',
     mainAttributes: { class: 'lesson-index' },
     main: `<h1>Lessons</h1>
-<p class="lead">Eight short lessons, from reloading a page to WebSocket. Each one has a live demo on this server,
+<p class="lead">Nine short lessons, from reloading a page to WebSocket and HTTP/2. Each one has a live demo on this server,
 a question to predict before you look, the real server code of the technique, and a few questions to check yourself.</p>
 ${lessonList(lessons)}`
   })
