@@ -2,6 +2,7 @@ import './six-connections.css'
 import { type ConnectionBudget, connectionsPerServer } from '../platform/connection-budget.ts'
 import { h } from '../platform/dom.ts'
 import { randomClientId } from '../platform/page-session.ts'
+import { DemoStream } from './demo-stream.ts'
 import { ServerCount } from './server-count.ts'
 import {
   duration,
@@ -10,7 +11,6 @@ import {
   type ProbeSeen,
   probeText,
   protocolName,
-  type StreamSeen,
   summaryText
 } from './six-connections-text.ts'
 
@@ -33,63 +33,6 @@ export interface SixConnectionsOptions {
 function pageProtocol(): string {
   const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
   return navigation?.nextHopProtocol ?? ''
-}
-
-/** One EventSource of the demo, timed from `new EventSource` to its `open` event. */
-class DemoStream {
-  readonly row = h('li', { class: 'stream' })
-  readonly seen: StreamSeen = { state: 'waiting', openedAfterMs: undefined, waitedMs: 0 }
-  events = 0
-  #source: EventSource
-  #startedAt = performance.now()
-  #number: number
-
-  constructor(url: string, number: number) {
-    this.#number = number
-    this.#source = new EventSource(url)
-    this.#source.addEventListener('open', () => {
-      this.seen.openedAfterMs ??= performance.now() - this.#startedAt
-      this.seen.state = 'open'
-    })
-    this.#source.addEventListener('message', () => this.events++)
-    this.#source.addEventListener('error', () => {
-      // CLOSED: refused (not a 200 event stream); CONNECTING: the browser is opening it again.
-      if (this.#source.readyState === EventSource.CLOSED) this.#end()
-      else this.seen.state = 'waiting'
-    })
-  }
-
-  close(): void {
-    this.#source.close()
-    this.#end()
-  }
-
-  #end(): void {
-    if (this.seen.state !== 'closed') this.seen.waitedMs = performance.now() - this.#startedAt
-    this.seen.state = 'closed'
-  }
-
-  draw(): void {
-    const { state, openedAfterMs } = this.seen
-    if (state === 'waiting' && openedAfterMs === undefined) this.seen.waitedMs = performance.now() - this.#startedAt
-    const text =
-      state === 'open'
-        ? `open after ${duration(openedAfterMs ?? 0)}`
-        : state === 'waiting'
-          ? openedAfterMs === undefined
-            ? `waiting ${duration(this.seen.waitedMs)}…`
-            : 'reconnecting…'
-          : openedAfterMs === undefined
-            ? `closed, never opened (waited ${duration(this.seen.waitedMs)})`
-            : `closed (had opened after ${duration(openedAfterMs)})`
-    this.row.dataset.streamState = state
-    this.row.dataset.waitedMs = String(Math.round(openedAfterMs ?? this.seen.waitedMs))
-    this.row.replaceChildren(
-      h('span', { class: 'stream-name' }, `stream ${this.#number}`),
-      h('span', { class: 'stream-state' }, text),
-      h('span', { class: 'stream-events' }, `${this.events} ${this.events === 1 ? 'event' : 'events'}`)
-    )
-  }
 }
 
 /**
@@ -215,7 +158,12 @@ export class SixConnections {
     this.#running = false
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers = []
-    for (const stream of this.#streams) stream.close()
+    // The waiting ones first: closing an open one frees its connection, and the browser would hand it
+    // to a waiting stream's request, which would reach the server just before being cancelled.
+    const waitingFirst = [...this.#streams].sort(
+      (a, b) => Number(a.seen.state === 'open') - Number(b.seen.state === 'open')
+    )
+    for (const stream of waitingFirst) stream.close()
     this.#server.stopAfterClosing()
     this.#open.disabled = false
     this.#close.disabled = true
