@@ -42,7 +42,8 @@ describe('the six-connection demo says what it measured', () => {
     assert.equal(
       explanationText(streams, probeWaiting, { ...overHttp1, alreadyHeld: 0 }),
       'Over HTTP/1.1 this browser opens at most 6 connections to one server, and each open stream keeps one. ' +
-        'This browser already held 0 of its 6 connections here. Of 8 streams, 6 opened (after 12–40 ms); ' +
+        'This browser’s pages already held 0 of its 6 connections here with streams of their own. ' +
+        'Of 8 streams, 6 opened (after 12–40 ms); ' +
         '2 wait for a free connection (3.4 s so far), and so does the page’s next request.'
     )
   })
@@ -55,8 +56,21 @@ describe('the six-connection demo says what it measured', () => {
     )
     assert.match(
       explanationText(streams, probeAnswered, { ...overHttp1, alreadyHeld: 4 }),
-      /already held 4 of its 6 connections here\. Of 3 streams, 2 opened \(after 12–14 ms\); 1 never opened \(waited up to 9\.0 s, until closed\)\. The page’s next request took 8\.4 s\.$/
+      /already held 4 of its 6 connections here with streams of their own\. Of 3 streams, 2 opened \(after 12–14 ms\); 1 never opened \(waited up to 9\.0 s, until closed\)\. The page’s next request took 8\.4 s\.$/
     )
+  })
+
+  test('tells the streams that opened at once from those that opened later, on a freed connection', () => {
+    const streams = [open(29), open(31), open(803), waiting(3_900), waiting(3_900)]
+    assert.match(
+      explanationText(streams, probeWaiting, { ...overHttp1, alreadyHeld: 4 }),
+      /Of 5 streams, 3 opened \(2 after 29–31 ms, 1 after 803 ms\); 2 wait for a free connection \(3\.9 s so far\)/
+    )
+    assert.match(
+      explanationText(streams, probeWaiting, { ...overHttp1, alreadyHeld: 4 }),
+      /4 \+ 3 is more than 6: a response those pages held ended/
+    )
+    assert.doesNotMatch(explanationText(streams, probeWaiting, { ...overHttp1, alreadyHeld: 3 }), /is more than/)
   })
 
   test('claims no waiting where none was measured', () => {

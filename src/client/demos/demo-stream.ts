@@ -1,6 +1,9 @@
 import { h } from '../platform/dom.ts'
 import { duration, type StreamSeen } from './six-connections-text.ts'
 
+/** "12 ms" that never breaks between the number and its unit. */
+const unbroken = (ms: number) => duration(ms).replace(' ', '\u00a0')
+
 /** One EventSource of the demo, timed from `new EventSource` to its `open` event. */
 export class DemoStream {
   readonly row = h('li', { class: 'stream' })
@@ -40,14 +43,14 @@ export class DemoStream {
     if (state === 'waiting' && openedAfterMs === undefined) this.seen.waitedMs = performance.now() - this.#startedAt
     const text =
       state === 'open'
-        ? `open after ${duration(openedAfterMs ?? 0)}`
+        ? `open after ${unbroken(openedAfterMs ?? 0)}`
         : state === 'waiting'
           ? openedAfterMs === undefined
-            ? `waiting ${duration(this.seen.waitedMs)}…`
+            ? `waiting ${unbroken(this.seen.waitedMs)}…`
             : 'reconnecting…'
           : openedAfterMs === undefined
-            ? `closed, never opened (waited ${duration(this.seen.waitedMs)})`
-            : `closed (had opened after ${duration(openedAfterMs)})`
+            ? `never opened: waited ${unbroken(this.seen.waitedMs)}`
+            : `closed (had opened after ${unbroken(openedAfterMs)})`
     this.row.dataset.streamState = state
     this.row.dataset.waitedMs = String(Math.round(openedAfterMs ?? this.seen.waitedMs))
     this.row.replaceChildren(

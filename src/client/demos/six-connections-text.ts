@@ -54,6 +54,18 @@ function range(values: number[]): string {
     : `${duration(low)}–${duration(high)}`
 }
 
+/** A stream that opened this much later than the first waited for a connection to be freed, not for the server. */
+const lateByMs = 250
+
+/** "after 12–40 ms", or, when some opened much later than the first: "2 after 29–31 ms, 1 after 803 ms". */
+function openedTimes(opened: number[]): string {
+  const first = Math.min(...opened)
+  const atOnce = opened.filter((ms) => ms - first < lateByMs)
+  const late = opened.filter((ms) => ms - first >= lateByMs)
+  if (late.length === 0) return `after ${range(opened)}`
+  return `${atOnce.length} after ${range(atOnce)}, ${late.length} after ${range(late)}`
+}
+
 /** What the probe shows: "took 12 ms", "waiting 3.4 s…". */
 export function probeText(probe: ProbeSeen): string {
   if (probe.state === 'idle') return 'not sent yet'
@@ -102,23 +114,30 @@ export function explanationText(streams: readonly StreamSeen[], probe: ProbeSeen
   const opened = streams.flatMap((stream) => (stream.openedAfterMs === undefined ? [] : [stream.openedAfterMs]))
   const waiting = streams.filter((stream) => stream.state === 'waiting')
   const never = streams.filter((stream) => stream.openedAfterMs === undefined && stream.state === 'closed')
-  const openedPart = opened.length === 0 ? 'none opened' : `${opened.length} opened (after ${range(opened)})`
+  const openedPart = opened.length === 0 ? 'none opened' : `${opened.length} opened (${openedTimes(opened)})`
   const took = probe.state === 'answered' ? ` The page’s next request took ${duration(probe.ms)}.` : ''
   if (total === 0) return ''
   if (isHttp1(nextHopProtocol)) {
     const held =
-      alreadyHeld === undefined ? '' : ` This browser already held ${alreadyHeld} of its ${perServer} connections here.`
+      alreadyHeld === undefined
+        ? ''
+        : ` This browser’s pages already held ${alreadyHeld} of its ${perServer} connections here with streams of their own.`
+    // More open than the held ones left free: one of those let its connection go (a long poll does, between answers).
+    const freed =
+      alreadyHeld !== undefined && alreadyHeld + opened.length > perServer
+        ? ` ${alreadyHeld} + ${opened.length} is more than ${perServer}: a response those pages held ended (as a long poll’s does when answered) and one of these took its connection.`
+        : ''
     const rule = `Over ${protocol} this browser opens at most ${perServer} connections to one server, and each open stream keeps one.${held}`
-    if (opened.length === total) return `${rule} All ${total} streams opened (after ${range(opened)}).${took}`
+    if (opened.length === total) return `${rule} All ${total} streams opened (${openedTimes(opened)}).${took}`
     if (waiting.length > 0) {
       const longest = Math.max(...waiting.map((stream) => stream.waitedMs))
       const behind = probe.state === 'waiting' ? ', and so does the page’s next request' : ''
-      return `${rule} Of ${total} streams, ${openedPart}; ${waiting.length} wait${waiting.length === 1 ? 's' : ''} for a free connection (${duration(longest)} so far)${behind}.${took}`
+      return `${rule} Of ${total} streams, ${openedPart}; ${waiting.length} wait${waiting.length === 1 ? 's' : ''} for a free connection (${duration(longest)} so far)${behind}.${freed}${took}`
     }
     const longest = Math.max(...never.map((stream) => stream.waitedMs))
-    return `${rule} Of ${total} streams, ${openedPart}; ${never.length} never opened (waited up to ${duration(longest)}, until closed).${took}`
+    return `${rule} Of ${total} streams, ${openedPart}; ${never.length} never opened (waited up to ${duration(longest)}, until closed).${freed}${took}`
   }
   if (opened.length === total)
-    return `Over ${protocol} one connection carries many requests at once: all ${total} streams opened (after ${range(opened)}).${took}`
+    return `Over ${protocol} one connection carries many requests at once: all ${total} streams opened (${openedTimes(opened)}).${took}`
   return `This page came over ${protocol}. Of ${total} streams, ${openedPart}; ${waiting.length} waiting, ${never.length} closed before opening.${took}`
 }

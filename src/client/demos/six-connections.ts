@@ -49,7 +49,6 @@ export class SixConnections {
   #open = h('button', { type: 'button', name: 'open' })
   #close = h('button', { type: 'button', name: 'close', disabled: '' }, 'Close them')
   #autoClose = h('p', { class: 'six-auto-close' })
-  #held = h('p', { class: 'six-held' })
   #summary = h('p', { class: 'six-summary', role: 'status', 'aria-live': 'polite' })
   #explanation = h('p', { class: 'six-explanation' })
   #rows = h('ol', { class: 'six-streams', 'aria-label': 'The streams' })
@@ -100,7 +99,7 @@ export class SixConnections {
       ),
       h(
         'div',
-        { class: 'six-top' },
+        { class: 'six-body' },
         h(
           'div',
           { class: 'six-controls' },
@@ -110,13 +109,12 @@ export class SixConnections {
           this.#close,
           this.#autoClose
         ),
-        h('div', { class: 'six-figures' }, protocol, this.#server.element)
-      ),
-      this.#held,
-      this.#summary,
-      this.#explanation,
-      this.#rows,
-      this.#probe
+        h('div', { class: 'six-figures' }, protocol, this.#server.element),
+        this.#summary,
+        this.#explanation,
+        this.#rows,
+        this.#probe
+      )
     )
     this.#drawProbe()
     addEventListener('pagehide', () => this.close())
@@ -130,10 +128,6 @@ export class SixConnections {
     const query = new URLSearchParams({ client, ...(after === undefined ? {} : { after: String(after) }) })
     const { held } = this.#options.budget.holding()
     this.#alreadyHeld = isHttp1(this.#protocol) ? held : undefined
-    this.#held.textContent =
-      this.#alreadyHeld === undefined
-        ? ''
-        : `Before these, this browser already held ${this.#alreadyHeld} of its ${connectionsPerServer} connections to this server with streams of wirewatch’s pages (as its pages tell each other).`
     this.#openedAt = performance.now()
     this.#running = true
     this.#streams = Array.from({ length: n }, (_, i) => new DemoStream(`/feed/sse?${query}`, i + 1))
