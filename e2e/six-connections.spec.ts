@@ -54,7 +54,7 @@ test.describe('the six-connection demo over HTTP/1.1', () => {
     await expect(demo.locator('.six-explanation')).toContainText(`Of 8 streams, ${running.open} opened (`)
     // Waiting rows say how long, and the time grows.
     const waitingRow = demo.locator('[data-stream-state="waiting"]').first()
-    await expect(waitingRow).toContainText(/waiting \d+\.\d s…/)
+    await expect(waitingRow).toContainText(/waiting \d+\.\d\s+s…/)
     expect(Number(await waitingRow.getAttribute('data-waited-ms'))).toBeGreaterThan(2_000)
     // The server holds only the streams that opened: the others never reached it. Its count of the
     // connections is asked on one more (without credentials, so the question does not queue).
