@@ -94,6 +94,17 @@ describe('lesson Markdown', () => {
     )
   })
 
+  test('gives the six-connection demo a place the lesson page mounts it in, with what the block says above it', () => {
+    const { sections } = renderLesson('## Six\n\n::: six-connections\nTry it.\n:::\n')
+    const html = sections[0]?.html ?? ''
+    assert.match(
+      html,
+      /<section class="six-connections" data-six-connections-slot [^>]*>\n<h3>Demo: open N event streams/
+    )
+    assert.match(html, /<p class="six-connections-no-script">[^<]+<\/p>\n<p>Try it\.<\/p>\n<\/section>/)
+    assert.equal(sections.length, 1, 'the demo adds no section (slide) of its own')
+  })
+
   test('refuses a lesson about an unknown technique, naming every known one', () => {
     const lesson = '---\ntitle: Pigeons\norder: 9\ntechnique: carrier-pigeon\n---\nCoo.\n'
     assert.throws(

@@ -1,6 +1,7 @@
 import '../lessons/lesson.css'
 import '../predictions/prediction.css'
 import { isTechniqueName } from '../../shared/techniques.ts'
+import { SixConnections } from '../demos/six-connections.ts'
 import { enableQuizzes } from '../lessons/quiz.ts'
 import { createPanels, followTeacherTechniques } from '../panels/technique-panels.ts'
 import { PageSession } from '../platform/page-session.ts'
@@ -42,6 +43,8 @@ if (names.length > 0) {
     if (panel && form) waitForPrediction(demo, panel, form, session.live)
   })
 }
+for (const slot of document.querySelectorAll<HTMLElement>('[data-six-connections-slot]'))
+  new SixConnections(slot, { budget: session.connections, latestId: () => session.live.latest?.latest })
 showLiveFrames(session.live)
 enableQuizzes(document)
 session.live.start()

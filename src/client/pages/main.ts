@@ -2,6 +2,7 @@ import './views.css'
 import { techniqueNames, techniques } from '../../shared/techniques.ts'
 import { Charts } from '../charts/charts.ts'
 import { CostCalculator } from '../cost/cost-calculator.ts'
+import { SixConnections } from '../demos/six-connections.ts'
 import { SequenceDiagrams } from '../diagrams/sequence-diagrams.ts'
 import { connectionsNowText } from '../panels/http-version.ts'
 import { MessageForm } from '../panels/message-form.ts'
@@ -13,7 +14,8 @@ import { ClassroomBar } from '../room/classroom-bar.ts'
 import { FeedControls } from '../room/feed-controls.ts'
 import { NetworkControls } from '../room/network-controls.ts'
 
-// The side-by-side page: the race view, then a panel per technique, their figures, diagrams, charts and the cost calculator.
+// The side-by-side page: the race view, then a panel per technique, their figures, diagrams, charts, the cost
+// calculator and the six-connection demo.
 const session = new PageSession()
 const { clientId, clock, live } = session
 new ClassroomBar(live)
@@ -58,6 +60,9 @@ if (costSection) {
   const deliveries = (name: string) => panels.find((panel) => panel.name === name)?.stats
   void new CostCalculator(costSection, clientId, techniqueTitles, live, deliveries).load()
 }
+const sixConnections = document.querySelector<HTMLElement>('#six-connections')
+if (sixConnections)
+  new SixConnections(sixConnections, { budget: session.connections, latestId: () => live.latest?.latest })
 const diagramsSection = document.querySelector('#diagrams')
 if (diagramsSection) new SequenceDiagrams(diagramsSection, techniqueTitles, captured, clock)
 

@@ -146,6 +146,17 @@ export class ConnectionBudget {
     }
   }
 
+  /**
+   * Held responses open now in this browser, as its tabs have told each other (`elsewhere`: in other
+   * tabs). Read-only: for a page that shows the limit rather than keeps within it.
+   */
+  holding(): { held: number; elsewhere: number } {
+    const all = this.#allWants()
+    const granted = this.#limited ? grantedWants(all) : new Set(all)
+    const held = all.filter((want) => granted.has(want))
+    return { held: held.length, elsewhere: held.filter((want) => want.tab !== this.tab).length }
+  }
+
   /** The page is going away: the other tabs may take what this one held. */
   leave(): void {
     this.#post({ type: 'bye', tab: this.tab })

@@ -4,7 +4,7 @@ import { paintTechniqueColours } from './technique-look.ts'
 import { WireLive } from './wire-live.ts'
 
 /** A random id for this page, so the server counts its traffic apart from every other page's. */
-function randomClientId(): string {
+export function randomClientId(): string {
   // getRandomValues, not randomUUID: the latter needs a secure context, and classrooms use http://<LAN-IP>.
   const bytes = crypto.getRandomValues(new Uint8Array(12))
   return btoa(String.fromCharCode(...bytes))

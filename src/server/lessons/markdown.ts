@@ -13,6 +13,7 @@ import { type Exchange, exchangeTarget, exchangeText } from './exchange.ts'
 import { figureContainer } from './figure-container.ts'
 import { notesContainer } from './notes-container.ts'
 import { type PredictEnv, predictContainer } from './predict-container.ts'
+import { sixConnectionsContainer } from './six-connections-container.ts'
 import { sourceExcerpt } from './source-excerpt.ts'
 
 for (const [name, language] of Object.entries({ bash, http, json, typescript })) hljs.registerLanguage(name, language)
@@ -58,6 +59,7 @@ function parseSourceParams(params: string): { path: string; start: string; end?:
  * (an excerpt of this server's real code, read when the lesson is built), `exchange GET <path>` (an
  * HTTP request and this server's real answer to it, asked of it when the lessons are built, from a feed
  * of fixed example events: see exchange.ts), `figure <name>` (a server-drawn SVG, figure-container.ts),
+ * `six-connections` (the "open N event streams" demo, six-connections-container.ts),
  * `notes` (for the teacher's console only) and `quiz` (a question, a `- [ ]`/`- [x]` list of answers,
  * then the explanation shown once the reader has answered).
  */
@@ -84,6 +86,7 @@ function lessonMarkdown(): MarkdownIt {
 
   md.use(notesContainer)
   md.use(figureContainer)
+  md.use(sixConnectionsContainer)
 
   md.use(container, 'source', {
     validate: (params: string) => /^source\s/.test(params.trim()),
