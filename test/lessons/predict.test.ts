@@ -125,7 +125,9 @@ describe('the lessons’ predictions', () => {
       assert.ok(!/[*`<>]/.test(question?.prompt ?? ''), `plain text: ${question?.prompt}`)
       assert.match(
         htmlOf(rendered),
-        new RegExp(`<div class="demo" data-technique="[a-z-]+" data-predict="${lesson.slug}/1">`)
+        new RegExp(
+          `<div class="demo" data-technique="[a-z-]+" data-predict="${lesson.slug}/1">|<section class="six-connections" data-six-connections-slot data-predict="${lesson.slug}/1"`
+        )
       )
     })
 

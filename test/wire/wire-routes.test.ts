@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
+import { request } from 'node:http'
 import { describe, test } from 'node:test'
 import { otherRowNames, techniqueNames } from '../../src/shared/techniques.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { closeCodes } from '../../src/shared/websocket-messages.ts'
+import type { WireReport } from '../../src/shared/wire-stats.ts'
 import { emptyCounters } from '../../src/shared/wire-stats.ts'
 import { openWebSocket } from '../clients.ts'
 import { clientId, publishTicks, startServer } from '../helper.ts'
@@ -22,6 +24,31 @@ describe('GET /wire', () => {
       Object.keys(emptyCounters()).sort()
     )
     assert.equal(report.latest, 3)
+  })
+
+  test('asker= charges the question to the page asking, so it adds no connection to the page asked about', async (t) => {
+    const { url } = await startServer(t)
+    const streams = clientId('streams')
+    const asker = clientId('asker')
+    const stream = await fetch(`${url}/feed/sse?client=${streams}&after=0`)
+    t.after(() => stream.body?.cancel())
+    // A connection of its own for the question, as a browser's uncredentialed request gets.
+    const askOnNewConnection = (query: string) =>
+      new Promise<WireReport>((resolve, reject) =>
+        request(`${url}/wire?${query}`, { agent: false }, (response) => {
+          let body = ''
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk))
+          response.on('end', () => resolve(JSON.parse(body) as WireReport))
+        })
+          .on('error', reject)
+          .end()
+      )
+    const asked = await askOnNewConnection(`client=${streams}&asker=${asker}`)
+    assert.deepEqual(asked.connectionsNow, { http1: 1, http2: 0 }, 'the stream’s connection only')
+    assert.equal(asked.other.page.requests, 0, 'the question is not the streams’ page traffic')
+    const askerReport = await askOnNewConnection(`client=${asker}`)
+    assert.equal(askerReport.other.page.requests, 2, 'both questions charged to the page that asked')
+    assert.equal((await fetch(`${url}/wire?client=${streams}&asker=not%20an%20id`)).status, 400)
   })
 })
 

@@ -18,6 +18,7 @@ const queuedAfterMs = 1_500
 export class ServerCount {
   readonly element = h('div', { class: 'six-figure six-server' })
   #http1: boolean
+  #asker: string
   #changed: (value: number | undefined) => void
   #client: string | undefined
   #streams = 0
@@ -26,8 +27,10 @@ export class ServerCount {
   #askedAt: number | undefined
   #report: CountedReport | undefined
 
-  constructor(http1: boolean, changed: (value: number | undefined) => void) {
+  /** `asker`: the page's own id, charged with the questions, so they add no connection to the count. */
+  constructor(http1: boolean, asker: string, changed: (value: number | undefined) => void) {
     this.#http1 = http1
+    this.#asker = asker
     this.#changed = changed
     this.#draw()
   }
@@ -51,7 +54,7 @@ export class ServerCount {
     this.#askedAt = performance.now()
     const slow = setTimeout(() => this.#draw(), queuedAfterMs)
     try {
-      const response = await fetch(`/wire?client=${client}`, {
+      const response = await fetch(`/wire?client=${client}&asker=${this.#asker}`, {
         cache: 'no-store',
         credentials: this.#http1 ? 'omit' : 'same-origin'
       })
@@ -73,7 +76,7 @@ export class ServerCount {
     const value = now ? now.http1 + now.http2 : report?.techniques.sse.openConnections
     this.#changed(value)
     const label = now
-      ? 'TCP connections open now that carried this demo’s requests'
+      ? 'TCP connections open now that carried this demo’s streams or its next request'
       : report
         ? 'Connections whose latest request was one of these streams'
         : 'The server’s count of the connections carrying these streams'

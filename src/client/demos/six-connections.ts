@@ -27,6 +27,8 @@ export interface SixConnectionsOptions {
   budget: ConnectionBudget
   /** The feed's newest id, so the streams start from now rather than replay the backlog. */
   latestId(): number | undefined
+  /** This page's own id: its questions about the streams are charged to it, not to the streams' id. */
+  pageId: string
 }
 
 /** How the browser says it reached this page: 'http/1.1', 'h2', 'h3' (empty when it does not say). */
@@ -74,7 +76,7 @@ export class SixConnections {
     this.#count.addEventListener('input', () => this.#labelOpen())
     this.#open.addEventListener('click', () => this.open(this.#chosen()))
     this.#close.addEventListener('click', () => this.close())
-    this.#server = new ServerCount(isHttp1(this.#protocol), (value) => {
+    this.#server = new ServerCount(isHttp1(this.#protocol), options.pageId, (value) => {
       if (value === undefined) delete root.dataset.serverConnections
       else root.dataset.serverConnections = String(value)
     })
@@ -144,6 +146,11 @@ export class SixConnections {
     clearInterval(this.#redraw)
     this.#redraw = setInterval(() => this.#draw(), redrawEveryMs)
     this.#draw()
+  }
+
+  /** The button that opens the streams (a prediction before the demo holds it until answered). */
+  get openButton(): HTMLButtonElement {
+    return this.#open
   }
 
   /** Closes every stream; the probe and the server's count go on until answered. */

@@ -6,7 +6,7 @@ import { enableQuizzes } from '../lessons/quiz.ts'
 import { createPanels, followTeacherTechniques } from '../panels/technique-panels.ts'
 import { PageSession } from '../platform/page-session.ts'
 import { answererId, PredictionForm } from '../predictions/prediction-form.ts'
-import { waitForPrediction } from '../predictions/prediction-gate.ts'
+import { buttonWaitsForPrediction, waitForPrediction } from '../predictions/prediction-gate.ts'
 import { ClassroomBar } from '../room/classroom-bar.ts'
 import { feedConditions } from '../room/feed-conditions.ts'
 import { showLiveFrames } from '../wire/frame-figure.ts'
@@ -43,8 +43,15 @@ if (names.length > 0) {
     if (panel && form) waitForPrediction(demo, panel, form, session.live)
   })
 }
-for (const slot of document.querySelectorAll<HTMLElement>('[data-six-connections-slot]'))
-  new SixConnections(slot, { budget: session.connections, latestId: () => session.live.latest?.latest })
+for (const slot of document.querySelectorAll<HTMLElement>('[data-six-connections-slot]')) {
+  const demo = new SixConnections(slot, {
+    budget: session.connections,
+    latestId: () => session.live.latest?.latest,
+    pageId: session.clientId
+  })
+  const form = predictions.find((prediction) => prediction.id === slot.dataset.predict)
+  if (form) buttonWaitsForPrediction(slot, demo.openButton, form)
+}
 showLiveFrames(session.live)
 enableQuizzes(document)
 session.live.start()

@@ -62,7 +62,11 @@ if (costSection) {
 }
 const sixConnections = document.querySelector<HTMLElement>('#six-connections')
 if (sixConnections)
-  new SixConnections(sixConnections, { budget: session.connections, latestId: () => live.latest?.latest })
+  new SixConnections(sixConnections, {
+    budget: session.connections,
+    latestId: () => live.latest?.latest,
+    pageId: clientId
+  })
 const diagramsSection = document.querySelector('#diagrams')
 if (diagramsSection) new SequenceDiagrams(diagramsSection, techniqueTitles, captured, clock)
 

@@ -32,3 +32,22 @@ export function waitForPrediction(demo: HTMLElement, panel: Panel, form: Predict
     toggle.disabled = panel.element.dataset.allowed === 'false'
   }
 }
+
+/** The same for a demo started by a button (the six-connection demo): the button waits for the answer. */
+export function buttonWaitsForPrediction(demo: HTMLElement, button: HTMLButtonElement, form: PredictionForm): void {
+  if (form.decided) return
+  const noteId = `${form.id}-demo-waits`.replace(/[^A-Za-z0-9_-]/g, '-')
+  const note = h(
+    'p',
+    { class: 'demo-wait', id: noteId },
+    'This demo waits until you commit a prediction above (or skip it).'
+  )
+  demo.prepend(note)
+  button.setAttribute('aria-describedby', noteId)
+  button.disabled = true
+  form.onDecided = () => {
+    note.remove()
+    button.removeAttribute('aria-describedby')
+    button.disabled = false
+  }
+}

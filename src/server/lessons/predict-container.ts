@@ -86,7 +86,7 @@ function numberForm(id: string, n: number, unit: string): string {
 /**
  * Shapes each `::: predict` block: its params read (throwing on what is not understood), its
  * question collected into `env.predictions`, its form added (a number with its unit, or its
- * `- [ ]`/`- [x]` list turned into radio buttons), and the `::: demo` after it told which question
+ * `- [ ]`/`- [x]` list turned into radio buttons), and the `::: demo` (or `::: six-connections`) after it told which question
  * it waits for.
  */
 function shapePredictions(tokens: Token[], env: PredictEnv, htmlBlock: (html: string) => Token): Token[] {
@@ -121,7 +121,8 @@ function shapePredictions(tokens: Token[], env: PredictEnv, htmlBlock: (html: st
       out.push(token)
       continue
     }
-    if (token.type === 'container_demo_open' && waiting) {
+    // The demo after a question waits for it: a panel (`::: demo`) or the six-connection demo.
+    if ((token.type === 'container_demo_open' || token.type === 'container_six-connections_open') && waiting) {
       token.meta = { ...token.meta, predict: waiting }
       waiting = undefined
     }

@@ -14,8 +14,11 @@ export function sixConnectionsContainer(md: MarkdownIt): void {
     render: (tokens: Token[], index: number, _options: unknown, env?: Env) => {
       if (tokens[index]?.nesting !== 1) return '</section>\n'
       const slug = (env as { slug?: string } | undefined)?.slug ?? 'lesson'
+      // Set by the `::: predict` before it (predict-container.ts): the demo waits for that answer.
+      const predict = (tokens[index]?.meta as { predict?: string } | null)?.predict
+      const waitsFor = predict ? ` data-predict="${escapeHtml(predict)}"` : ''
       return (
-        '<section class="six-connections" data-six-connections-slot aria-label="Demo: open N event streams from this page">\n' +
+        `<section class="six-connections" data-six-connections-slot${waitsFor} aria-label="Demo: open N event streams from this page">\n` +
         '<h3>Demo: open N event streams from this page</h3>\n' +
         `<p class="six-connections-no-script">It runs on the lesson’s own page, /lessons/${escapeHtml(slug)}, in a browser with scripts on.</p>\n`
       )

@@ -50,10 +50,15 @@ declare module 'fastify' {
   }
 }
 
-/** Reads `client=` from the query before validation runs; a malformed id is charged to nobody. */
+/**
+ * Reads whose request this is from the query before validation runs: `asker=` when given (`GET /wire`
+ * about another id: a demo asking about its streams' connections must not add its question's), else
+ * `client=`; a malformed id is charged to nobody.
+ */
 function clientOf(query: unknown): string | undefined {
-  const client = (query as { client?: unknown } | undefined)?.client
-  return typeof client === 'string' && clientIdPattern.test(client) ? client : undefined
+  const { asker, client } = (query ?? {}) as { asker?: unknown; client?: unknown }
+  const id = asker ?? client
+  return typeof id === 'string' && clientIdPattern.test(id) ? id : undefined
 }
 
 /**
