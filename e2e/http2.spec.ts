@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { techniqueNames } from '../src/shared/techniques.ts'
 import { expect, test } from './fixtures.ts'
-import { openWirewatch, panel, switchPanel } from './support.ts'
+import { openWirewatch, panel, presenterToken, switchPanel } from './support.ts'
 
 const port = Number(process.env.E2E_H2_PORT ?? 4306)
 let server: ChildProcess | undefined
@@ -10,7 +10,14 @@ let server: ChildProcess | undefined
 // frames in the wire view, and the six-connection demo with nothing to wait for.
 test.beforeAll(async () => {
   server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--http2'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', FEED_RATE: '2', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      FEED_RATE: '2',
+      LOG_LEVEL: 'warn',
+      PRESENTER_TOKEN: presenterToken
+    },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   await new Promise<void>((resolve, reject) => {
@@ -77,6 +84,11 @@ test('over --http2 every panel delivers, every technique but the WebSocket says 
   await expect(line).toHaveAttribute('data-http2', '1')
   await expect(line).toHaveAttribute('data-http1', '2')
   await expect(line).toContainText('1 connection over HTTP/2')
+  // The console says the same for the whole room, from the server's totals.
+  const consolePage = await page.context().newPage()
+  await consolePage.goto(`/presenter/console#token=${presenterToken}`)
+  await expect(consolePage.locator('[data-http-version=sse]')).toHaveText('HTTP/2')
+  await expect(consolePage.locator('[data-http-version=websocket]')).toHaveText('HTTP/1.x')
   expect(errors).toEqual([])
 })
 

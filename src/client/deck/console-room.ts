@@ -1,5 +1,7 @@
 import type { Audience, ClassroomState } from '../../shared/classroom.ts'
 import { techniqueNames } from '../../shared/techniques.ts'
+import type { WireReport } from '../../shared/wire-stats.ts'
+import { httpVersionOf } from '../panels/http-version.ts'
 import { ask } from '../platform/ask.ts'
 import { presenterRequest, presenterToken } from '../platform/presenter-token.ts'
 import type { WireLive } from '../platform/wire-live.ts'
@@ -93,6 +95,17 @@ export class ConsoleRoom {
     for (const name of techniqueNames) {
       const cell = document.querySelector(`[data-audience="${name}"]`)
       if (cell) cell.textContent = String(audience.techniques[name])
+    }
+    await this.#showHttpVersions()
+  }
+
+  /** Which HTTP version each technique's requests came in, every page together (`GET /wire`'s totals). */
+  async #showHttpVersions(): Promise<void> {
+    const asked = await ask(() => fetch('/wire', { cache: 'no-store' }))
+    const totals = asked.ok ? ((await asked.response.json()) as WireReport) : undefined
+    for (const name of techniqueNames) {
+      const cell = document.querySelector(`[data-http-version="${name}"]`)
+      if (cell) cell.textContent = (totals && httpVersionOf(totals.techniques[name])) ?? '–'
     }
   }
 

@@ -17,7 +17,7 @@ export function consolePage(): string {
   const audienceRows = techniqueNames
     .map(
       (name) =>
-        `<tr data-technique="${name}"><th scope="row"><span class="technique-badge" aria-hidden="true">${techniques[name].letter}</span> ${techniques[name].title}</th><td data-audience="${name}">–</td></tr>`
+        `<tr data-technique="${name}"><th scope="row"><span class="technique-badge" aria-hidden="true">${techniques[name].letter}</span> ${techniques[name].title}</th><td data-audience="${name}">–</td><td data-http-version="${name}">–</td></tr>`
     )
     .join('\n')
   return pageHtml({
@@ -77,11 +77,13 @@ export function consolePage(): string {
   <section aria-labelledby="audience-title">
     <h2 id="audience-title">Connected now: <strong id="audience-pages">–</strong> student pages</h2>
     <table class="audience"><caption class="visually-hidden">Student pages using each technique</caption>
-      <thead><tr><th scope="col">technique</th><th scope="col">pages</th></tr></thead>
+      <thead><tr><th scope="col">technique</th><th scope="col">pages</th><th scope="col">HTTP version</th></tr></thead>
       <tbody>${audienceRows}</tbody>
     </table>
     <p class="how">A page counts while its status connection (/wire/live) is open; for a technique while a request of it
-      is in progress (a held poll, a stream, a WebSocket) or was made in the last 10 s (the server's socket accounting).</p>
+      is in progress (a held poll, a stream, a WebSocket) or was made in the last 10 s (the server's socket accounting).
+      HTTP version: what every page's requests of the technique arrived in, as the server saw them (HTTP/2 only when
+      the server runs with --http2 and the browser chose it).</p>
   </section>
   <section aria-labelledby="controls-title" class="room-controls">
     <h2 id="controls-title">For every student page</h2>
