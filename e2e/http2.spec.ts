@@ -73,6 +73,8 @@ test('over --http2 every panel delivers, every technique but the WebSocket says 
   for (const name of techniqueNames) await switchPanel(page, name, true)
   for (const name of ['polling', 'long-polling', 'sse', 'websocket', 'fetch-stream', 'iframe-stream'] as const)
     await expect(panel(page, name).locator('ol.events > li').first()).toBeVisible({ timeout: 10_000 })
+  // The race view says what the figures were measured over, as the browser reports it.
+  await expect(page.locator('#race .page-protocol')).toHaveText('this page over HTTP/2')
   // As the server saw the requests: streams of one HTTP/2 connection, the WebSocket's Upgrade over HTTP/1.1.
   for (const name of ['polling', 'long-polling', 'sse', 'fetch-stream', 'iframe-stream'] as const)
     await expect(panel(page, name).locator('[data-stat=http-version]')).toHaveText('HTTP/2')

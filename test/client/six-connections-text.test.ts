@@ -4,10 +4,10 @@ import {
   explanationText,
   type ProbeSeen,
   probeText,
-  protocolName,
   type StreamSeen,
   summaryText
 } from '../../src/client/demos/six-connections-text.ts'
+import { protocolName } from '../../src/client/platform/page-protocol.ts'
 
 const open = (ms: number): StreamSeen => ({ state: 'open', openedAfterMs: ms, waitedMs: 0 })
 const waiting = (ms: number): StreamSeen => ({ state: 'waiting', openedAfterMs: undefined, waitedMs: ms })

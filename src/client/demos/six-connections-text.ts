@@ -1,3 +1,4 @@
+import { isHttp1, protocolName } from '../platform/page-protocol.ts'
 // What the six-connection demo says, computed from what it measured: never from what it expects.
 
 /** One stream of the demo as the page saw it. */
@@ -18,20 +19,6 @@ export interface ProbeSeen {
   state: ProbeState
   /** How long it has waited so far, or took in all, ms. */
   ms: number
-}
-
-/** How the browser says it reached the page (`nextHopProtocol`), in words. */
-export function protocolName(nextHopProtocol: string): string {
-  if (nextHopProtocol === 'http/1.1') return 'HTTP/1.1'
-  if (nextHopProtocol === 'http/1.0') return 'HTTP/1.0'
-  if (nextHopProtocol === 'h2' || nextHopProtocol === 'h2c') return 'HTTP/2'
-  if (nextHopProtocol.startsWith('h3')) return 'HTTP/3'
-  return nextHopProtocol === '' ? 'not reported by this browser' : nextHopProtocol
-}
-
-/** Over HTTP/1.x a browser opens a few connections per server; HTTP/2 and 3 carry every request on one. */
-export function isHttp1(nextHopProtocol: string): boolean {
-  return nextHopProtocol.startsWith('http/1')
 }
 
 /** 3,412 ms → "3.4 s"; 86.4 ms → "86 ms". */

@@ -1,18 +1,11 @@
 import './six-connections.css'
 import { type ConnectionBudget, connectionsPerServer } from '../platform/connection-budget.ts'
 import { h } from '../platform/dom.ts'
+import { isHttp1, pageProtocol, protocolName } from '../platform/page-protocol.ts'
 import { randomClientId } from '../platform/page-session.ts'
 import { DemoStream } from './demo-stream.ts'
 import { ServerCount } from './server-count.ts'
-import {
-  duration,
-  explanationText,
-  isHttp1,
-  type ProbeSeen,
-  probeText,
-  protocolName,
-  summaryText
-} from './six-connections-text.ts'
+import { duration, explanationText, type ProbeSeen, probeText, summaryText } from './six-connections-text.ts'
 
 /** The page's next request leaves this long after the streams were asked for. */
 const probeAfterMs = 500
@@ -29,12 +22,6 @@ export interface SixConnectionsOptions {
   latestId(): number | undefined
   /** This page's own id: its questions about the streams are charged to it, not to the streams' id. */
   pageId: string
-}
-
-/** How the browser says it reached this page: 'http/1.1', 'h2', 'h3' (empty when it does not say). */
-function pageProtocol(): string {
-  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
-  return navigation?.nextHopProtocol ?? ''
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ConnectionBudget } from './connection-budget.ts'
+import { pageProtocol } from './page-protocol.ts'
 import { ServerClock } from './server-clock.ts'
 import { paintTechniqueColours } from './technique-look.ts'
 import { WireLive } from './wire-live.ts'
@@ -14,8 +15,7 @@ export function randomClientId(): string {
 
 /** Whether this page came over HTTP/1.x, where a browser opens only 6 connections per server (HTTP/2 and 3 multiplex). */
 function overHttp1(): boolean {
-  const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined
-  return !/^h[23]/.test(navigation?.nextHopProtocol ?? '')
+  return !/^h[23]/.test(pageProtocol())
 }
 
 /**

@@ -1,12 +1,14 @@
 import './feed-conditions.css'
 import { describeTicker } from '../../shared/ticker-settings.ts'
 import { h } from '../platform/dom.ts'
+import { pageProtocol, protocolName } from '../platform/page-protocol.ts'
 import type { WireLive } from '../platform/wire-live.ts'
 
 /**
  * The conditions every figure near it was measured under, as the server reports them: the feed's
- * rate and arrival pattern, and the simulated round trip when there is one. Shown wherever the
- * page shows live numbers, so a number is never read without the rate that produced it.
+ * rate and arrival pattern, and the simulated round trip when there is one; and the HTTP version
+ * this page came over, as the browser reports it. Shown wherever the page shows live numbers, so a
+ * number is never read without the rate (and protocol) that produced it.
  */
 export function feedConditions(live: WireLive): HTMLElement {
   const feed = h('span', { class: 'feed-rate' }, 'the feed: –')
@@ -18,5 +20,11 @@ export function feedConditions(live: WireLive): HTMLElement {
       simulated.textContent = `SIMULATED round trip ${rttMs} ms`
     }
   })
-  return h('p', { class: 'feed-conditions' }, feed, simulated)
+  const protocol = pageProtocol()
+  const over = h(
+    'span',
+    { class: 'page-protocol', 'data-protocol': protocol },
+    `this page over ${protocolName(protocol)}`
+  )
+  return h('p', { class: 'feed-conditions' }, feed, simulated, ...(protocol ? [over] : []))
 }
