@@ -113,3 +113,6 @@ export const PredictionsFull = createError(
   '%d pages have answered already: no more answers are kept for this question',
   409
 )
+
+/** The shared feed store (Redis, with `REDIS_URL`) did not take or give events: nothing was published. */
+export const FeedStoreUnavailable = createError('WW_ERR_FEED_STORE', 'the shared feed store is unreachable: %s', 503)
