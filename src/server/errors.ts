@@ -114,5 +114,8 @@ export const PredictionsFull = createError(
   409
 )
 
-/** The shared feed store (Redis, with `REDIS_URL`) did not take or give events: nothing was published. */
+/**
+ * The shared feed store (Redis) could not be reached. An append refused before it was sent published
+ * nothing; one cut off while waiting for its answer may have been stored, and followers then deliver it.
+ */
 export const FeedStoreUnavailable = createError('WW_ERR_FEED_STORE', 'the shared feed store is unreachable: %s', 503)

@@ -189,6 +189,22 @@ describe('RedisFeedLog (a redis-server of its own per test)', { skip: redisSkipR
     })
   })
 
+  test('a log started while Redis is down connects when it comes, and its follower delivers from there', async (t) => {
+    const redis = await startRedis(t)
+    await redis.stop()
+    const log = new RedisFeedLog({ url: redis.url, onError: () => {} })
+    t.after(() => log.close())
+    await assert.rejects(log.connect({ waitMs: 200 }), FeedStoreUnavailable)
+    const { events, following } = collect(log, 0, { blockMs: 1000 })
+    const idle = collect(log, 0)
+    await idle.following.stop()
+    await redis.restart()
+    await eventually(() => log.append('tick', { value: 1 }), { timeoutMs: 10_000, everyMs: 100 })
+    await log.append('tick', { value: 2 })
+    await eventually(() => assert.deepEqual(ids(events), [1, 2]), { timeoutMs: 10_000 })
+    assert.equal(following.lastId, 2)
+  })
+
   test('stop ends a follower blocked in XREAD at once, and close stops the followers it started', async (t) => {
     const redis = await startRedis(t)
     const { log } = await openLog(t, redis)
