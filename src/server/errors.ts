@@ -113,3 +113,9 @@ export const PredictionsFull = createError(
   '%d pages have answered already: no more answers are kept for this question',
   409
 )
+
+/**
+ * The shared feed store (Redis) could not be reached. An append refused before it was sent published
+ * nothing; one cut off while waiting for its answer may have been stored, and followers then deliver it.
+ */
+export const FeedStoreUnavailable = createError('WW_ERR_FEED_STORE', 'the shared feed store is unreachable: %s', 503)

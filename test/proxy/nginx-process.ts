@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { delay } from '../helper.ts'
+
+export { freePort } from '../free-port.ts'
 
 /** Debian's nginx (scripts/prepare-test.sh installs it), or NGINX_PATH. */
 export const nginxPath = process.env.NGINX_PATH ?? '/usr/sbin/nginx'
@@ -18,15 +20,6 @@ export interface Nginx {
   /** `http://127.0.0.1:<port>`: the Origin of a page loaded through this proxy. */
   origin: string
   child: ChildProcess
-}
-
-/** A port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1')
-  await new Promise((resolve) => probe.once('listening', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
 }
 
 /** Resolves once something accepts TCP connections on the port. */
