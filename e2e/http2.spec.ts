@@ -1,38 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { techniqueNames } from '../src/shared/techniques.ts'
 import { expect, test } from './fixtures.ts'
+import { secondServer } from './second-server.ts'
 import { openWirewatch, panel, presenterToken, switchPanel } from './support.ts'
 
 const port = Number(process.env.E2E_H2_PORT ?? 4306)
-let server: ChildProcess | undefined
-
 // A second server, started with --http2: the page over HTTP/2, its techniques on one connection, its
 // frames in the wire view, and the six-connection demo with nothing to wait for.
-test.beforeAll(async () => {
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--http2'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      FEED_RATE: '2',
-      LOG_LEVEL: 'warn',
-      PRESENTER_TOKEN: presenterToken
-    },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  await new Promise<void>((resolve, reject) => {
-    let output = ''
-    server?.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      output += text
-      if (output.includes('wirewatch is running')) resolve()
-    })
-    server?.once('exit', (code) => reject(new Error(`the --http2 server exited with ${code}`)))
-  })
-})
-
-test.afterAll(() => {
-  server?.kill('SIGTERM')
-})
+secondServer('--http2', port, { PRESENTER_TOKEN: presenterToken })
 
 test.use({ ignoreHTTPSErrors: true, baseURL: `https://127.0.0.1:${port}` })
 

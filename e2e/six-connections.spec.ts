@@ -79,4 +79,17 @@ test.describe('the six-connection demo over HTTP/1.1', () => {
     )
     await expect(demo.getByRole('button', { name: 'Open 8 streams' })).toBeEnabled()
   })
+
+  test('in lesson 9 the demo waits for the prediction before it: Open is disabled until the reader commits or skips', async ({
+    page
+  }) => {
+    await page.goto('/lessons/http2-and-beyond')
+    const demo = page.locator('[data-six-connections]')
+    const open = demo.getByRole('button', { name: /^Open/ })
+    await expect(open).toBeDisabled()
+    await expect(page.locator('.demo-wait').first()).toContainText('This demo waits until you commit a prediction')
+    await page.locator('aside.predict button[name=skip]').first().click()
+    await expect(open).toBeEnabled()
+    await expect(page.locator('.demo-wait')).toHaveCount(0)
+  })
 })

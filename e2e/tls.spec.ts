@@ -1,29 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { expect, test } from './fixtures.ts'
+import { secondServer } from './second-server.ts'
 import { openWirewatch, panel } from './support.ts'
 
 const port = Number(process.env.E2E_TLS_PORT ?? 4443)
-let server: ChildProcess | undefined
-
 // A second server, started with --tls: the same page over https:// and wss://.
-test.beforeAll(async () => {
-  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--tls'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', FEED_RATE: '2', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  await new Promise<void>((resolve, reject) => {
-    let output = ''
-    server?.stdout?.setEncoding('utf8').on('data', (text: string) => {
-      output += text
-      if (output.includes('wirewatch is running')) resolve()
-    })
-    server?.once('exit', (code) => reject(new Error(`the --tls server exited with ${code}`)))
-  })
-})
-
-test.afterAll(() => {
-  server?.kill('SIGTERM')
-})
+secondServer('--tls', port)
 
 // The certificate is made at start and signed by nobody: the browser is told to accept it, as a teacher would once.
 test.use({ ignoreHTTPSErrors: true, baseURL: `https://127.0.0.1:${port}` })
