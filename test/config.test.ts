@@ -12,7 +12,9 @@ describe('readConfig', () => {
       feedCapacity: 1000,
       allowedOrigins: [],
       presenterToken: undefined,
-      publicUrl: undefined
+      publicUrl: undefined,
+      redisUrl: undefined,
+      instanceName: undefined
     })
   })
 
@@ -99,5 +101,16 @@ describe('readConfig', () => {
       if (saved === undefined) delete process.env.PORT
       else process.env.PORT = saved
     }
+  })
+
+  test('reads REDIS_URL (redis:// or rediss://) and INSTANCE_NAME, and refuses anything else naming the variable', () => {
+    const config = readConfig({ REDIS_URL: ' redis://10.0.0.7:6379 ', INSTANCE_NAME: 'a-1' })
+    assert.equal(config.redisUrl, 'redis://10.0.0.7:6379')
+    assert.equal(config.instanceName, 'a-1')
+    assert.equal(readConfig({ REDIS_URL: 'rediss://cache.example:6380' }).redisUrl, 'rediss://cache.example:6380')
+    assert.throws(() => readConfig({ REDIS_URL: 'localhost:6379' }), /REDIS_URL must start with redis:\/\//)
+    assert.throws(() => readConfig({ REDIS_URL: 'http://localhost:6379' }), /REDIS_URL must start with redis:\/\//)
+    assert.throws(() => readConfig({ REDIS_URL: 'not a url' }), /REDIS_URL must be an address/)
+    assert.throws(() => readConfig({ INSTANCE_NAME: '<b>' }), /INSTANCE_NAME must be 1 to 40/)
   })
 })

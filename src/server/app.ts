@@ -10,6 +10,7 @@ import presenterToken from './classroom/presenter-token.ts'
 import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
 import { Ticker } from './feed/ticker.ts'
+import instanceName from './instance-name.ts'
 import lessons from './lessons/lessons-plugin.ts'
 import { NetworkConditions } from './network/network-conditions.ts'
 import networkPlugin from './network/network-plugin.ts'
@@ -76,6 +77,10 @@ export interface AppOptions extends TechniqueOptions, RateLimitOptions, Overload
   lessonsDir?: string
   /** `false`: serve no lessons (the server answering the lessons' example exchanges). */
   lessons?: boolean
+  /** Share one feed with every instance pointed at this Redis (REDIS_URL); in memory when unset. */
+  redisUrl?: string
+  /** This instance's name in the `wirewatch-instance` header and `/wire` (INSTANCE_NAME). */
+  instanceName?: string
   /** The feed to serve instead of a new one (the lessons' examples are asked of a feed of fixed events). */
   feed?: Feed
 }
@@ -116,6 +121,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   app.addHook('onClose', async () => ticker.stop())
 
   await app.register(validation)
+  await app.register(instanceName, { instanceName: options.instanceName, named: options.redisUrl !== undefined })
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
   await app.register(rateLimits, { rateLimits: options.rateLimits })

@@ -56,6 +56,33 @@ function publicUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
   return `${url.origin}/`
 }
 
+/**
+ * REDIS_URL: share one feed through this Redis (`redis://host:port`, or `rediss://` over TLS) with
+ * every other instance pointed at it; undefined when unset (the feed lives in this process alone).
+ */
+function redisUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.REDIS_URL?.trim()
+  if (raw === undefined || raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`REDIS_URL must be an address like redis://127.0.0.1:6379, got "${env.REDIS_URL}": not a URL`)
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${env.REDIS_URL}"`)
+  return raw
+}
+
+/** INSTANCE_NAME: this instance's name in the `wirewatch-instance` header and the views; letters, digits, `.-_:`. */
+function instanceNameFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.INSTANCE_NAME?.trim()
+  if (raw === undefined || raw === '') return undefined
+  if (!/^[\w.:-]{1,40}$/.test(raw))
+    throw new Error(`INSTANCE_NAME must be 1 to 40 letters, digits, '.', '-', '_' or ':', got "${env.INSTANCE_NAME}"`)
+  return raw
+}
+
 interface Range {
   min: number
   max: number
@@ -74,6 +101,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     presenterToken: env.PRESENTER_TOKEN?.trim() || undefined,
-    publicUrl: publicUrlFrom(env)
+    publicUrl: publicUrlFrom(env),
+    redisUrl: redisUrlFrom(env),
+    instanceName: instanceNameFrom(env)
   }
 }
