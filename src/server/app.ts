@@ -9,6 +9,10 @@ import predictionRoutes from './classroom/prediction-routes.ts'
 import presenterToken from './classroom/presenter-token.ts'
 import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
+import type { FeedPublisher } from './feed/feed-types.ts'
+import { RedisFeedLog } from './feed/redis-feed-log.ts'
+import { SharedFeed } from './feed/shared-feed.ts'
+import sharedFeedPlugin from './feed/shared-feed-plugin.ts'
 import { Ticker } from './feed/ticker.ts'
 import instanceName from './instance-name.ts'
 import lessons from './lessons/lessons-plugin.ts'
@@ -34,6 +38,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The one sequenced feed every technique reads. */
     feed: Feed
+    /** Where new events go: the feed itself, or the shared store that numbers them for every instance. */
+    publisher: FeedPublisher
+    /** With REDIS_URL: this instance's side of the feed shared through Redis; null in memory. */
+    sharedFeed: SharedFeed | null
     /** Publishes `tick` events at the configured rate. */
     ticker: Ticker
     /** The simulated network (round-trip time) applied to every technique. */
@@ -110,18 +118,27 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
       ? Fastify({ ...settings, https: options.https })
       : Fastify(settings)) as unknown as FastifyInstance
 
-  const feed = options.feed ?? new Feed({ capacity: options.feedCapacity ?? 1000 })
-  const ticker = new Ticker(feed, options.feedRate ?? 1, options.feedPattern ?? 'random')
+  const capacity = options.feedCapacity ?? 1000
+  const feed = options.feed ?? new Feed({ capacity })
+  const shared = options.redisUrl
+    ? new SharedFeed(feed, new RedisFeedLog({ url: options.redisUrl, capacity }), { log: app.log })
+    : null
+  const ticker = new Ticker(shared ?? feed, options.feedRate ?? 1, options.feedPattern ?? 'random')
   app.decorate('feed', feed)
+  app.decorate<FeedPublisher>('publisher', shared ?? feed)
+  app.decorate('sharedFeed', shared)
   app.decorate('ticker', ticker)
   app.decorate('network', new NetworkConditions())
   app.decorate('classroom', new Classroom())
   app.decorate('audience', new AudienceCount())
-  app.addHook('onReady', async () => ticker.start())
+  // With several instances, the one holding the ticker lease ticks (see shared-feed-plugin.ts).
+  if (!shared) app.addHook('onReady', async () => ticker.start())
   app.addHook('onClose', async () => ticker.stop())
 
   await app.register(validation)
-  await app.register(instanceName, { instanceName: options.instanceName, named: options.redisUrl !== undefined })
+  await app.register(instanceName, { instanceName: options.instanceName, named: shared !== null })
+  if (shared && options.redisUrl) await app.register(sharedFeedPlugin, { shared, url: options.redisUrl })
+  else app.decorate('redis', null)
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
   await app.register(rateLimits, { rateLimits: options.rateLimits })

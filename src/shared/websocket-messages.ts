@@ -54,5 +54,6 @@ export const closeCodes = {
   invalidPayload: 1007,
   policyViolation: 1008,
   messageTooBig: 1009,
-  internalError: 1011
+  internalError: 1011,
+  tryAgainLater: 1013
 } as const

@@ -115,19 +115,21 @@ describe('RedisFeedLog (a redis-server of its own per test)', { skip: redisSkipR
     assert.deepEqual(ids(events), range(oldest, 100))
   })
 
-  test('ids never go backwards after Redis lost its data: FLUSHALL, then an append with floor 5 gets id 6', async (t) => {
+  test('after Redis lost its data ids jump a capacity past the floor: never reused, even by an instance a few events behind', async (t) => {
     const redis = await startRedis(t)
-    const { log } = await openLog(t, redis)
-    const other = await openLog(t, redis)
+    const { log } = await openLog(t, redis, { capacity: 100 })
+    const other = await openLog(t, redis, { capacity: 100 })
     for (const n of range(1, 5)) await log.append('tick', { value: n })
     await (await admin(t, redis)).flushAll()
     assert.equal(await log.latestId(), 0)
-    assert.equal((await other.log.append('tick', { value: 6 }, 5)).id, 6)
+    // `other` may have missed events 4 and 5 (it never read them): from its floor 3 the jump still clears them.
+    assert.equal((await other.log.append('tick', { value: 6 }, 3)).id, 104)
+    assert.equal((await log.append('tick', { value: 7 })).id, 105)
     // Without a floor, a log uses the highest id it has seen itself.
-    assert.equal(log.highestSeen, 5)
+    assert.equal(other.log.highestSeen, 104)
     await (await admin(t, redis)).flushAll()
-    assert.equal((await log.append('tick', { value: 1 })).id, 6)
-    assert.equal((await log.append('tick', { value: 2 })).id, 7)
+    assert.equal((await log.append('tick', { value: 1 })).id, 206)
+    assert.equal((await log.append('tick', { value: 2 })).id, 207)
   })
 
   test('the counter lost but the stream kept: the next id still follows the stream', async (t) => {
@@ -151,13 +153,14 @@ describe('RedisFeedLog (a redis-server of its own per test)', { skip: redisSkipR
     await redis.stop({ crash: true })
     await assert.rejects(writer.log.append('tick', { value: 0 }), FeedStoreUnavailable)
     await redis.restart()
-    // The writer reconnects by itself; until it has, append answers "unavailable".
+    // The writer reconnects by itself; until it has, append answers "unavailable". Redis came back
+    // empty, so the ids jump a capacity (1000) past the highest seen: the follower reports the hole.
     await eventually(() => writer.log.append('tick', { value: 11 }), { timeoutMs: 10_000, everyMs: 100 })
     for (const n of range(12, 20)) await writer.log.append('tick', { value: n })
 
-    await eventually(() => assert.equal(events.at(-1)?.id, 20), { timeoutMs: 10_000 })
-    assert.deepEqual(ids(events), range(1, 20))
-    assert.equal(following.lastId, 20)
+    await eventually(() => assert.equal(events.at(-1)?.id, 1020), { timeoutMs: 10_000 })
+    assert.deepEqual(ids(events), [...range(1, 10), ...range(1011, 1020)])
+    assert.equal(following.lastId, 1020)
     assert.ok(errors.length > 0, 'the follower was told its connection broke')
   })
 

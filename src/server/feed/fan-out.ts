@@ -43,7 +43,7 @@ export class FanOut {
   #sliceSize: number
   #passing = false
   /** The events after one cursor, kept for the members next in line that share it. */
-  #lastSlice: { cursor: number; latest: number; events: FeedEvent[] } | undefined
+  #lastSlice: { cursor: number; latest: number; events: FeedEvent[]; reset: boolean } | undefined
 
   constructor(feed: Source, { sliceSize = defaultSliceSize }: { sliceSize?: number } = {}) {
     this.#feed = feed
@@ -97,12 +97,12 @@ export class FanOut {
     if (member.left || member.cursor >= latest) return
     let last = this.#lastSlice
     if (!last || last.cursor !== member.cursor || last.latest !== latest) {
-      last = { cursor: member.cursor, latest, events: this.#feed.since(member.cursor).events }
+      last = { cursor: member.cursor, latest, ...this.#feed.since(member.cursor) }
       this.#lastSlice = last
     }
     member.cursor = latest
     try {
-      member.deliver(last.events)
+      member.deliver(last.events, last.reset)
     } catch (error) {
       // This connection is closed; the pass goes on to the others.
       this.#leave(member)

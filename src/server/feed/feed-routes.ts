@@ -25,7 +25,7 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
       }
     },
     async (request, reply) => {
-      const event = publishChat(app.feed, request.body.text, request.body.name)
+      const event = await publishChat(app.publisher, request.body.text, request.body.name)
       return reply.code(201).send({ event })
     }
   )

@@ -19,6 +19,10 @@ export class Feed {
   readonly capacity: number
   #ring: FeedEvent[] = []
   #latest = 0
+  /** Id just before the first event kept: 0, or where the feed restarted after a gap (see `accept`). */
+  #base = 0
+  /** Who waits for an id this feed has not received yet (see `reaches`). */
+  #waiting = new Set<{ id: number; arrived: () => void }>()
   #subscribers = new Set<Subscriber>()
   #fanOut = new FanOut(this)
   #clock: () => number
@@ -42,6 +46,19 @@ export class Feed {
   /** Appends an event, stamps it with the next id and the server clock, and tells every subscriber. */
   publish(kind: FeedEvent['kind'], data: FeedEvent['data']): FeedEvent {
     const event: FeedEvent = { id: this.#latest + 1, at: this.#clock(), kind, data }
+    this.accept(event)
+    return event
+  }
+
+  /**
+   * Appends an event numbered elsewhere (the shared store), and tells every subscriber. An id
+   * already held is ignored; an id past `latest + 1` means the events between were lost (trimmed
+   * or lost by the store before this instance read them): the history restarts at it, so a cursor
+   * in the hole is answered with the reset signal, never silently skipped.
+   */
+  accept(event: FeedEvent): void {
+    if (event.id <= this.#latest) return
+    if (event.id > this.#latest + 1) this.#base = event.id - 1
     this.#latest = event.id
     this.#ring[(event.id - 1) % this.capacity] = event
     for (const subscriber of this.#subscribers) {
@@ -54,7 +71,31 @@ export class Feed {
       }
     }
     this.#fanOut.published()
-    return event
+    for (const waiter of this.#waiting) if (waiter.id <= event.id) waiter.arrived()
+  }
+
+  /**
+   * Resolves true once the feed holds `id`, or false after `waitMs`. Behind a load balancer a page
+   * may ask one instance with a cursor another instance gave it a moment ago: the event is on its
+   * way through the shared store, so the answer waits for it instead of calling the cursor a reset.
+   */
+  reaches(id: number, waitMs: number): Promise<boolean> {
+    if (id <= this.#latest) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const waiter = {
+        id,
+        arrived: () => {
+          clearTimeout(timer)
+          this.#waiting.delete(waiter)
+          resolve(true)
+        }
+      }
+      const timer = setTimeout(() => {
+        this.#waiting.delete(waiter)
+        resolve(false)
+      }, waitMs)
+      this.#waiting.add(waiter)
+    })
   }
 
   /**
@@ -107,7 +148,7 @@ export class Feed {
   }
 
   #keptCount(): number {
-    return Math.min(this.#latest, this.capacity)
+    return Math.min(this.#latest - this.#base, this.capacity)
   }
 
   #slice(fromId: number): FeedEvent[] {

@@ -4,17 +4,22 @@ import { FeedStoreUnavailable } from '../errors.ts'
 
 // One atomic step per event, so two instances publishing at once never share or skip an id.
 // KEYS: the stream, the id counter, the last `at`. ARGV: floor, capacity, kind, data (JSON).
-// The counter is raised past `floor` (the highest id the caller has seen) and past the stream's
-// newest entry before INCR, so ids never go backwards even when Redis lost its data.
-// `at` is Redis's TIME, kept non-decreasing should that clock step back.
+// A lost counter is taken from the stream's newest entry. A counter below `floor` (the highest id
+// the caller has seen) means Redis lost its data (restarted empty, flushed, failed over to a stale replica). The caller
+// may lag behind other instances by a few events it never read, so the counter jumps `capacity`
+// past its floor: no id is ever used twice, and every cursor from before the loss gets the reset
+// signal (an epoch change, as Centrifugo does it). `at` is Redis's TIME, kept non-decreasing.
 const APPEND_SCRIPT = `
 local floor = tonumber(ARGV[1])
 local counter = tonumber(redis.call('GET', KEYS[2]) or '0')
 if counter == 0 then
   local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-  if newest then floor = math.max(floor, tonumber((string.gsub(newest[1], '-.*', '')))) end
+  if newest then
+    counter = tonumber((string.gsub(newest[1], '-.*', '')))
+    redis.call('SET', KEYS[2], counter)
+  end
 end
-if counter < floor then redis.call('SET', KEYS[2], floor) end
+if counter < floor then redis.call('SET', KEYS[2], floor + tonumber(ARGV[2])) end
 local id = redis.call('INCR', KEYS[2])
 local time = redis.call('TIME')
 local at = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -163,6 +168,11 @@ export class RedisFeedLog {
     const at = Number(reply[1])
     this.#see(id)
     return { id, at, kind, data }
+  }
+
+  /** Resolves when Redis answers PING within `timeoutMs`; rejects otherwise (a cut link, a Redis away). */
+  async ping(timeoutMs: number): Promise<void> {
+    await storeCall(() => this.#client.withCommandOptions({ timeout: timeoutMs, rejectInFlight: true }).ping())
   }
 
   /** Up to `count` events with id > `afterId`, in order. */

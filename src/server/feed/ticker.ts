@@ -6,7 +6,7 @@ import {
   tickerPatterns
 } from '../../shared/ticker-settings.ts'
 import { type BurstState, nextGapMs, type RandomSource, startOfBursts } from './arrivals.ts'
-import type { Feed } from './feed.ts'
+import type { FeedPublisher } from './feed-types.ts'
 
 /** Further behind schedule than this (a stalled event loop), the ticker starts afresh instead of catching up. */
 const maxLagMs = 1000
@@ -24,7 +24,9 @@ export interface TickerSources {
  * successive events look different.
  */
 export class Ticker {
-  #feed: Feed
+  #feed: FeedPublisher
+  /** Between `start()` and `stop()`: with several instances, only the one holding the lease ticks. */
+  #running = false
   #settings: TickerSettings
   #random: RandomSource
   #now: () => number
@@ -35,7 +37,7 @@ export class Ticker {
   #value = 100
   #listeners = new Set<(settings: TickerSettings) => void>()
 
-  constructor(feed: Feed, rate: number, pattern: TickerPattern = 'random', sources: TickerSources = {}) {
+  constructor(feed: FeedPublisher, rate: number, pattern: TickerPattern = 'random', sources: TickerSources = {}) {
     this.#feed = feed
     this.#random = sources.random ?? Math.random
     this.#now = sources.now ?? (() => performance.now())
@@ -77,18 +79,29 @@ export class Ticker {
   }
 
   start(): void {
+    this.#running = true
     this.#reschedule()
   }
 
   stop(): void {
+    this.#running = false
+    this.#clearTimer()
+  }
+
+  /** Whether this ticker is the one ticking (it may still be paused or at rate 0). */
+  get running(): boolean {
+    return this.#running
+  }
+
+  #clearTimer(): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
   }
 
   #reschedule(): void {
-    this.stop()
+    this.#clearTimer()
     const { rate, paused } = this.#settings
-    if (paused || rate === 0) return
+    if (!this.#running || paused || rate === 0) return
     this.#dueAt = this.#now()
     this.#burst = startOfBursts()
     this.#scheduleNext()
@@ -108,6 +121,7 @@ export class Ticker {
     // Scheduled first: a subscriber that changes the ticker, or throws, still leaves exactly one timer.
     this.#scheduleNext()
     this.#value = Math.max(0, Math.round((this.#value + (Math.random() - 0.5) * 4) * 100) / 100)
-    this.#feed.publish('tick', { value: this.#value })
+    // A tick the shared store could not number never existed: nothing is lost, the next one tries again.
+    Promise.resolve(this.#feed.publish('tick', { value: this.#value })).catch(() => {})
   }
 }

@@ -87,8 +87,9 @@ export function pushFeed(
         }
       }, failed)
     )
-  const sendEvents = (events: FeedEvent[]) =>
+  const sendEvents = (events: FeedEvent[], reset = false) =>
     later(() => {
+      if (reset) wire.reset(app.feed.latest)
       wire.events(events)
       app.wire.countEvents(request.raw, events.length)
     })

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv'
 import type { FastifyPluginAsync } from 'fastify'
 import type { FeedClientMessage, FeedServerMessage } from '../../shared/websocket-messages.ts'
 import { closeCodes } from '../../shared/websocket-messages.ts'
-import { refuseWithoutUpgrade } from '../errors.ts'
+import { FeedStoreUnavailable, refuseWithoutUpgrade } from '../errors.ts'
 import { publishChat } from '../feed/chat.ts'
 import { websocketFrame, websocketMessage } from '../feed/encoded.ts'
 import { type CursorQuery, chatMessageSchema, cursorQuerySchema, moveMessageSchema } from '../schemas.ts'
@@ -118,9 +118,13 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         if (message.type === 'ping') return send({ type: 'pong', t: message.t })
         try {
           if (message.type === 'move') applyMove(app.game, message)
-          else publishChat(app.feed, message.text, message.name)
+          else await publishChat(app.publisher, message.text, message.name)
         } catch (error) {
-          socket.close(closeCodes.policyViolation, (error as Error).message)
+          // The shared store away is no fault of the peer's: it may send again later (1013, in RFC 6455's
+          // registry). A close reason holds 123 bytes, so not Redis's own words.
+          if (error instanceof FeedStoreUnavailable)
+            socket.close(closeCodes.tryAgainLater, 'the shared feed store is unreachable: send again later')
+          else socket.close(closeCodes.policyViolation, (error as Error).message)
         }
       }
       // Messages are handled one after the other, in the order they came (the rate limit's check is async).

@@ -1,4 +1,4 @@
-import type { Feed } from '../feed/feed.ts'
+import type { FeedPublisher } from '../feed/feed-types.ts'
 
 /** One dot on the shared board. */
 export interface Player {
@@ -24,12 +24,12 @@ export const gameLimits = {
  * through the one feed, so how smooth the dots move shows how each technique delivers.
  */
 export class GameBoard {
-  #feed: Feed
+  #feed: FeedPublisher
   #players = new Map<string, Player & { movedAt: number }>()
   #changed = false
   #timer: NodeJS.Timeout | undefined
 
-  constructor(feed: Feed) {
+  constructor(feed: FeedPublisher) {
     this.#feed = feed
   }
 
@@ -63,6 +63,9 @@ export class GameBoard {
       }
     if (!this.#changed) return
     this.#changed = false
-    this.#feed.publish('board', { players: this.players })
+    // A board the shared store could not take is sent again with the next move.
+    Promise.resolve(this.#feed.publish('board', { players: this.players })).catch(() => {
+      this.#changed = true
+    })
   }
 }

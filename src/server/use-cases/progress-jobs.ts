@@ -1,4 +1,4 @@
-import type { Feed } from '../feed/feed.ts'
+import type { FeedPublisher } from '../feed/feed-types.ts'
 
 /**
  * The progress-bar use case's server jobs. A job does nothing but wait (a stand-in for real
@@ -12,11 +12,11 @@ import type { Feed } from '../feed/feed.ts'
 export class ProgressJobs {
   /** Jobs running at once, at most: each one publishes into the feed every page reads. */
   readonly max = 10
-  #feed: Feed
+  #feed: FeedPublisher
   #next = 1
   #running = new Map<number, NodeJS.Timeout>()
 
-  constructor(feed: Feed) {
+  constructor(feed: FeedPublisher) {
     this.#feed = feed
   }
 
@@ -27,8 +27,11 @@ export class ProgressJobs {
   start(steps: number, durationMs: number, key?: string): number | undefined {
     if (this.#running.size >= this.max) return undefined
     const job = this.#next++
+    // A step the shared store could not take is skipped; the next step's percent says where the job is.
     const publish = (percent: number, done: boolean) =>
-      this.#feed.publish('progress', { job, percent, done, ...(key === undefined ? {} : { key }) })
+      Promise.resolve(
+        this.#feed.publish('progress', { job, percent, done, ...(key === undefined ? {} : { key }) })
+      ).catch(() => {})
     let step = 0
     const timer = setInterval(() => {
       step++

@@ -42,11 +42,11 @@ export function applyMove(game: GameBoard, { player, name = '', x, y }: Move): v
  * progress comes back through the feed by whichever technique the page uses.
  */
 const useCaseRoutes: FastifyPluginAsync = async (app) => {
-  const game = new GameBoard(app.feed)
+  const game = new GameBoard(app.publisher)
   app.decorate('game', game)
   app.addHook('onReady', async () => game.start())
   app.addHook('onClose', async () => game.stop())
-  const jobs = new ProgressJobs(app.feed)
+  const jobs = new ProgressJobs(app.publisher)
   app.addHook('onClose', async () => jobs.stopAll())
 
   app.post<{ Body: Move }>(
