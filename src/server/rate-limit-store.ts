@@ -1,8 +1,8 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit'
-import type { createClient } from 'redis'
+import type { RedisClientType } from 'redis'
 
 /** A connected node-redis client, as `createClient({ url })` makes it. */
-export type RateLimitRedis = ReturnType<typeof createClient>
+export type RateLimitRedis = RedisClientType
 
 // One atomic step per send, so sends on several instances at once are each counted once.
 // A fixed window like @fastify/rate-limit's LocalStore: it starts at the window's first send.

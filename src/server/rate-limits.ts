@@ -52,13 +52,15 @@ const rateLimits: FastifyPluginAsync<RateLimitOptions> = async (app, options) =>
     global: false,
     keyGenerator: pageOf,
     ...(redis && {
+      // Once per outage: a warning per send would flood the log just when it is read.
       store: redisRateLimitStore(redis, {
         onUnavailable: (error) =>
           app.log.warn({ err: error }, 'rate limits: Redis is unreachable, sends are let through uncounted'),
         onRecovered: () => app.log.info('rate limits: Redis is back, sends are counted again')
       }),
-      // Fail open: while Redis is away publishing already answers 503, and chat, moves and pings
-      // that need no Redis should keep the class going rather than be refused for an outage.
+      // Fail open: a send that needs the shared feed gets its 503 there anyway, and refusing the
+      // rest would turn an outage of the counter into an outage of the class. The limits guard
+      // against floods, so a few sends uncounted for a while cost little.
       skipOnError: true
     })
   })
