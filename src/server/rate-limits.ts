@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { RateLimited } from './errors.ts'
+import { type RateLimitRedis, redisRateLimitStore } from './rate-limit-store.ts'
 import { clientIdPattern } from './schemas.ts'
 
 /** What a student's page can send, and how much of it per page in a window. */
@@ -31,6 +32,8 @@ declare module 'fastify' {
 export interface RateLimitOptions {
   /** `false` lifts every limit (for fuzzing the handlers behind them). */
   rateLimits?: false
+  /** A connected client of the Redis that several instances share: they then count a page's sends together. */
+  redis?: RateLimitRedis
 }
 
 /**
@@ -44,10 +47,30 @@ function pageOf(request: FastifyRequest): string {
 }
 
 const rateLimits: FastifyPluginAsync<RateLimitOptions> = async (app, options) => {
-  await app.register(rateLimit, { global: false, keyGenerator: pageOf })
+  const { redis } = options
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: pageOf,
+    ...(redis && {
+      // Once per outage: a warning per send would flood the log just when it is read.
+      store: redisRateLimitStore(redis, {
+        onUnavailable: (error) =>
+          app.log.warn({ err: error }, 'rate limits: Redis is unreachable, sends are let through uncounted'),
+        onRecovered: () => app.log.info('rate limits: Redis is back, sends are counted again')
+      }),
+      // Fail open: a send that needs the shared feed gets its 503 there anyway, and refusing the
+      // rest would turn an outage of the counter into an outage of the class. The limits guard
+      // against floods, so a few sends uncounted for a while cost little.
+      skipOnError: true
+    })
+  })
   // One counter per kind, shared by every way of sending it (a chat by POST and by WebSocket count together).
+  // The kind is in the key: in Redis every counter shares one namespace.
   const counters = Object.fromEntries(
-    Object.entries(sendLimits).map(([kind, { max, timeWindow }]) => [kind, app.createRateLimit({ max, timeWindow })])
+    Object.entries(sendLimits).map(([kind, { max, timeWindow }]) => [
+      kind,
+      app.createRateLimit({ max, timeWindow, keyGenerator: (request) => `${kind}:${pageOf(request)}` })
+    ])
   ) as Record<SendKind, ReturnType<typeof app.createRateLimit>>
 
   app.decorate('countSend', async (kind: SendKind, request: FastifyRequest): Promise<LimitVerdict> => {
