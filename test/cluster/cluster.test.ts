@@ -49,6 +49,12 @@ const skip = !nginxInstalled
     ? `redis-server is not installed at ${redisServerPath} (apt-get install redis-server)`
     : false
 
+if (skip && process.env.CI) {
+  test('nginx and redis-server are installed (CI runs the cluster tests)', () => {
+    assert.fail(`${skip}: scripts/prepare-test.sh installs both when run as root`)
+  })
+}
+
 describe('a cluster: Redis, two instances and nginx round-robin in front (the README block)', { skip }, () => {
   let cluster: Cluster
 
