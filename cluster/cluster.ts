@@ -97,8 +97,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     for (const group of [...started].reverse()) await group.stop()
   }
   try {
-    const redis = await startRedisProcess({ port: options.redisPort ?? 0, onUnexpectedExit: told('redis') })
-    started.push(redis)
+    // With its append-only file, as a Redis that holds a class's feed should run: a restart loses nothing.
+    const redis = await startRedisProcess({
+      port: options.redisPort ?? 0,
+      appendOnly: true,
+      onUnexpectedExit: told('redis')
+    })
+    started.push({ stop: () => redis.stop().then(() => redis.removeData()) })
     const env = {
       REDIS_URL: redis.url,
       PUBLIC_URL: url,

@@ -23,6 +23,8 @@ export interface RedisProcess {
   stop(options?: { crash?: boolean }): Promise<void>
   /** Starts it again on the same port, empty (nothing is persisted), once stopped. */
   restart(): Promise<void>
+  /** Once stopped for good: removes its append-only file (see `appendOnly`). */
+  removeData(): Promise<void>
   /** What it printed, for an error message. */
   readonly output: string
 }
@@ -32,6 +34,11 @@ export interface RedisOptions {
   port?: number
   /** More settings, e.g. `['--stream-node-max-entries', '10']`. */
   args?: string[]
+  /**
+   * Keep the data across `stop()` and `restart()` in an append-only file written before each reply
+   * (`appendfsync always`), as a Redis that must not lose the feed is run; removed at the last stop.
+   */
+  appendOnly?: boolean
   /** Told when it exits without `stop()` having been asked (a crash, or someone else's signal). */
   onUnexpectedExit?: (how: { code: number | null; signal: NodeJS.Signals | null }) => void
 }
@@ -63,6 +70,7 @@ function answersPing(port: number): Promise<boolean> {
 export async function startRedisProcess({
   port = 0,
   args = [],
+  appendOnly = false,
   onUnexpectedExit
 }: RedisOptions = {}): Promise<RedisProcess> {
   const chosenPort = port || (await freePort())
@@ -71,11 +79,15 @@ export async function startRedisProcess({
   let stopping = false
   let output = ''
 
+  // With the append-only file, one dir for every start: a restart reads what the last one wrote.
+  const keptDir = appendOnly ? await mkdtemp(join(tmpdir(), 'wirewatch-redis-')) : undefined
+  const persistence = appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']
+
   async function start(): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), 'wirewatch-redis-'))
+    const dir = keptDir ?? (await mkdtemp(join(tmpdir(), 'wirewatch-redis-')))
     const argv = [
       ...['--port', String(chosenPort), '--bind', '127.0.0.1', '--dir', dir],
-      ...['--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', ''],
+      ...['--save', '', ...persistence, '--daemonize', 'no', '--logfile', ''],
       ...args
     ]
     stopping = false
@@ -86,7 +98,8 @@ export async function startRedisProcess({
     exited = new Promise<void>((resolve) =>
       started.once('exit', (code, signal) => {
         if (!stopping) onUnexpectedExit?.({ code, signal })
-        rm(dir, { recursive: true, force: true }).finally(resolve)
+        if (keptDir) resolve()
+        else rm(dir, { recursive: true, force: true }).finally(resolve)
       })
     )
     const deadline = Date.now() + 10_000
@@ -115,6 +128,9 @@ export async function startRedisProcess({
     },
     stop,
     restart: start,
+    removeData: async () => {
+      if (keptDir) await rm(keptDir, { recursive: true, force: true })
+    },
     get output() {
       return output
     }

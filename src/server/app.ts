@@ -141,7 +141,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   else app.decorate('redis', null)
   await app.register(securityHeaders)
   await app.register(presenterToken, { presenterToken: options.presenterToken })
-  await app.register(rateLimits, { rateLimits: options.rateLimits })
+  // With several instances a page's sends count on all of them: the counts live in the shared store.
+  await app.register(rateLimits, { rateLimits: options.rateLimits, redis: app.redis ?? undefined })
   await app.register(wirePlugin, { capture: options.wireCapture, http2: Boolean(options.https && options.http2) })
   await app.register(networkPlugin)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [], publicUrl: options.publicUrl })

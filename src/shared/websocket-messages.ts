@@ -36,6 +36,11 @@ export type WireLiveServerMessage =
    * twice a second: the race view's "feed" row, drawn from the server's own record, whatever the panels got.
    */
   | { type: 'published'; events: PublishedEvent[] }
+  /**
+   * With several instances (REDIS_URL): whether this instance reaches the store that numbers the feed's
+   * events. Sent on open and when it changes; while it is false nothing is published, anywhere this instance serves.
+   */
+  | { type: 'feed-store'; reachable: boolean }
 
 /** An event as the feed published it, without its data. */
 export interface PublishedEvent {

@@ -5,7 +5,7 @@ import WebSocket from 'ws'
 import { instanceHeader } from '../../src/server/instance-name.ts'
 import type { FeedEvent, FeedPage } from '../../src/shared/feed-event.ts'
 import { blockIds, eventIds, openLineStream, openSse, openWebSocket } from '../clients.ts'
-import { asPresenter, delay, eventually, range, type TestServer, startServer } from '../helper.ts'
+import { asPresenter, delay, eventually, range, startServer, type TestServer } from '../helper.ts'
 import { type RedisServer, redisSkipReason, startRedis } from '../redis-server.ts'
 
 /** Two instances of the app on one Redis, as behind a load balancer, each with its name. */
@@ -15,8 +15,9 @@ async function twoInstances(t: TestContext, redis: RedisServer, feedRate = 0): P
   return [a, b]
 }
 
-async function chat(server: TestServer, text: string): Promise<Response> {
-  return fetch(`${server.url}/feed/messages`, {
+/** Sends a chat as page `client` (the rate limits count each page's sends on every instance together). */
+async function chat(server: TestServer, text: string, client = 'page1'): Promise<Response> {
+  return fetch(`${server.url}/feed/messages?client=${client}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ text })
@@ -55,9 +56,14 @@ describe('two instances sharing one feed through Redis', { skip: redisSkipReason
   test('publishing at once from both instances never shares or skips an id', async (t) => {
     const redis = await startRedis(t)
     const [a, b] = await twoInstances(t, redis)
-    const answers = await Promise.all(range(1, 40).map((n) => chat(n % 2 ? a : b, `m${n}`)))
-    const got = await Promise.all(answers.map(async (answer) => ((await answer.json()) as { event: FeedEvent }).event.id))
-    assert.deepEqual([...got].sort((x, y) => x - y), range(1, 40))
+    const answers = await Promise.all(range(1, 40).map((n) => chat(n % 2 ? a : b, `m${n}`, `page${n}`)))
+    const got = await Promise.all(
+      answers.map(async (answer) => ((await answer.json()) as { event: FeedEvent }).event.id)
+    )
+    assert.deepEqual(
+      [...got].sort((x, y) => x - y),
+      range(1, 40)
+    )
     await eventually(async () => assert.deepEqual(ids((await poll(b, 0)).events), range(1, 40)))
   })
 
@@ -164,7 +170,9 @@ describe('two instances sharing one feed through Redis', { skip: redisSkipReason
     assert.equal((await poll(b, 1)).reset, true)
   })
 
-  test('the ticker settings a presenter puts through one instance hold on the instance that ticks', { skip: true }, async () => {
+  test('the ticker settings a presenter puts through one instance hold on the instance that ticks', {
+    skip: true
+  }, async () => {
     asPresenter
   })
 })

@@ -28,6 +28,8 @@ export interface WireLiveListener {
   ticker?: (settings: TickerSettings) => void
   /** Events the feed published since the last message (ids and server timestamps), twice a second. */
   published?: (events: PublishedEvent[]) => void
+  /** With several instances: whether this one reaches the shared store, on connect and on every change. */
+  feedStore?: (reachable: boolean) => void
 }
 
 /**
@@ -79,6 +81,7 @@ export class WireLive {
       if (data.type === 'classroom') for (const listener of this.#listeners) listener.classroom?.(data.classroom)
       if (data.type === 'ticker') for (const listener of this.#listeners) listener.ticker?.(data.ticker)
       if (data.type === 'published') for (const listener of this.#listeners) listener.published?.(data.events)
+      if (data.type === 'feed-store') for (const listener of this.#listeners) listener.feedStore?.(data.reachable)
       if (data.type !== 'report') return
       this.latest = data.report
       for (const listener of this.#listeners) listener.report?.(data.report)

@@ -13,7 +13,13 @@ import type { WireLive } from '../platform/wire-live.ts'
 export function feedConditions(live: WireLive): HTMLElement {
   const feed = h('span', { class: 'feed-rate' }, 'the feed: –')
   const simulated = h('span', { class: 'feed-simulated', hidden: '' })
+  const paused = h(
+    'span',
+    { class: 'feed-store-paused', 'data-feed-store': 'unreachable', role: 'status', hidden: '' },
+    'FEED PAUSED: the shared store is unreachable; nothing is published until it is back'
+  )
   live.listen({
+    feedStore: (reachable) => (paused.hidden = reachable),
     ticker: (settings) => (feed.textContent = `the feed: ${describeTicker(settings)}`),
     network: ({ rttMs }) => {
       simulated.hidden = rttMs === 0
@@ -26,5 +32,5 @@ export function feedConditions(live: WireLive): HTMLElement {
     { class: 'page-protocol', 'data-protocol': protocol },
     `this page over ${protocolName(protocol)}`
   )
-  return h('p', { class: 'feed-conditions' }, feed, simulated, ...(protocol ? [over] : []))
+  return h('p', { class: 'feed-conditions' }, paused, feed, simulated, ...(protocol ? [over] : []))
 }

@@ -170,9 +170,15 @@ export class RedisFeedLog {
     return { id, at, kind, data }
   }
 
-  /** Resolves when Redis answers PING within `timeoutMs`; rejects otherwise (a cut link, a Redis away). */
-  async ping(timeoutMs: number): Promise<void> {
-    await storeCall(() => this.#client.withCommandOptions({ timeout: timeoutMs, rejectInFlight: true }).ping())
+  /**
+   * Redis's clock (TIME), epoch ms, the clock of every event's `at`; rejects when Redis does not answer
+   * within `timeoutMs` (a cut link, a Redis away).
+   */
+  async time(timeoutMs: number): Promise<number> {
+    const [seconds, micros] = await storeCall(() =>
+      this.#client.withCommandOptions({ timeout: timeoutMs, rejectInFlight: true }).time()
+    )
+    return Number(seconds) * 1000 + Number(micros) / 1000
   }
 
   /** Up to `count` events with id > `afterId`, in order. */
@@ -252,7 +258,7 @@ export class RedisFeedLog {
         stopping.abort()
         this.#followers.delete(following)
         // The blocked XREAD holds the connection: destroying it ends the read at once.
-        if (reader.isOpen) reader.destroy()
+        reader.destroy()
         await done
       }
     }
@@ -263,7 +269,7 @@ export class RedisFeedLog {
   /** Stops every follower and closes the connection. */
   async close(): Promise<void> {
     await Promise.all([...this.#followers].map((following) => following.stop()))
-    if (this.#client.isOpen) this.#client.destroy()
+    this.#client.destroy()
   }
 
   #see(id: number): void {

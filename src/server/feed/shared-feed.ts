@@ -3,7 +3,7 @@ import type { Feed } from './feed.ts'
 import type { FeedPublisher } from './feed-types.ts'
 import type { Following, RedisFeedLog } from './redis-feed-log.ts'
 
-/** How often the store is asked PING, and how long an answer may take before it counts as unreachable. */
+/** How often the store is asked its time, and how long an answer may take before it counts as unreachable. */
 const healthEveryMs = 1000
 const healthTimeoutMs = 2000
 
@@ -28,6 +28,8 @@ export class SharedFeed implements FeedPublisher {
   #listeners = new Set<(reachable: boolean) => void>()
   #log: SharedFeedOptions['log']
   #stopped = false
+  /** Redis's clock minus this machine's, from the quickest of the last few samples (their error is half the round trip). */
+  #offsets: { offsetMs: number; roundTripMs: number }[] = []
 
   constructor(feed: Feed, store: RedisFeedLog, { log }: SharedFeedOptions = {}) {
     this.feed = feed
@@ -62,6 +64,18 @@ export class SharedFeed implements FeedPublisher {
     return this.store.append(kind, data, Math.max(this.feed.latest, this.store.highestSeen))
   }
 
+  /**
+   * Now on the feed's clock (Redis's, which stamps every event's `at`), epoch ms: what pages sample to turn
+   * `at` into their own clock, so latencies measured through different instances agree.
+   */
+  now(): number {
+    const best = this.#offsets.reduce<{ offsetMs: number; roundTripMs: number } | undefined>(
+      (quickest, sample) => (quickest && quickest.roundTripMs <= sample.roundTripMs ? quickest : sample),
+      undefined
+    )
+    return Date.now() + (best?.offsetMs ?? 0)
+  }
+
   /** Whether the store answered its last health check. */
   get reachable(): boolean {
     return this.#reachable
@@ -82,10 +96,16 @@ export class SharedFeed implements FeedPublisher {
   }
 
   #checkHealth(): void {
+    const sentAt = Date.now()
     this.store
-      .ping(healthTimeoutMs)
+      .time(healthTimeoutMs)
       .then(
-        () => this.#setReachable(true),
+        (redisNow) => {
+          const receivedAt = Date.now()
+          const sample = { offsetMs: redisNow - (sentAt + receivedAt) / 2, roundTripMs: receivedAt - sentAt }
+          this.#offsets = [...this.#offsets.slice(-9), sample]
+          this.#setReachable(true)
+        },
         () => this.#setReachable(false)
       )
       .finally(() => {

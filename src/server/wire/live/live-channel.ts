@@ -63,6 +63,9 @@ const liveChannel: FastifyPluginAsync = async (app) => {
       send({ type: 'ticker', ticker: app.ticker.settings })
       const stopClassroom = app.classroom.onChange((classroom) => send({ type: 'classroom', classroom }))
       const stopTicker = app.ticker.onChange((ticker) => send({ type: 'ticker', ticker }))
+      const shared = app.sharedFeed
+      if (shared) send({ type: 'feed-store', reachable: shared.reachable })
+      const stopFeedStore = shared?.onReachability((reachable) => send({ type: 'feed-store', reachable }))
       // Every page keeps this connection open: it is how the presenter counts the room.
       const leave = client === undefined ? () => {} : app.audience.join(client)
       // One TCP write for the half second's messages, not one per message: with a thousand pages the
@@ -83,6 +86,7 @@ const liveChannel: FastifyPluginAsync = async (app) => {
         stopNetwork()
         stopClassroom()
         stopTicker()
+        stopFeedStore?.()
         leave()
       })
       socket.on('message', (data, isBinary) => {
@@ -95,7 +99,7 @@ const liveChannel: FastifyPluginAsync = async (app) => {
         }
         // Clock samples let the page turn server timestamps into its own clock to measure latency.
         if (message?.type === 'clock' && typeof message.t === 'number')
-          send({ type: 'clock', t: message.t, server: Date.now() })
+          send({ type: 'clock', t: message.t, server: app.sharedFeed?.now() ?? Date.now() })
         else socket.close(closeCodes.policyViolation, 'expected {"type":"clock","t":<number>}')
       })
     }
