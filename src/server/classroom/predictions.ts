@@ -107,7 +107,11 @@ export interface PredictionBook {
   /** No question any more, and its answers forgotten. */
   clear(): void | Promise<void>
   /** Takes `page`'s answer to `questionId`, or says why not. */
-  answer(page: string, questionId: string, value: number): AnswerRefusal | undefined | Promise<AnswerRefusal | undefined>
+  answer(
+    page: string,
+    questionId: string,
+    value: number
+  ): AnswerRefusal | undefined | Promise<AnswerRefusal | undefined>
   /** What every page is told: the question, its phase, how many answered, and the tally once revealed. */
   current(): PredictionState | null | Promise<PredictionState | null>
 }
