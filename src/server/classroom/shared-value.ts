@@ -1,19 +1,28 @@
-import type { createClient } from 'redis'
+import { createClient } from 'redis'
+
+// Only for its type: what `createClient({ url })` returns (no modules or scripts; RESP3, node-redis 6's default).
+const plainClient = (url: string) => createClient({ url })
 
 /** A connected node-redis client, as `createClient({ url })` makes it. */
-export type RoomRedis = ReturnType<typeof createClient>
+export type RoomRedis = ReturnType<typeof plainClient>
 
 // One atomic step per change, so the key and the channel agree on the order of changes.
-// KEYS: the value (an envelope), the revision counter. ARGV: floor, sender (JSON string), value (JSON), channel.
+// KEYS: the value (an envelope), the revision counter. ARGV: floor, sender (JSON string), value (JSON),
+// channel, and '1' to write only when the key holds nothing (an instance offering its own value to a
+// Redis that restarted empty must not overwrite a change another instance has just written).
 // The counter is raised past `floor` (the highest revision the sender has seen) before counting,
-// so revisions keep rising even when Redis restarted empty.
+// so revisions keep rising even when Redis restarted empty. Returns the envelope the key holds.
 const PUBLISH_SCRIPT = `
+if ARGV[5] == '1' then
+  local stored = redis.call('GET', KEYS[1])
+  if stored then return stored end
+end
 local revision = math.max(tonumber(redis.call('GET', KEYS[2]) or '0'), tonumber(ARGV[1])) + 1
 redis.call('SET', KEYS[2], revision)
 local envelope = '{"revision":' .. revision .. ',"from":' .. ARGV[2] .. ',"value":' .. ARGV[3] .. '}'
 redis.call('SET', KEYS[1], envelope)
 redis.call('PUBLISH', ARGV[4], envelope)
-return revision
+return envelope
 `
 
 interface Envelope<T> {
@@ -122,23 +131,24 @@ export class SharedValue<T> {
       await this.#publish(pending.value, pending.floor)
       return
     }
-    const stored = await this.#options.redis.get(this.key)
-    if (stored === null) await this.#publish(this.#options.current(), this.#seen)
-    else this.#take(stored)
+    await this.#publish(this.#options.current(), this.#seen, { onlyIfAbsent: true })
   }
 
-  async #publish(value: T, floor: number): Promise<void> {
+  async #publish(value: T, floor: number, { onlyIfAbsent = false } = {}): Promise<void> {
     const { redis, instance } = this.#options
-    const revision = Number(
-      await redis.eval(PUBLISH_SCRIPT, {
-        keys: [this.key, this.#counter],
-        arguments: [String(Math.max(floor, 0)), JSON.stringify(instance), JSON.stringify(value), this.channel]
-      })
-    )
-    // A newer announcement may have been applied while we waited: then ours is already superseded.
-    if (revision <= this.#seen) return
-    this.#seen = revision
-    this.#options.apply(value, revision)
+    const stored = await redis.eval(PUBLISH_SCRIPT, {
+      keys: [this.key, this.#counter],
+      arguments: [
+        String(Math.max(floor, 0)),
+        JSON.stringify(instance),
+        JSON.stringify(value),
+        this.channel,
+        onlyIfAbsent ? '1' : '0'
+      ]
+    })
+    // Ours, under the revision Redis gave it, or what was there; either way taken if newer than what we have
+    // (a newer announcement may have been applied while we waited: then ours is already superseded).
+    this.#take(String(stored))
   }
 
   #heard(message: string): void {
