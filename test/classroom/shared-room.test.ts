@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, type TestContext, test } from 'node:test'
 import { createClient } from 'redis'
-import type { AppOptions } from '../../src/server/app.ts'
-import { shareRoom } from '../../src/server/classroom/shared-room.ts'
+import { type AppOptions, buildApp } from '../../src/server/app.ts'
+import sharedRoom, { shareRoom } from '../../src/server/classroom/shared-room.ts'
 import type { RoomRedis } from '../../src/server/classroom/shared-value.ts'
 import type { ClassroomState } from '../../src/shared/classroom.ts'
 import { predictionLimits } from '../../src/shared/prediction.ts'
@@ -10,7 +10,7 @@ import { techniqueNames } from '../../src/shared/techniques.ts'
 import type { TickerSettings } from '../../src/shared/ticker-settings.ts'
 import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
 import { openSse, openWebSocket } from '../clients.ts'
-import { asPresenter, clientId, eventually, startServer, type TestServer } from '../helper.ts'
+import { asPresenter, clientId, eventually, presenterToken, startServer, type TestServer } from '../helper.ts'
 import { type RedisServer, redisServerPath, redisSkipReason, startRedis } from '../redis-server.ts'
 
 const numberQuestion = 'polling/1'
@@ -69,6 +69,29 @@ if (redisSkipReason && process.env.CI) {
 if (redisSkipReason) console.log(`# skipping the shared room tests: ${redisSkipReason}`)
 
 describe('a room shared by instances through Redis', { skip: redisSkipReason }, () => {
+  test('as a plugin registered in buildApp’s order (before ready): shares; without a client it does nothing', async (t) => {
+    const redis = await startRedis(t)
+    const apps = []
+    for (const shared of [true, true, false]) {
+      const app = await buildApp({ feedRate: 0, presenterToken })
+      t.after(() => app.close())
+      if (shared) {
+        const client = createClient({ url: redis.url })
+        client.on('error', () => {})
+        await client.connect()
+        t.after(() => client.destroy())
+        await app.register(sharedRoom, { redis: client })
+      } else await app.register(sharedRoom, {})
+      await app.ready()
+      apps.push(app)
+    }
+    const [a, b, alone] = apps
+    const put = await a?.inject({ method: 'PUT', url: '/classroom', headers: asPresenter, payload: { slide: 2 } })
+    assert.equal(put?.statusCode, 200)
+    await eventually(() => assert.equal(b?.classroom.state.slide, 2), { timeoutMs: 500 })
+    assert.equal(alone?.classroom.state.slide, 0)
+  })
+
   test('a presenter change on A reaches GET /classroom and the /wire/live pages of B, under a revision that keeps rising', async (t) => {
     const redis = await startRedis(t)
     const [a, b] = [await instance(t, redis), await instance(t, redis)]
@@ -202,7 +225,9 @@ describe('a room shared by instances through Redis', { skip: redisSkipReason }, 
     await json(send(a, 'PUT', '/classroom', { announcement: 'before' }, asPresenter))
     await redis.stop({ crash: true })
     // Until a client notices Redis has gone, a change is made here and published once Redis is back.
-    await eventually(() => assert.ok(!a.client.isReady && !b.client.isReady))
+    await eventually(() => assert.ok(!a.client.isReady && !b.client.isReady, 'both clients notice Redis has gone'), {
+      timeoutMs: 5000
+    })
     const refused = await send(a, 'PUT', '/classroom', { announcement: 'while away' }, asPresenter)
     assert.equal(refused.status, 503)
     assert.equal(((await refused.json()) as { code: string }).code, 'WW_ERR_ROOM_STORE')

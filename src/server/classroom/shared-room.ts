@@ -124,8 +124,8 @@ export async function shareRoom({
     async close() {
       for (const stop of stops) stop()
       classroom.predictions = inMemory
-      await room.stop()
-      await settings.stop()
+      room.stop()
+      settings.stop()
       subscriber.destroy()
     }
   }

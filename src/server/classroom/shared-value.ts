@@ -88,12 +88,14 @@ export class SharedValue<T> {
     await this.sync()
   }
 
-  async stop(): Promise<void> {
+  /** Stops applying and publishing; the subscriber connection is its owner's to close. */
+  stop(): void {
     this.#stopped = true
     const { redis, subscriber } = this.#options
     redis.off('ready', this.#onReady)
     subscriber.off('ready', this.#onReady)
-    if (subscriber.isReady) await subscriber.unsubscribe(this.channel).catch(() => {})
+    // Not awaited: a Redis that stopped answering must not hold up the app's close (destroying the connection ends it).
+    if (subscriber.isReady) subscriber.unsubscribe(this.channel).catch(() => {})
   }
 
   /**
