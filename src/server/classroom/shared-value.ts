@@ -62,6 +62,9 @@ export class SharedValue<T> {
   #seen = 0
   #pending: { value: T; floor: number } | undefined
   #syncing: Promise<void> | undefined
+  #syncAgain = false
+  /** Counts offers, so a failed one is kept only while no newer one was made. */
+  #offers = 0
   #stopped = false
   #onReady = () => void this.sync()
 
@@ -104,23 +107,32 @@ export class SharedValue<T> {
    */
   offer(value: T, floor = this.#seen): void {
     if (this.#stopped) return
-    if (!this.#options.redis.isReady) {
-      this.#pending = { value, floor }
-      return
-    }
+    const offer = ++this.#offers
+    this.#pending = { value, floor }
+    if (!this.#options.redis.isReady) return
+    this.#pending = undefined
     this.#publish(value, floor).catch((error: Error) => {
-      this.#pending ??= { value, floor }
+      if (offer === this.#offers) this.#pending = { value, floor }
       this.#options.onError(error)
     })
   }
 
   /** Publishes what was changed here while Redis was away, or else takes Redis's value (or writes ours if it has none). */
   sync(): Promise<void> {
-    // One at a time: both connections coming back at once ask for it twice.
-    this.#syncing ??= this.#sync()
+    // One at a time, and once more if asked meanwhile: the subscriber may come back after the
+    // other connection's load, and what was announced in between is only in the key.
+    if (this.#syncing) {
+      this.#syncAgain = true
+      return this.#syncing
+    }
+    this.#syncing = this.#sync()
       .catch((error: Error) => this.#options.onError(error))
       .finally(() => {
         this.#syncing = undefined
+        if (this.#syncAgain) {
+          this.#syncAgain = false
+          void this.sync()
+        }
       })
     return this.#syncing
   }
@@ -130,7 +142,10 @@ export class SharedValue<T> {
     const pending = this.#pending
     if (pending) {
       this.#pending = undefined
-      await this.#publish(pending.value, pending.floor)
+      await this.#publish(pending.value, pending.floor).catch((error: Error) => {
+        this.#pending ??= pending
+        throw error
+      })
       return
     }
     await this.#publish(this.#options.current(), this.#seen, { onlyIfAbsent: true })
