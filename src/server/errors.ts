@@ -119,3 +119,13 @@ export const PredictionsFull = createError(
  * nothing; one cut off while waiting for its answer may have been stored, and followers then deliver it.
  */
 export const FeedStoreUnavailable = createError('WW_ERR_FEED_STORE', 'the shared feed store is unreachable: %s', 503)
+
+/**
+ * The store the instances share the room through (Redis) could not be reached: the change was not
+ * made anywhere, since it could not reach the pages connected to the other instances.
+ */
+export const RoomStoreUnavailable = createError(
+  'WW_ERR_ROOM_STORE',
+  'the shared room store is unreachable: nothing was changed, try again in a moment',
+  503
+)

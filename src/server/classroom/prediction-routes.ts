@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify'
 import { type PredictionPhase, type PredictQuestion, predictionLimits } from '../../shared/prediction.ts'
 import { PredictionNotOpen, PredictionsFull, PredictionValueInvalid, RateLimited, UnknownQuestion } from '../errors.ts'
 import { clientIdSchema, clientQuerySchema } from '../schemas.ts'
-import { PredictionStore } from './predictions.ts'
 
 /** `<lesson slug>/<n>`, as `::: predict` numbers its questions. */
 const questionIdSchema = { type: 'string', pattern: '^[a-z0-9-]{1,64}/[1-9][0-9]{0,2}$' } as const
@@ -21,15 +20,20 @@ const predictionRoutes: FastifyPluginAsync = async (app) => {
   const questions = new Map<string, PredictQuestion>(
     app.lessons.flatMap((lesson) => (lesson.predictions ?? []).map((question) => [question.id, question] as const))
   )
-  const store = new PredictionStore()
+  // Asked on every request: instances sharing a room swap in the Redis one (see shared-room.ts).
+  const store = () => app.classroom.predictions
   let countTimer: ReturnType<typeof setTimeout> | undefined
-  const broadcast = () => {
+  const broadcast = async () => {
     clearTimeout(countTimer)
     countTimer = undefined
-    app.classroom.setPrediction(store.state)
+    const state = await store().current()
+    app.classroom.setPrediction(state)
+    return state
   }
   const broadcastCountSoon = () => {
-    countTimer ??= setTimeout(broadcast, countEveryMs)
+    countTimer ??= setTimeout(() => {
+      broadcast().catch((error: Error) => app.log.warn({ err: error }, 'the prediction count was not sent'))
+    }, countEveryMs)
   }
   app.addHook('onClose', async () => clearTimeout(countTimer))
 
@@ -55,9 +59,8 @@ const predictionRoutes: FastifyPluginAsync = async (app) => {
       const { question: id, phase, measured } = request.body
       const question = questions.get(id)
       if (!question) throw new UnknownQuestion(id)
-      store.set(question, phase, app.classroom.state, measured)
-      broadcast()
-      return store.state
+      await store().set(question, phase, app.classroom.state, measured)
+      return broadcast()
     }
   )
 
@@ -65,8 +68,8 @@ const predictionRoutes: FastifyPluginAsync = async (app) => {
     '/classroom/prediction',
     { onRequest: app.requirePresenter, schema: { querystring: clientQuerySchema } },
     async (_request, reply) => {
-      store.clear()
-      broadcast()
+      await store().clear()
+      await broadcast()
       return reply.code(204).send()
     }
   )
@@ -90,10 +93,11 @@ const predictionRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { question, value } = request.body
-      const refusal = store.answer(request.query.client, question, value)
+      const refusal = await store().answer(request.query.client, question, value)
       if (refusal === 'not-open') throw new PredictionNotOpen(question)
       if (refusal === 'bad-value') {
-        const asked = store.question
+        // The open question: only an answer to it is checked for its value.
+        const asked = questions.get(question)
         throw new PredictionValueInvalid(
           asked?.kind === 'choice'
             ? `a choice is its index, an integer from 0 to ${asked.choices.length - 1}`

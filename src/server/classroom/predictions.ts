@@ -90,6 +90,32 @@ export function tallyOf(question: PredictQuestion, values: readonly number[], me
   return { kind: 'number', scale, bins, median: median(sorted), min: sorted[0], max: sorted.at(-1) }
 }
 
+/** Whether `value` is an answer `question` can take: a number in range, or one of its choices' index. */
+export function answersQuestion(question: PredictQuestion, value: number): boolean {
+  return question.kind === 'number'
+    ? Number.isFinite(value) && value >= predictionLimits.valueMin && value <= predictionLimits.valueMax
+    : Number.isInteger(value) && value >= 0 && value < question.choices.length
+}
+
+/**
+ * Where the room's question and its answers are kept: `PredictionStore` in this process, or
+ * `RedisPredictionStore` for instances sharing one room. The routes await every method.
+ */
+export interface PredictionBook {
+  /** Puts `question` to the room in `phase`; another question than the current one starts with no answers. */
+  set(question: PredictQuestion, phase: PredictionPhase, on: SlidePlace, measured?: number): void | Promise<void>
+  /** No question any more, and its answers forgotten. */
+  clear(): void | Promise<void>
+  /** Takes `page`'s answer to `questionId`, or says why not. */
+  answer(
+    page: string,
+    questionId: string,
+    value: number
+  ): AnswerRefusal | undefined | Promise<AnswerRefusal | undefined>
+  /** What every page is told: the question, its phase, how many answered, and the tally once revealed. */
+  current(): PredictionState | null | Promise<PredictionState | null>
+}
+
 interface Answer {
   value: number
   /** Answers this page has sent to the question, the first included. */
@@ -102,7 +128,7 @@ interface Answer {
  * times. Its `state` is what every page hears: how many answered, and the tally once revealed;
  * never who answered what.
  */
-export class PredictionStore {
+export class PredictionStore implements PredictionBook {
   #question: PredictQuestion | undefined
   #phase: PredictionPhase = 'open'
   #measured: number | undefined
@@ -135,11 +161,7 @@ export class PredictionStore {
   answer(page: string, questionId: string, value: number): AnswerRefusal | undefined {
     const question = this.#question
     if (!question || question.id !== questionId || this.#phase !== 'open') return 'not-open'
-    const valid =
-      question.kind === 'number'
-        ? Number.isFinite(value) && value >= predictionLimits.valueMin && value <= predictionLimits.valueMax
-        : Number.isInteger(value) && value >= 0 && value < question.choices.length
-    if (!valid) return 'bad-value'
+    if (!answersQuestion(question, value)) return 'bad-value'
     const before = this.#answers.get(page)
     if (!before && this.#answers.size >= predictionLimits.answersMax) return 'full'
     if (before && before.sends > predictionLimits.changesMax) return 'too-many-changes'
@@ -155,13 +177,29 @@ export class PredictionStore {
   get state(): PredictionState | null {
     const question = this.#question
     if (!question) return null
-    const state: PredictionState = { question, phase: this.#phase, on: { ...this.#on }, answers: this.#answers.size }
-    if (this.#phase === 'revealed') {
-      // Not before: the measured value would give the answer away.
-      if (this.#measured !== undefined) state.measured = this.#measured
-      const values = [...this.#answers.values()].map((answer) => answer.value)
-      state.tally = tallyOf(question, values, this.#measured)
-    }
-    return state
+    const values = this.#phase === 'revealed' ? [...this.#answers.values()].map((answer) => answer.value) : []
+    return predictionStateOf(question, this.#phase, this.#on, this.#answers.size, values, this.#measured)
   }
+
+  current(): PredictionState | null {
+    return this.state
+  }
+}
+
+/** What every page is told of `question`: `values` are only read once it is revealed. */
+export function predictionStateOf(
+  question: PredictQuestion,
+  phase: PredictionPhase,
+  on: SlidePlace,
+  answers: number,
+  values: readonly number[],
+  measured: number | undefined
+): PredictionState {
+  const state: PredictionState = { question, phase, on: { ...on }, answers }
+  if (phase === 'revealed') {
+    // Not before: the measured value would give the answer away.
+    if (measured !== undefined) state.measured = measured
+    state.tally = tallyOf(question, values, measured)
+  }
+  return state
 }
