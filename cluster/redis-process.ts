@@ -43,18 +43,22 @@ export interface RedisOptions {
   onUnexpectedExit?: (how: { code: number | null; signal: NodeJS.Signals | null }) => void
 }
 
-/** Resolves true once something on the port answers PING with PONG. */
-function answersPing(port: number): Promise<boolean> {
+/**
+ * Resolves true once the redis-server with process id `pid` answers on the port. Not any Redis: a port
+ * picked free can be taken by another one in between (another test run's), whose keys are not ours.
+ */
+function answersAs(port: number, pid: number | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1')
     let reply = ''
     socket.setTimeout(500, () => socket.destroy())
-    socket.once('connect', () => socket.write('PING\r\n'))
+    socket.once('connect', () => socket.write('INFO server\r\n'))
     socket.setEncoding('utf8').on('data', (text: string) => {
       reply += text
-      if (reply.includes('\r\n')) {
+      const found = /process_id:(\d+)/.exec(reply)
+      if (found || reply.startsWith('-')) {
         socket.destroy()
-        resolve(reply.startsWith('+PONG'))
+        resolve(found?.[1] === String(pid))
       }
     })
     socket.once('error', () => resolve(false))
@@ -103,10 +107,10 @@ export async function startRedisProcess({
       })
     )
     const deadline = Date.now() + 10_000
-    while (!(await answersPing(chosenPort))) {
+    while (!(await answersAs(chosenPort, started.pid))) {
       if (started.exitCode !== null || started.signalCode !== null || Date.now() > deadline) {
         await stop({ crash: true })
-        throw new Error(`redis-server did not answer PING on port ${chosenPort}:\n${output}`)
+        throw new Error(`redis-server did not answer on port ${chosenPort} (is another process on it?):\n${output}`)
       }
       await new Promise((resolve) => setTimeout(resolve, 20))
     }

@@ -7,6 +7,7 @@ import { Classroom } from './classroom/classroom.ts'
 import classroomRoutes from './classroom/classroom-routes.ts'
 import predictionRoutes from './classroom/prediction-routes.ts'
 import presenterToken from './classroom/presenter-token.ts'
+import sharedRoom from './classroom/shared-room.ts'
 import { Feed } from './feed/feed.ts'
 import feedRoutes from './feed/feed-routes.ts'
 import type { FeedPublisher } from './feed/feed-types.ts'
@@ -145,6 +146,8 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(rateLimits, { rateLimits: options.rateLimits, redis: app.redis ?? undefined })
   await app.register(wirePlugin, { capture: options.wireCapture, http2: Boolean(options.https && options.http2) })
   await app.register(networkPlugin)
+  // Instances behind one balancer share the room: the presenter's settings, cut, prediction, ticker settings.
+  await app.register(sharedRoom, { redis: app.redis ?? undefined })
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [], publicUrl: options.publicUrl })
   await app.register(websocketServer, {
     maxPayload: options.websocketMaxPayload,

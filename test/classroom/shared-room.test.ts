@@ -119,7 +119,7 @@ describe('a room shared by instances through Redis', { skip: redisSkipReason }, 
     const stream = await openSse(t, `${b.url}/feed/sse?client=${clientId('s')}`)
     assert.equal((await send(a, 'POST', '/classroom/cut', { seconds: 30 }, asPresenter)).status, 200)
     await stream.ended
-    await eventually(() => assert.ok(b.app.classroom.networkCut), { timeoutMs: 500 })
+    await eventually(() => assert.ok(b.app.classroom.networkCut, 'b is cut'), { timeoutMs: 500 })
     await assert.rejects(fetch(`${b.url}/feed/polling?client=${clientId('p')}`))
     await send(a, 'POST', '/classroom/cut', { seconds: 0 }, asPresenter)
     await eventually(

@@ -76,7 +76,7 @@ describe('the page’s transports, run in Node with fetch, eventsource and ws', 
   test('polling reads its settings at each poll: keep-alive off opens a TCP connection per poll', async (t) => {
     const { url } = await startServer(t)
     const { heard, client, transport } = startTransport(t, 'polling', url, { intervalMs: 250, keepalive: false })
-    await eventually(() => assert.ok(heard.empties >= 3), { timeoutMs: 3_000 })
+    await eventually(() => assert.ok(heard.empties >= 3, 'three empty answers'), { timeoutMs: 3_000 })
     transport.stop()
     await delay(100)
     const { requests, connectionsOpened } = (await wireOf(url, client)).techniques.polling
@@ -89,7 +89,9 @@ describe('the page’s transports, run in Node with fetch, eventsource and ws', 
     const ws = transport as Transport & { roundTripMs?: number; ping(): void }
     await eventually(() => assert.equal(heard.states.at(-1), 'open'), { timeoutMs: 3_000 })
     ws.ping()
-    await eventually(() => assert.ok(ws.roundTripMs !== undefined && ws.roundTripMs >= 0), { timeoutMs: 3_000 })
+    await eventually(() => assert.ok(ws.roundTripMs !== undefined && ws.roundTripMs >= 0, 'a round trip measured'), {
+      timeoutMs: 3_000
+    })
     assert.equal(transport.send?.({ type: 'chat', text: 'hello from Node', name: 'Ada' }), true)
     await eventually(() => assert.equal(heard.events.at(-1)?.kind, 'chat'), { timeoutMs: 3_000 })
     assert.equal(app.feed.latest, 1)

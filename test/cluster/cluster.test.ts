@@ -135,7 +135,10 @@ describe('a cluster: Redis, two instances and nginx round-robin in front (the RE
   test('stop() leaves no child process running and frees every port', async () => {
     const pids = [cluster.redis.pid, cluster.balancer.pid, ...cluster.instances.map((instance) => instance.pid)]
     const ports = [cluster.redis.port, cluster.balancer.port, ...cluster.instances.map((instance) => instance.port)]
-    assert.ok(pids.every((pid) => pid !== undefined))
+    assert.ok(
+      pids.every((pid) => pid !== undefined),
+      'every process has a pid'
+    )
     await cluster.stop()
     for (const pid of pids) assert.ok(await gone(pid ?? 0), `process ${pid} still runs`)
     for (const port of ports) assert.ok(await portIsFree(port), `port ${port} is still taken`)

@@ -38,7 +38,9 @@ async function poll(t: TestContext, url: string, keepalive: boolean): Promise<Me
   Object.assign(transport.settings, { intervalMs, keepalive })
   t.after(() => transport.stop())
   transport.start()
-  await eventually(() => assert.ok(measured.responseTimes.length >= polls), { timeoutMs: polls * 2 * intervalMs })
+  await eventually(() => assert.ok(measured.responseTimes.length >= polls, 'every poll timed'), {
+    timeoutMs: polls * 2 * intervalMs
+  })
   transport.stop()
   return measured
 }

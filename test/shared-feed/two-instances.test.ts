@@ -137,10 +137,14 @@ describe('two instances sharing one feed through Redis', { skip: redisSkipReason
     await ticking.app.close()
     assert.ok(Date.now() - closing < 2000, `closed in ${Date.now() - closing} ms`)
     const closedAt = Date.now()
-    await eventually(() => assert.ok(other.app.ticker.running), { timeoutMs: 6000, everyMs: 50 })
+    // Each failing check carries its message: a bare assert.ok makes Node re-parse this file to describe it.
+    await eventually(() => assert.ok(other.app.ticker.running, 'the other instance ticks'), {
+      timeoutMs: 6000,
+      everyMs: 50
+    })
     const handover = Date.now() - closedAt
     const before = other.app.feed.latest
-    await eventually(() => assert.ok(other.app.feed.latest > before + 3), { timeoutMs: 3000 })
+    await eventually(() => assert.ok(other.app.feed.latest > before + 3, 'ticks go on'), { timeoutMs: 3000 })
     // Released on close, taken at the next try (every third of the lease): not after the lease runs out.
     assert.ok(handover < 2500, `a closing instance hands its lease over in ${handover} ms`)
   })

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { limits } from '../../shared/feed-event.ts'
 import { type TickerSettings, tickerPatterns } from '../../shared/ticker-settings.ts'
+import { RoomStoreUnavailable } from '../errors.ts'
 import { chatMessageSchema, clientQuerySchema } from '../schemas.ts'
 import { publishChat } from './chat.ts'
 
@@ -50,7 +51,12 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
         }
       }
     },
-    async (request) => app.ticker.update(request.body)
+    async (request) => {
+      // With several instances the settings reach the one that ticks through Redis: while it is away,
+      // the change is refused rather than made where it may change nothing.
+      if (app.redis && !app.redis.isReady) throw new RoomStoreUnavailable()
+      return app.ticker.update(request.body)
+    }
   )
 }
 

@@ -4,6 +4,9 @@ import { createRedisClient, type RedisClient } from '../redis-client.ts'
 import type { SharedFeed } from './shared-feed.ts'
 import { TickerLease } from './ticker-lease.ts'
 
+/** How long an instance waits for Redis at start before it starts without it. */
+const connectWaitMs = 3000
+
 /** How long an answer waits for an event another instance already handed the page. */
 const hopWaitMs = 2000
 
@@ -33,8 +36,9 @@ function cursorOf(request: { query: unknown; headers: Record<string, unknown> })
  */
 const sharedFeedPlugin: FastifyPluginAsync<SharedFeedPluginOptions> = async (app, { shared, url }) => {
   const redis = createRedisClient(url)
-  // Connects in the background: an instance started while Redis is away starts paused.
-  redis.connect().catch(() => {})
+  // An instance started while Redis is away starts anyway, paused, and joins when Redis answers.
+  const connecting = redis.connect().catch(() => {})
+  await Promise.race([connecting, new Promise((resolve) => setTimeout(resolve, connectWaitMs).unref())])
   app.decorate('redis', redis)
 
   const lease = new TickerLease(redis, app.instanceName, {

@@ -94,7 +94,7 @@ describe('WireAccounting over HTTP/2', () => {
     for (const open of [sse, stream, frame]) open.cancel()
     await Promise.all([sse.closed, stream.closed, frame.closed])
     await h2.close()
-    await eventually(() => assert.ok(tcp.destroyed && tls.destroyed))
+    await eventually(() => assert.ok(tcp.destroyed && tls.destroyed, 'both sockets destroyed'))
     const report = await eventually(() => {
       const closed = app.wire.report(client, app.feed.latest)
       assert.deepEqual(closed.connectionsNow, { http1: 0, http2: 0 })
