@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { describe, type TestContext, test } from 'node:test'
+import { type Cluster, startCluster } from '../../cluster/cluster.ts'
+import { nginxInstalled } from '../../cluster/nginx-process.ts'
+import { redisInstalled } from '../../cluster/redis-process.ts'
+import type { FeedPage } from '../../src/shared/feed-event.ts'
+import { delay, eventually, range } from '../helper.ts'
+import { followerOf, type ResumingClient, resuming } from '../reliability/resuming-clients.ts'
+
+const skip = !nginxInstalled || !redisInstalled ? 'nginx and redis-server are needed (scripts/prepare-test.sh)' : false
+
+/** A cluster at 10 events/s, stopped when the test ends. */
+async function cluster(t: TestContext): Promise<Cluster> {
+  const started = await startCluster({ feedRate: 10 })
+  t.after(() => started.stop())
+  return started
+}
+
+/** Every resuming technique followed through the balancer, as a page's transport follows it. */
+function followAll(t: TestContext, url: string) {
+  return resuming.map((technique) => {
+    const follow = followerOf(technique)
+    assert.ok(follow, `${technique.name} can be followed`)
+    const client: ResumingClient = follow(url.replace(/\/$/, ''))
+    t.after(() => client.stop())
+    return { technique: technique.name, client }
+  })
+}
+
+async function pauseTicker(cluster: Cluster, through: string): Promise<number> {
+  const response = await fetch(`${through}/feed/ticker`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${cluster.presenterToken}` },
+    body: JSON.stringify({ paused: true })
+  })
+  assert.equal(response.status, 200, await response.text())
+  // Settings travel to the ticking instance through Redis; an event already on its way still lands.
+  await delay(500)
+  return ((await (await fetch(`${through}/feed/polling`)).json()) as FeedPage).latest
+}
+
+/** Waits until every client holds `latest`, then checks each got exactly the feed's ids: 0 lost, 0 duplicated, no reset. */
+async function assertExactlyTheFeed(t: TestContext, runs: ReturnType<typeof followAll>, latest: number) {
+  await eventually(
+    () => {
+      if (!runs.every(({ client }) => client.ids.at(-1) === latest)) throw new Error('a client lacks the latest id')
+    },
+    { timeoutMs: 10_000, everyMs: 100 }
+  ).catch(() => {})
+  for (const { technique, client } of runs) {
+    const distinct = new Set(client.ids)
+    t.diagnostic(
+      `${technique}: ${client.ids.length} events of ${latest}, ${client.breaks} breaks, ` +
+        `${range(1, latest).filter((id) => !distinct.has(id)).length} lost, ${client.ids.length - distinct.size} duplicated`
+    )
+  }
+  for (const { technique, client } of runs) {
+    assert.deepEqual(client.problems, [], `${technique}: problems`)
+    assert.deepEqual(client.ids, range(1, latest), `${technique}: received ids`)
+  }
+}
+
+describe('two instances behind nginx on one Redis: faults lose nothing', { skip }, () => {
+  test('instance a killed (SIGKILL) mid-class: every resuming technique ends with exactly the feed ids', {
+    timeout: 60_000
+  }, async (t) => {
+    const set = await cluster(t)
+    const runs = followAll(t, set.url)
+    await delay(3000)
+    const [a, b] = set.instances
+    assert.ok(a && b, 'two instances')
+    await a.kill('SIGKILL')
+    // The lease runs out (3 s) and b ticks; every client reconnects through the balancer to b.
+    await delay(6000)
+    const latest = await pauseTicker(set, b.url.replace(/\/$/, ''))
+    assert.ok(latest > 60, `the feed went on after the kill: ${latest} events`)
+    await assertExactlyTheFeed(t, runs, latest)
+    // The pull techniques hop between a and b on every request; at least one held connection was on a when it died.
+    assert.ok(
+      runs.some(({ client }) => client.breaks > 0),
+      'some connection was cut by the kill'
+    )
+  })
+
+  test('Redis restarted: publishing answers 503 meanwhile, then every technique catches up with nothing lost', {
+    timeout: 60_000
+  }, async (t) => {
+    const set = await cluster(t)
+    const runs = followAll(t, set.url)
+    await delay(2000)
+    await set.redis.stop()
+    const refused = await fetch(`${set.url}feed/messages?client=page1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'while Redis is away' })
+    })
+    assert.equal(refused.status, 503)
+    assert.equal(((await refused.json()) as { code: string }).code, 'WW_ERR_FEED_STORE')
+    await delay(1000)
+    await set.redis.restart()
+    await delay(4000)
+    const latest = await pauseTicker(set, set.url.replace(/\/$/, ''))
+    assert.ok(latest > 40, `the feed went on after the restart: ${latest} events`)
+    await assertExactlyTheFeed(t, runs, latest)
+  })
+})
