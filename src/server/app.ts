@@ -31,6 +31,7 @@ import useCasePages from './use-cases/use-case-pages.ts'
 import useCaseRoutes from './use-cases/use-case-routes.ts'
 import validation from './validation.ts'
 import websocketServer from './websocket-server.ts'
+import pageReports from './wire/accounting/shared-reports.ts'
 import captureRoutes from './wire/capture/capture-routes.ts'
 import wirePlugin from './wire/wire-plugin.ts'
 import wireRoutes from './wire/wire-routes.ts'
@@ -145,6 +146,7 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   // With several instances a page's sends count on all of them: the counts live in the shared store.
   await app.register(rateLimits, { rateLimits: options.rateLimits, redis: app.redis ?? undefined })
   await app.register(wirePlugin, { capture: options.wireCapture, http2: Boolean(options.https && options.http2) })
+  await app.register(pageReports)
   await app.register(networkPlugin)
   // Instances behind one balancer share the room: the presenter's settings, cut, prediction, ticker settings.
   await app.register(sharedRoom, { redis: app.redis ?? undefined })

@@ -49,6 +49,13 @@ export interface WireReport {
   lastRequestAt?: Partial<Record<TechniqueName | OtherRowName, number>>
   /** For one client: TCP connections open now that carried at least one of its requests, by protocol. */
   connectionsNow?: { http1: number; http2: number }
+  /**
+   * With several instances sharing the feed (REDIS_URL): the instances whose counters of this page are
+   * added up here, the one answering first. Each counts only its own sockets; the others' part is up to a second old.
+   */
+  instances?: string[]
+  /** With several instances: the other instances' counts could not be read (the store is unreachable); these are `instances[0]`'s alone. */
+  othersUnknown?: boolean
 }
 
 export function emptyCounters(): WireCounters {

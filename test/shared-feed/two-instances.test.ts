@@ -4,6 +4,8 @@ import { describe, type TestContext, test } from 'node:test'
 import WebSocket from 'ws'
 import { instanceHeader } from '../../src/server/instance-name.ts'
 import type { FeedEvent, FeedPage } from '../../src/shared/feed-event.ts'
+import type { WireLiveServerMessage } from '../../src/shared/websocket-messages.ts'
+import type { WireReport } from '../../src/shared/wire-stats.ts'
 import { blockIds, eventIds, openLineStream, openSse, openWebSocket } from '../clients.ts'
 import { asPresenter, delay, eventually, range, startServer, type TestServer } from '../helper.ts'
 import { type RedisServer, redisSkipReason, startRedis } from '../redis-server.ts'
@@ -104,6 +106,37 @@ describe('two instances sharing one feed through Redis', { skip: redisSkipReason
     // Published later through a, it reaches the stream held open on b.
     await chat(a, 'later')
     assert.deepEqual(blockIds(await sse.blocks.waitUntil((blocks) => blockIds(blocks).length >= 4)), [6, 7, 8, 9])
+  })
+
+  test("a page's figures add up what every instance counted of it, and name the instances", async (t) => {
+    const redis = await startRedis(t)
+    const [a, b] = await twoInstances(t, redis)
+    const live = await openWebSocket<WireLiveServerMessage>(t, a, '/wire/live?client=figures1')
+    // As behind round-robin: three polls answered by a, three by b.
+    for (const server of [a, b, a, b, a, b]) await fetch(`${server.url}/feed/polling?client=figures1`)
+    const added = await live.messages.waitUntil(
+      (messages) =>
+        messages.some((message) => message.type === 'report' && message.report.techniques.polling.requests === 6),
+      5000,
+      'a report counting all six polls'
+    )
+    const report = added.findLast((message) => message.type === 'report')
+    assert.ok(report?.type === 'report')
+    assert.deepEqual(report.report.instances, ['a', 'b'])
+    assert.equal(report.report.techniques.polling.emptyResponses + report.report.techniques.polling.events > 0, true)
+    // GET /wire is the answering instance's own count.
+    const own = (await (await fetch(`${b.url}/wire?client=figures1`)).json()) as WireReport
+    assert.equal(own.techniques.polling.requests, 3)
+    assert.deepEqual(own.instances, ['b'])
+
+    // b goes away: what it counted stays counted, so the page's figures never go backwards.
+    await b.app.close()
+    await delay(3000)
+    const reports = live.messages.items.filter((message) => message.type === 'report')
+    const last = reports.at(-1)
+    assert.ok(last?.type === 'report')
+    assert.equal(last.report.techniques.polling.requests, 6)
+    assert.deepEqual(last.report.instances, ['a', 'b'])
   })
 
   test('a cursor an instance has not received yet waits for the event instead of being answered reset', async (t) => {

@@ -18,8 +18,21 @@ export function feedConditions(live: WireLive): HTMLElement {
     { class: 'feed-store-paused', 'data-feed-store': 'unreachable', role: 'status', hidden: '' },
     'FEED PAUSED: the shared store is unreachable; nothing is published until it is back'
   )
+  // Several instances behind a balancer: each counts only its own sockets, so the figures are their sum.
+  const instances = h('span', { class: 'feed-instances', hidden: '' })
   live.listen({
     feedStore: (reachable) => (paused.hidden = reachable),
+    report: (report) => {
+      const names = [...(report.instances ?? [])].sort()
+      instances.hidden = names.length === 0
+      instances.dataset.instances = names.join(' ')
+      instances.textContent =
+        names.length > 1
+          ? `figures: instances ${names.join(' + ')} added up`
+          : report.othersUnknown
+            ? `figures: instance ${names[0] ?? ''} only (the other instances' counts are unreachable)`
+            : `figures: instance ${names[0] ?? ''} only (no other has served this page)`
+    },
     ticker: (settings) => (feed.textContent = `the feed: ${describeTicker(settings)}`),
     network: ({ rttMs }) => {
       simulated.hidden = rttMs === 0
@@ -32,5 +45,5 @@ export function feedConditions(live: WireLive): HTMLElement {
     { class: 'page-protocol', 'data-protocol': protocol },
     `this page over ${protocolName(protocol)}`
   )
-  return h('p', { class: 'feed-conditions' }, paused, feed, simulated, ...(protocol ? [over] : []))
+  return h('p', { class: 'feed-conditions' }, paused, feed, simulated, instances, ...(protocol ? [over] : []))
 }

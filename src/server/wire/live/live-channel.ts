@@ -26,7 +26,7 @@ const liveChannel: FastifyPluginAsync = async (app) => {
     wsHandler: (socket, request) => {
       const { client } = request.query
       const send = (message: WireLiveServerMessage) => socket.send(JSON.stringify(message))
-      const report = () => send({ type: 'report', report: app.wire.report(client, app.feed.latest) })
+      const report = () => send({ type: 'report', report: app.pageReport(client) })
       // Every item captured for this page reaches it, however fast: the store's rings keep only the last few.
       const live = client === undefined ? undefined : app.capture.openOutbox(client)
       let unsent = live?.kept ?? []
@@ -68,6 +68,7 @@ const liveChannel: FastifyPluginAsync = async (app) => {
       const stopFeedStore = shared?.onReachability((reachable) => send({ type: 'feed-store', reachable }))
       // Every page keeps this connection open: it is how the presenter counts the room.
       const leave = client === undefined ? () => {} : app.audience.join(client)
+      const unwatch = client === undefined ? () => {} : app.watchPage(client)
       // One TCP write for the half second's messages, not one per message: with a thousand pages the
       // system calls were most of this channel's cost. The upgraded request's socket is the one `ws` writes to.
       const tcp = request.raw.socket
@@ -88,6 +89,7 @@ const liveChannel: FastifyPluginAsync = async (app) => {
         stopTicker()
         stopFeedStore?.()
         leave()
+        unwatch()
       })
       socket.on('message', (data, isBinary) => {
         if (isBinary) return socket.close(closeCodes.unsupportedData, 'binary messages are not supported')
