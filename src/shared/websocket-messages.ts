@@ -5,7 +5,12 @@ import type { TickerSettings } from './ticker-settings.ts'
 import type { WireReport } from './wire-stats.ts'
 
 /** Messages the server sends on `/feed/websocket`. */
-export type FeedServerMessage = { type: 'event'; event: FeedEvent } | { type: 'reset' } | { type: 'pong'; t: number }
+export type FeedServerMessage =
+  | { type: 'event'; event: FeedEvent }
+  | { type: 'reset' }
+  | { type: 'pong'; t: number }
+  /** With several instances (REDIS_URL): the instance this socket is on, sent first. */
+  | { type: 'instance'; name: string }
 
 /** Messages a client may send on `/feed/websocket`. Anything else closes the socket with a code. */
 export type FeedClientMessage =

@@ -9,6 +9,10 @@ export class ArrivalLog {
   readonly deliveries: Delivery[] = []
   /** Browser clock (epoch ms) of each answer with no event in it: an empty poll, a long poll's timeout. */
   readonly emptyAnswers: number[] = []
+  /** Browser clock (epoch ms) of each answer served by another instance than the answer before it, and that instance. */
+  readonly hops: { at: number; instance: string }[] = []
+  /** The instance that served the latest answer or connection (several instances behind a balancer). */
+  instance: string | undefined
   #keepMs: number
 
   constructor(keepMs: number) {
@@ -25,11 +29,19 @@ export class ArrivalLog {
     this.trim(at)
   }
 
+  /** `instance` served what arrived at `at`: a hop when it is not the one that served the answer before. */
+  servedBy(instance: string, at: number): void {
+    if (this.instance !== undefined && instance !== this.instance) this.hops.push({ at, instance })
+    this.instance = instance
+    this.trim(at)
+  }
+
   /** Drops what arrived before `now - keepMs` (browser clock). */
   trim(now: number): void {
     const oldest = now - this.#keepMs
     dropBefore(this.deliveries, (delivery) => delivery.receivedAt >= oldest)
     dropBefore(this.emptyAnswers, (at) => at >= oldest)
+    dropBefore(this.hops, (hop) => hop.at >= oldest)
   }
 }
 

@@ -155,6 +155,11 @@ export class Panel implements ClientListener {
     this.arrivals.addEmptyAnswer(receivedAt)
   }
 
+  servedBy(instance: string, at: number): void {
+    this.arrivals.servedBy(instance, at)
+    this.element.dataset.instance = instance
+  }
+
   /** Latency percentile p (0–100), clock-corrected with the best offset known now. */
   latency(p: number): number | undefined {
     const uncorrected = this.stats.latency.percentile(p)

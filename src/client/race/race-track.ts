@@ -9,6 +9,10 @@ export interface TrackMarks {
   emptyAnswers: readonly number[]
   /** Requests that came on a new TCP connection (each one a 3-way handshake). */
   newConnections: readonly number[]
+  /** Answers served by another instance than the answer before (several instances behind a balancer). */
+  hops: readonly { at: number; instance: string }[]
+  /** The instance that served the latest answer or connection, when an answer named one. */
+  instance?: string
 }
 
 /** The colours a track is drawn in, read from the page's CSS (light or dark). */
@@ -132,6 +136,34 @@ export class RaceTrack {
       context.beginPath()
       context.arc(this.#x(at, now, windowMs), height * 0.5, size * 0.75, 0, 2 * Math.PI)
       context.stroke()
+    }
+
+    // A hop: from here on another instance answers. Its name at the lane's top, on a solid line.
+    context.strokeStyle = colours.text
+    context.fillStyle = colours.text
+    context.lineWidth = 1.5
+    context.font = `700 ${Math.round(Math.min(this.#em * 0.75, height / 3.5))}px system-ui, sans-serif`
+    context.textBaseline = 'top'
+    // Polls behind round robin hop on every answer: a name only where there is room for it, the line always.
+    const labelRoom = this.#em * 2.5
+    const nameAt = marks.instance && !off ? this.#width - labelRoom : Number.POSITIVE_INFINITY
+    let lastLabel = Number.NEGATIVE_INFINITY
+    context.globalAlpha = 0.7
+    for (const { at, instance } of marks.hops) {
+      const x = this.#x(at, now, windowMs)
+      context.beginPath()
+      context.moveTo(x, 0)
+      context.lineTo(x, height)
+      context.stroke()
+      if (x - lastLabel < labelRoom || x > nameAt - labelRoom / 2) continue
+      context.fillText(`→${instance}`, x + 2, 1)
+      lastLabel = x
+    }
+    context.globalAlpha = 1
+    if (marks.instance && !off) {
+      context.textAlign = 'right'
+      context.fillText(`on ${marks.instance}`, this.#width - 2, 1)
+      context.textAlign = 'left'
     }
 
     if (off) {

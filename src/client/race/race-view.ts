@@ -59,6 +59,13 @@ export class RaceView {
   #published: number[] = []
   /** Server timestamps of requests on a new TCP connection, per technique, from the capture. */
   #newConnections = new Map<TechniqueName, number[]>()
+  /** Shown once an answer names its instance: several instances behind a balancer. */
+  #hopLegend = h(
+    'span',
+    { class: 'legend-hop', hidden: '' },
+    h('b', { 'aria-hidden': 'true' }, '│→b'),
+    ' from here on another instance (b) answered: a hop between instances. '
+  )
   #colours = new Map<TechniqueName | 'feed', TrackColours>()
   #windowText = h('span', {}, `last ${defaultWindowS} s`)
   /** Time labels under the tracks: how long ago, "now" at the right. */
@@ -124,7 +131,9 @@ export class RaceView {
         h('span', { class: 'legend-ring', 'aria-hidden': 'true' }, '○'),
         ' an answer with no event. ',
         h('span', { class: 'legend-dash', 'aria-hidden': 'true' }, '┆'),
-        ' a new TCP connection (a 3-way handshake). Bars share one scale per column: shorter latency is faster, fewer bytes is cheaper.'
+        ' a new TCP connection (a 3-way handshake). ',
+        this.#hopLegend,
+        'Bars share one scale per column: shorter latency is faster, fewer bytes is cheaper.'
       )
     )
 
@@ -234,6 +243,11 @@ export class RaceView {
       const { deliveries, emptyAnswers } = lane.panel.arrivals
       lane.element.dataset.arrivals = String(deliveries.length)
       lane.element.dataset.emptyAnswers = String(emptyAnswers.length)
+      lane.element.dataset.hops = String(lane.panel.arrivals.hops.length)
+      if (lane.panel.arrivals.instance) {
+        lane.element.dataset.instance = lane.panel.arrivals.instance
+        this.#hopLegend.hidden = false
+      }
     }
   }
 
@@ -257,7 +271,9 @@ export class RaceView {
           receivedAt: delivery.receivedAt
         })),
         emptyAnswers: lane.panel.arrivals.emptyAnswers,
-        newConnections: (this.#newConnections.get(name) ?? []).map(toBrowser)
+        newConnections: (this.#newConnections.get(name) ?? []).map(toBrowser),
+        hops: lane.panel.arrivals.hops,
+        instance: lane.panel.arrivals.instance
       }
       if (lane.pausedBy !== lane.panel.pausedBy) {
         lane.pausedBy = lane.panel.pausedBy

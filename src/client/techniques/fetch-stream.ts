@@ -1,6 +1,6 @@
 import type { FeedEvent } from '../../shared/feed-event.ts'
 import { browserNow, h } from '../platform/dom.ts'
-import { type ClientContext, type ControlsView, serverUrl, type Transport } from './transport.ts'
+import { type ClientContext, type ControlsView, instanceHeader, serverUrl, type Transport } from './transport.ts'
 
 export interface FetchStreamSettings {
   /** After the stream ends or fails, ask again from our cursor after this long. */
@@ -50,6 +50,8 @@ class FetchStreamTransport implements Transport<FetchStreamSettings> {
       listener.asking?.(browserNow())
       const response = await io.fetch(url, { signal, cache: 'no-store' }).finally(() => listener.asking?.(undefined))
       if (!response.ok || !response.body) throw new Error(`the server answered ${response.status}`)
+      const instance = response.headers.get(instanceHeader)
+      if (instance) listener.servedBy?.(instance, browserNow())
       listener.state('open')
       // Bytes come in chunks that need not end on a line: keep the unfinished tail for the next chunk.
       const lines = response.body.pipeThrough(new TextDecoderStream()).getReader()

@@ -11,7 +11,7 @@ const reloadAfterMs = 1_000
 const silenceMs = 8_000
 
 /** What a script in the frame hands up: an event, a reset (our cursor was too old), or a heartbeat. */
-type FrameMessage = FeedEvent | { reset: true; latest: number } | { alive: true }
+type FrameMessage = FeedEvent | { reset: true; latest: number } | { alive: true } | { instance: string }
 
 /**
  * The forever frame (Comet, before WebSocket): a hidden iframe loads a page that never finishes,
@@ -99,6 +99,7 @@ class IframeStreamTransport implements Transport {
     this.#context.listener.asking?.(undefined)
     this.#heard()
     if ('alive' in data) return
+    if ('instance' in data) return this.#context.listener.servedBy?.(data.instance, browserNow())
     if ('reset' in data) {
       this.#context.listener.reset()
       return

@@ -1,7 +1,7 @@
 import type { FeedPage } from '../../shared/feed-event.ts'
 import type { TechniqueName } from '../../shared/techniques.ts'
 import { browserNow } from '../platform/dom.ts'
-import { type ClientListener, serverUrl, type TransportIo } from './transport.ts'
+import { type ClientListener, instanceHeader, serverUrl, type TransportIo } from './transport.ts'
 
 /** Query of a pull request; undefined values are left out. */
 export type PullQuery = Record<string, string | number | undefined>
@@ -24,6 +24,8 @@ export async function pull(
     .fetch(serverUrl(io, `/feed/${name}`, query), { signal, cache: 'no-store' })
     .finally(() => listener.asking?.(undefined))
   listener.answered?.(sentAt, browserNow())
+  const instance = response.headers.get(instanceHeader)
+  if (instance) listener.servedBy?.(instance, browserNow())
   const cursor = typeof query.after === 'number' ? query.after : undefined
   if (response.status === 204) {
     await response.body?.cancel()

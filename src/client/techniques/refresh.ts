@@ -64,6 +64,8 @@ class RefreshTransport implements Transport {
     const page = this.frame.contentDocument
     if (!this.#on || !page?.location.pathname.startsWith('/feed/refresh')) return
     const rows = [...page.querySelectorAll<HTMLTableRowElement>('tbody tr[data-id]')]
+    const instance = page.body.dataset.instance
+    if (instance) this.#context.listener.servedBy?.(instance, arrivalOf(this.frame))
     this.#context.listener.received(rows.map(eventOf).reverse(), arrivalOf(this.frame))
     this.#context.listener.state('idle', 'press Reload (or the link inside the page)')
   }

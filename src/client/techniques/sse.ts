@@ -42,6 +42,8 @@ class SseTransport implements Transport<SseSettings> {
       listener.received([event], browserNow())
     })
     source.addEventListener('reset', () => listener.reset())
+    // With several instances, the first block names the one this stream is on (EventSource shows no headers).
+    source.addEventListener('instance', (message) => listener.servedBy?.(message.data, browserNow()))
     source.addEventListener('error', () => {
       listener.asking?.(undefined)
       // CONNECTING: EventSource is already retrying on its own; CLOSED: it gave up (an answer that was not

@@ -33,7 +33,15 @@ export interface ClientListener {
    * `answeredAt` (both epoch ms, browser clock): that request's response time, as this page saw it.
    */
   answered?(sentAt: number, answeredAt: number): void
+  /**
+   * With several instances behind a balancer: `instance` served the answer (or the connection) that
+   * arrived at `at` (browser clock, epoch ms). A change from the last one is a hop between instances.
+   */
+  servedBy?(instance: string, at: number): void
 }
+
+/** The response header naming the instance that answered (several instances behind a balancer). */
+export const instanceHeader = 'wirewatch-instance'
 
 /**
  * The web platform a transport talks through. A page hands it the browser's own (`pageIo`); Node

@@ -77,6 +77,7 @@ class WebSocketTransport implements Transport<WebSocketSettings> {
       this.#after = message.event.id
       listener.received([message.event], browserNow())
     } else if (message.type === 'reset') listener.reset()
+    else if (message.type === 'instance') listener.servedBy?.(message.name, browserNow())
     else if (message.type === 'pong') {
       this.roundTripMs = browserNow() - message.t
       this.onRoundTrip?.(this.roundTripMs)

@@ -44,7 +44,8 @@ const iframeStream: FastifyPluginAsync<PushOptions> = async (app, options) => {
       prefix: '<!doctype html><meta charset="utf-8"><title>wirewatch: a forever frame</title>\n',
       event: (event) => Buffer.from(script(eventJson(event))),
       reset: (latest) => script(JSON.stringify({ reset: true, latest })),
-      keepAlive: { everyMs: heartbeatMs, text: script('{"alive":true}') }
+      keepAlive: { everyMs: heartbeatMs, text: script('{"alive":true}') },
+      servedBy: (instance) => script(JSON.stringify({ instance }))
     }
   }
   const respond = streamedResponses(app, 'iframe-stream', options)

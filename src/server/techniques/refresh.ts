@@ -37,7 +37,7 @@ const refresh: FastifyPluginAsync = async (app) => {
 <title>Latest events: manual refresh</title>
 <link rel="stylesheet" href="/refresh.css">
 </head>
-<body data-latest="${app.feed.latest}">
+<body data-latest="${app.feed.latest}"${app.sharedFeed ? ` data-instance="${app.instanceName}"` : ''}>
 <p>Rendered by the server at <time>${renderedAt}</time> UTC. Nothing changes until you <a href="${self}">reload</a>.</p>
 <table>
 <thead><tr><th>id</th><th>time (UTC)</th><th>kind</th><th>content</th></tr></thead>

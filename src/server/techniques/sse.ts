@@ -32,7 +32,8 @@ export function eventStreamFormat({ retryMs, heartbeatMs }: { retryMs: number; h
     event: sseBlock,
     reset: (latest) => `event: reset\ndata: {"latest":${latest}}\n\n`,
     // A comment line now and then, so proxies and the browser see the stream is alive.
-    keepAlive: { everyMs: heartbeatMs, text: ': heartbeat\n\n' }
+    keepAlive: { everyMs: heartbeatMs, text: ': heartbeat\n\n' },
+    servedBy: (instance) => `event: instance\ndata: ${instance}\n\n`
   }
 }
 

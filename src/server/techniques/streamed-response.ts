@@ -24,6 +24,11 @@ export interface StreamFormat {
   /** Tells the reader its cursor was older than the feed keeps; `latest` is the newest id. */
   reset(latest: number): string
   keepAlive: KeepAlive
+  /**
+   * With several instances: written after the head, naming the instance that answered, for a reader
+   * that cannot see response headers (EventSource, a frame). Without it the reader reads the header.
+   */
+  servedBy?(instance: string): string
 }
 
 /**
@@ -69,6 +74,7 @@ export function streamedResponses(
     // fetch() resolves) even when there is no news yet.
     if (format.prefix) stream.write(format.prefix)
     else stream.flushHeaders()
+    if (app.sharedFeed && format.servedBy) stream.write(format.servedBy(app.instanceName))
 
     const push = pushFeed(
       app,

@@ -98,6 +98,8 @@ const websocket: FastifyPluginAsync<PushOptions> = async (app, options) => {
         options
       )
       const send = (message: FeedServerMessage) => push.later(() => socket.send(JSON.stringify(message)))
+      // With several instances: which one this socket is on (a browser cannot read the 101's headers).
+      if (app.sharedFeed) send({ type: 'instance', name: app.instanceName })
       // A message from the browser also travels half a simulated RTT before the server acts on it.
       const inbound = app.network.oneWay()
       socket.once('close', () => {
