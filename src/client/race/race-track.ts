@@ -138,7 +138,7 @@ export class RaceTrack {
       context.stroke()
     }
 
-    // A hop: from here on another instance answers. Its name at the lane's top, on a solid line.
+    // A hop: from here on another instance answers. A tick and its name at the lane's top.
     context.strokeStyle = colours.text
     context.fillStyle = colours.text
     context.lineWidth = 1.5
@@ -151,9 +151,10 @@ export class RaceTrack {
     context.globalAlpha = 0.7
     for (const { at, instance } of marks.hops) {
       const x = this.#x(at, now, windowMs)
+      // A tick at the top only: at 10 answers a second full-height lines would hide the marks.
       context.beginPath()
       context.moveTo(x, 0)
-      context.lineTo(x, height)
+      context.lineTo(x, height * 0.3)
       context.stroke()
       if (x - lastLabel < labelRoom || x > nameAt - labelRoom / 2) continue
       context.fillText(`→${instance}`, x + 2, 1)

@@ -63,7 +63,7 @@ export class RaceView {
   #hopLegend = h(
     'span',
     { class: 'legend-hop', hidden: '' },
-    h('b', { 'aria-hidden': 'true' }, '│→b'),
+    h('b', { 'aria-hidden': 'true' }, '╵→b'),
     ' from here on another instance (b) answered: a hop between instances. '
   )
   #colours = new Map<TechniqueName | 'feed', TrackColours>()
