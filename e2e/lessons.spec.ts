@@ -27,7 +27,7 @@ test.describe('lessons', () => {
   test('every lesson renders, and its first demo receives events once switched on', async ({ page }, testInfo) => {
     const errors = watchErrors(page)
     const lessons = await lessonList(page)
-    expect(lessons).toHaveLength(9)
+    expect(lessons).toHaveLength(10)
     for (const lesson of lessons) {
       await page.goto(`/lessons/${lesson.slug}`)
       await expect(page.locator('h1')).toHaveText(lesson.title)

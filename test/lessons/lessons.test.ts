@@ -15,11 +15,11 @@ const browserAccept =
   'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7'
 
 describe('the lessons as written', () => {
-  test('there are nine, in order, each with a title and summary', () => {
-    assert.equal(lessons.length, 9)
+  test('there are ten, in order, each with a title and summary', () => {
+    assert.equal(lessons.length, 10)
     assert.deepEqual(
       lessons.map((lesson) => lesson.order),
-      [1, 2, 3, 4, 5, 6, 7, 8, 9]
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     )
     for (const lesson of lessons) assert.ok(lesson.title && lesson.summary, lesson.slug)
   })
