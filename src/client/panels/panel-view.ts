@@ -60,6 +60,8 @@ export class Panel implements ClientListener {
   #requests = new CounterHistory<{ at: number; requests: number }>(requestRateWindowMs)
   #stateText = h('span', { class: 'state-name' })
   #stateDetail = h('span', { class: 'state-detail' })
+  /** With several instances: which one served the latest answer, and the last hop between them. */
+  #instance = h('p', { class: 'served-by', hidden: '' })
   #queued: QueuedRequest
   #events = h('ol', { class: 'events', 'aria-label': 'latest events, newest first' })
   #figures = new Map<FigureKey, HTMLElement>()
@@ -96,6 +98,7 @@ export class Panel implements ClientListener {
       ),
       h('p', { class: 'how' }, technique.how),
       h('p', { class: 'state', role: 'status' }, this.#stateText, ' ', this.#stateDetail),
+      this.#instance,
       this.#queued.element,
       controls,
       this.tools,
@@ -156,8 +159,14 @@ export class Panel implements ClientListener {
   }
 
   servedBy(instance: string, at: number): void {
+    const before = this.arrivals.instance
     this.arrivals.servedBy(instance, at)
     this.element.dataset.instance = instance
+    this.#instance.hidden = false
+    const hop = before !== undefined && before !== instance
+    if (before === undefined) this.#instance.textContent = `served by instance ${instance}`
+    else if (hop)
+      this.#instance.textContent = `served by instance ${instance} · last hop ${before}→${instance} at ${new Date(at).toISOString().slice(11, 19)}`
   }
 
   /** Latency percentile p (0–100), clock-corrected with the best offset known now. */
