@@ -185,8 +185,22 @@ describe('two instances sharing one feed through Redis', { skip: redisSkipReason
   test('with Redis away, publishing answers 503 WW_ERR_FEED_STORE; when it is back, the same feed goes on', async (t) => {
     const redis = await startRedis(t)
     const [a, b] = await twoInstances(t, redis)
+    const live = await openWebSocket<WireLiveServerMessage>(t, a, '/wire/live?client=paused1')
+    const socket = await openWebSocket(t, b, '/feed/websocket?client=paused1')
     await chat(a, 'one')
     await redis.stop({ crash: true })
+    // A chat sent over the WebSocket meanwhile is refused with a code saying "later", not taken silently.
+    socket.ws.send(JSON.stringify({ type: 'chat', text: 'lost?' }))
+    assert.deepEqual(await socket.closed, {
+      code: 1013,
+      reason: 'the shared feed store is unreachable: send again later'
+    })
+    // The page is told the feed is paused.
+    await live.messages.waitUntil(
+      (messages) => messages.some((message) => message.type === 'feed-store' && !message.reachable),
+      5000,
+      'feed-store unreachable'
+    )
     const refused = await chat(b, 'lost?')
     assert.equal(refused.status, 503)
     const body = (await refused.json()) as { code: string; message: string }
@@ -199,6 +213,14 @@ describe('two instances sharing one feed through Redis', { skip: redisSkipReason
     await redis.restart()
     await eventually(async () => assert.equal((await chat(b, 'two')).status, 201), { timeoutMs: 10_000, everyMs: 100 })
     await eventually(() => assert.equal(a.app.sharedFeed?.reachable, true), { timeoutMs: 4000 })
+    await live.messages.waitUntil(
+      (messages) => {
+        const paused = messages.findIndex((message) => message.type === 'feed-store' && !message.reachable)
+        return messages.slice(paused + 1).some((message) => message.type === 'feed-store' && message.reachable)
+      },
+      5000,
+      'feed-store reachable again'
+    )
     // Redis came back empty: the ids jumped past the old ones, and an old cursor is told to reset.
     const after = await poll(a, 1)
     await eventually(async () => assert.ok((await poll(a, 1)).latest > 1000))
