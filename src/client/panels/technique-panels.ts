@@ -28,7 +28,11 @@ export function createPanels(
     }
   })
   const captured = new CaptureFeed()
-  live.listen({ capture: (items) => captured.add(items), captureStatus: (status) => captured.setStatus(status) })
+  live.listen({
+    capture: (items) => captured.add(items),
+    captureStatus: (status) => captured.setStatus(status),
+    report: (report) => captured.setInstances(report.instances ?? [])
+  })
   for (const panel of panels)
     addWireTools(panel, new WireView(panel.name, techniqueTitles[panel.name], captured, clock, clientId), clientId)
   return { panels, captured }

@@ -48,6 +48,27 @@ export class CaptureFeed {
     for (const listener of this.#listeners) listener(new Set(techniqueNames))
   }
 
+  /**
+   * With several instances: the one whose capture this is (the one holding this page's `/wire/live`),
+   * then the others that served this page, whose sockets it cannot see.
+   */
+  instances: readonly string[] = []
+
+  /** The report named the instances counted for this page: the views say whose capture they show. */
+  setInstances(instances: readonly string[]): void {
+    if (instances.join() === this.instances.join()) return
+    this.instances = instances
+    for (const listener of this.#listeners) listener(new Set(techniqueNames))
+  }
+
+  /** With several instances: whose sockets this capture is, and whose exchanges it cannot show. */
+  get capturedBy(): string | undefined {
+    const [own, ...others] = this.instances
+    if (own === undefined) return undefined
+    if (others.length === 0) return `Captured by instance ${own}, the only one that has served this page so far.`
+    return `Captured by instance ${own}, which this page's stats channel is on. Each instance captures only its own sockets: what instance ${others.join(' and ')} served is not listed here. Every response head names its instance (wirewatch-instance).`
+  }
+
   /** What to show instead of traffic when there is none: why, if the server does not capture this page. */
   get notCapturedReason(): string | undefined {
     if (this.status.captured) return undefined

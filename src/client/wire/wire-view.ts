@@ -217,6 +217,7 @@ export class WireView {
   readonly #body = h('div', { class: 'wire-body' })
   readonly #summary = h('p', { class: 'wire-summary', role: 'status' })
   readonly #howMeasured = h('p', { class: 'how-measured' }, howMeasured.http1)
+  readonly #capturedBy = h('p', { class: 'captured-by', hidden: '' })
   readonly #handshake: HandshakeView | undefined
   readonly #http2 = new Http2FramesView()
   #frozen = false
@@ -243,6 +244,7 @@ export class WireView {
         close
       ),
       this.#howMeasured,
+      this.#capturedBy,
       this.#summary,
       this.#body
     )
@@ -276,6 +278,9 @@ export class WireView {
     this.#howMeasured.textContent = items.some((item) => item.kind === 'h2-frame')
       ? howMeasured.http2
       : howMeasured.http1
+    const capturedBy = this.#feed.capturedBy
+    this.#capturedBy.hidden = capturedBy === undefined
+    this.#capturedBy.textContent = capturedBy ?? ''
     this.#summary.textContent = `TCP handshakes in the last minute: ${handshakes} · items captured: ${items.length}`
     this.#summary.dataset.handshakes = String(handshakes)
     this.#body.replaceChildren(...this.#sections(items))
