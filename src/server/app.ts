@@ -150,6 +150,9 @@ export async function buildApp(options: AppOptions = {}): Promise<FastifyInstanc
   await app.register(networkPlugin)
   // Instances behind one balancer share the room: the presenter's settings, cut, prediction, ticker settings.
   await app.register(sharedRoom, { redis: app.redis ?? undefined })
+  // A store that stopped answering (a silent network cut) still looks connected: ask the health check too.
+  const { sharedFeed, redis } = app
+  if (sharedFeed && redis) app.classroom.requireReachable(() => redis.isReady && sharedFeed.reachable)
   await app.register(origin, { allowedOrigins: options.allowedOrigins ?? [], publicUrl: options.publicUrl })
   await app.register(websocketServer, {
     maxPayload: options.websocketMaxPayload,

@@ -10,6 +10,8 @@ export function createRedisClient(url: string, onError: (error: Error) => void =
   const client = createClient({
     url,
     disableOfflineQueue: true,
+    // A link cut without a word (no FIN, no RST) would hold a command for ever: give up after 2 s.
+    commandOptions: { timeout: 2000, rejectInFlight: true },
     socket: { connectTimeout: 1000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000) }
   })
   client.on('error', onError)

@@ -1,4 +1,4 @@
-import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net'
+import { type AddressInfo, connect, createServer, type Server, Socket } from 'node:net'
 
 /**
  * Where a cut landed. `mid-message`: the client got part of a server write (a JSON body,
@@ -34,6 +34,7 @@ export class FaultProxy {
   // cut() calls waiting for a connection to open.
   #waiting = new Set<() => void>()
   #closed = false
+  #partitioned = false
 
   private constructor(server: Server, targetPort: number) {
     this.#server = server
@@ -100,6 +101,25 @@ export class FaultProxy {
     return kind
   }
 
+  /**
+   * A network cut: nothing crosses any more, either way, on the connections open now or on new ones,
+   * and nobody is told (no FIN, no RST: packets are just lost). `heal()` ends it; the connections held
+   * meanwhile are then reset, as a path that lost their state would.
+   */
+  partition(): void {
+    this.#partitioned = true
+    for (const link of this.#links) {
+      link.client.unpipe(link.upstream)
+      link.client.pause()
+      link.upstream.pause()
+    }
+  }
+
+  heal(): void {
+    this.#partitioned = false
+    for (const link of this.#links) destroy(link)
+  }
+
   /** Stops listening and cuts every connection; pending and later cut() calls reject. */
   async close(): Promise<void> {
     this.#closed = true
@@ -109,6 +129,15 @@ export class FaultProxy {
   }
 
   #open(client: Socket): void {
+    // Cut off: the connection is accepted here but leads nowhere, as a SYN lost on the way would.
+    if (this.#partitioned) {
+      client.pause()
+      client.on('error', () => {})
+      const held = { client, upstream: new Socket() }
+      this.#links.add(held)
+      client.on('close', () => this.#links.delete(held))
+      return
+    }
     const upstream = connect(this.#targetPort, '127.0.0.1')
     const link: Link = { client, upstream }
     this.#links.add(link)

@@ -54,7 +54,7 @@ const feedRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       // With several instances the settings reach the one that ticks through Redis: while it is away,
       // the change is refused rather than made where it may change nothing.
-      if (app.redis && !app.redis.isReady) throw new RoomStoreUnavailable()
+      if (app.sharedFeed && !(app.redis?.isReady && app.sharedFeed.reachable)) throw new RoomStoreUnavailable()
       return app.ticker.update(request.body)
     }
   )

@@ -48,6 +48,9 @@ const scripts = {
   })
 }
 
+/** How long a command may wait for Redis's answer before it counts as unanswered. */
+export const commandTimeoutMs = 2000
+
 function connectClient(url: string, connectTimeoutMs: number) {
   return createClient({
     url,
@@ -55,6 +58,9 @@ function connectClient(url: string, connectTimeoutMs: number) {
     // A command given while Redis is away fails at once instead of waiting in a queue: publishing
     // must answer "unavailable", never hang.
     disableOfflineQueue: true,
+    // A link cut without a word (no FIN, no RST) would hold a command for ever: give up after 2 s.
+    // Blocking reads (XREAD BLOCK) are not timed out once sent.
+    commandOptions: { timeout: commandTimeoutMs, rejectInFlight: true },
     socket: {
       connectTimeout: connectTimeoutMs,
       reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1000)
