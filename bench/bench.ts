@@ -24,6 +24,8 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const rate = 20
 /** Events published before the window opens: connections settle, JIT warms. */
 const warmupMs = 1_000
+/** How long the Redis rows sample the Redis's CPU with nothing published. */
+const redisIdleMs = 1_000
 /** One load process serves up to this many clients; more clients, more processes. */
 const clientsPerLoadProcess = 5_000
 
@@ -83,6 +85,15 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     const live = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.live : 0), 0)
     if (live < (test.livePages ?? 0)) throw new Error(`only ${live} of ${test.livePages} /wire/live pages connected`)
     const connected = await statsOf(server, true)
+    // The Redis's CPU with the clients connected and nothing published (its timers, the instances' health checks
+    // and lease renewals), so the window's can be told apart from what the events cost it.
+    let redisIdlePercent: number | undefined
+    if (server.redis) {
+      const idleFrom = { stats: await statsOf(server), at: Date.now() }
+      await sleep(redisIdleMs)
+      const idle = cpuOver(idleFrom.stats, await statsOf(server)).redis
+      if (idle) redisIdlePercent = ((idle.user + idle.system) / 1000 / (Date.now() - idleFrom.at)) * 100
+    }
 
     const { firstId } = await ask<Extract<ServerReply, { type: 'started' }>>(
       server.child,
@@ -166,7 +177,8 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
             backplane: {
               instances: 1 + server.peers.length,
               redisCpuUsPerEvent: (windowCpu.redis.user + windowCpu.redis.system) / Math.max(1, events),
-              redisCpuPercent: ((windowCpu.redis.user + windowCpu.redis.system) / 1000 / (windowSeconds * 1000)) * 100
+              redisCpuPercent: ((windowCpu.redis.user + windowCpu.redis.system) / 1000 / (windowSeconds * 1000)) * 100,
+              redisIdleCpuPercent: redisIdlePercent ?? Number.NaN
             }
           }
         : {}),

@@ -112,6 +112,8 @@ export interface BenchRow {
     redisCpuUsPerEvent: number
     /** Redis's CPU over the window, % of one core. */
     redisCpuPercent: number
+    /** Redis's CPU over a second before the window, the clients connected and nothing published, % of one core. */
+    redisIdleCpuPercent: number
   }
 }
 
