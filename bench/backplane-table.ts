@@ -12,7 +12,6 @@ const signed = (n: number | undefined) => (finite(n) ? `${n >= 0 ? '+' : ''}${ro
 const cpuUs = (row: BenchRow) => row.serverCpuUsPerDelivery.user + row.serverCpuUsPerDelivery.system
 /** The publish rate asked is 20/s; below 19 the server did not keep it (as the targets of bench/targets.ts read it). */
 const kept = (row: BenchRow) => row.publishedPerSecond >= 19
-const variants: readonly string[] = Object.values(backplaneVariants)
 
 /** The in-memory row a Redis row is compared with: same clients, same run. */
 function inMemoryOf(row: BenchRow, rows: BenchRow[]): BenchRow | undefined {
@@ -65,8 +64,9 @@ const legend = [
   'directly (no balancer), only the first publishing (it holds the ticker lease), the other receiving through Redis.',
   "p50/p99: receive time minus the event's `at`; on Redis `at` is Redis's TIME, on one machine the same clock as the",
   'load clients. +ms: minus the in-memory row of the same clients. CPU µs/deliv: every instance process and the',
-  "Redis (/proc: schedstat's total, split user/system as /proc/<pid>/stat's ticks) ÷ deliveries; ×mem: ÷ the",
-  "in-memory row's. server CPU %: the same, % of one core. Redis µs/event: Redis's CPU ÷ events published in the",
+  "Redis (/proc: its threads' schedstat, split user/system as /proc/<pid>/stat's 10 ms ticks, half and half when none",
+  "fell in the window) ÷ deliveries; ×mem: ÷ the in-memory row's. server CPU %: the same, % of one core.",
+  "Redis µs/event: Redis's CPU ÷ events published in the",
   "window (the backplane's cost per event, whatever the clients). over idle: the same less what Redis spends with",
   'the clients connected and nothing published (idle: % of a core over a second before the window: its own timers,',
   "the instances' health checks and lease renewals). lag: how late the publisher's events came after the one",
@@ -76,6 +76,8 @@ const legend = [
 
 /** The backplane rows (variant of `backplaneVariants`), as a fixed-width table for the terminal or as Markdown. */
 export function backplaneTable(all: BenchRow[], format: 'terminal' | 'markdown' = 'terminal'): string {
+  // Read here, not at load: plan.ts imports (through targets.ts and report.ts) this file.
+  const variants: readonly string[] = Object.values(backplaneVariants)
   const rows = all.filter((row) => row.variant !== undefined && variants.includes(row.variant))
   const body = rows.map((row) => columns.map(([, cell]) => cell(row, rows)))
   const heads = columns.map(([head]) => head)

@@ -114,8 +114,9 @@ export function plan(full: boolean): Case[] {
   }
   // What sharing the feed through Redis costs (issue 23): the same WebSocket clients on one instance in memory,
   // one instance on Redis, and two instances on one Redis with the clients split between them (no balancer),
-  // all in one run. Not in the quick set: it needs redis-server, and its rows took ~70 s (see bench/RESULTS.md);
-  // `--only redis` runs them at 1,000 and 5,000 clients, `--full` too.
+  // all in one run. Not in the quick set: it needs redis-server, and its six rows take ~67 s with 4 s windows
+  // (2026-12-06, bench/RESULTS.md), twice the ~30 s the quick set may grow by; `--only redis` runs them at 1,000
+  // and 5,000 clients, `--full` too.
   for (const clients of [1_000, 5_000])
     for (const server of ['wirewatch', 'wirewatch, redis', 'wirewatch, 2 × redis'] as const)
       cases.push({
