@@ -3,94 +3,33 @@
 // server and every load generator is its own process, so CPU and memory are each one's own.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { get, type IncomingMessage } from 'node:http'
-import { get as getOverTls } from 'node:https'
 import { cpus, freemem, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
-import type { WireCounters, WireReport } from '../src/shared/wire-stats.ts'
+import { redisInstalled } from '../cluster/redis-process.ts'
+import { techniques } from '../src/shared/techniques.ts'
+import type { WireCounters } from '../src/shared/wire-stats.ts'
+import { backplaneTable } from './backplane-table.ts'
 import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
-import { type Case, plan, type ServerName } from './plan.ts'
+import { type Case, plan, redisInstances, type ServerName } from './plan.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
 import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
+import { cpuOver, type ServerProcess, settle, startServer, statsOf, stopServer, wireReport } from './server-process.ts'
 import { verdicts } from './targets.ts'
-import { bareServers, loadClientOf } from './techniques.ts'
+import { loadClientOf } from './techniques.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rate = 20
 /** Events published before the window opens: connections settle, JIT warms. */
 const warmupMs = 1_000
+/** How long the Redis rows sample the Redis's CPU with nothing published. */
+const redisIdleMs = 1_000
 /** One load process serves up to this many clients; more clients, more processes. */
 const clientsPerLoadProcess = 5_000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** A server process of `bench/protocol.ts`, on a free port. */
-interface ServerProcess {
-  name: ServerName
-  child: ChildProcess
-  port: number
-  /** Serves TLS (HTTP/2 and HTTP/1.1 on one port). */
-  tls: boolean
-}
-
-async function startServer(name: ServerName): Promise<ServerProcess> {
-  const file = name.startsWith('wirewatch') ? 'bench/servers/wirewatch.ts' : bareServers[name as TechniqueName]
-  if (file === undefined) throw new Error(`${name} has no bare baseline (bareServers in bench/techniques.ts)`)
-  // BENCH_PROFILE=<dir>: each server writes a V8 CPU profile there when it exits.
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
-  const child = spawn(process.execPath, [...profile, '--expose-gc', '--import', 'tsx', file], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1'),
-      BENCH_HTTP2: name === 'wirewatch, http2' ? '1' : '0'
-    },
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc']
-  })
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.setEncoding('utf8').once('data', (line: string) => resolve(JSON.parse(line).port))
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before listening`)))
-  })
-  return { name, child, port, tls: name === 'wirewatch, http2' }
-}
-
-type Stats = Extract<ServerReply, { type: 'stats' }>
-const statsOf = (server: ServerProcess, gc = false) => ask<Stats>(server.child, { type: 'stats', gc }, 'stats')
-
-/** `GET /wire` on a connection of its own that closes after (a kept-alive one would count as a client). */
-function wireReport(server: ServerProcess): Promise<WireReport | undefined> {
-  if (!server.name.startsWith('wirewatch')) return Promise.resolve(undefined)
-  return new Promise((resolve, reject) => {
-    const read = (response: IncomingMessage) => {
-      let body = ''
-      response.setEncoding('utf8')
-      response.on('data', (chunk: string) => {
-        body += chunk
-      })
-      response.on('end', () =>
-        response.statusCode === 200
-          ? resolve(JSON.parse(body) as WireReport)
-          : reject(new Error(`GET /wire answered ${response.statusCode}: ${body.slice(0, 200)}`))
-      )
-    }
-    const options = { agent: false, headers: { connection: 'close' } } as const
-    // Over TLS an HTTP/1.1 request too: its handshake lands in the `connection` row (see bench/RESULTS.md).
-    const request = server.tls
-      ? getOverTls(`https://127.0.0.1:${server.port}/wire`, { ...options, rejectUnauthorized: false }, read)
-      : get(`http://127.0.0.1:${server.port}/wire`, options, read)
-    request.on('error', reject)
-  })
-}
-
-/** Waits until the server holds no more connections than `count` (the last row's clients are gone). */
-async function settle(server: ServerProcess, count: number): Promise<void> {
-  for (let i = 0; i < 100 && (await statsOf(server)).connections > count; i++) await sleep(100)
-}
 
 type Report = Extract<LoadReply, { type: 'report' }>
 
@@ -131,6 +70,7 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           type: 'open',
           technique: test.technique,
           port: server.port,
+          ports: [server, ...server.peers].map((instance) => instance.port),
           count: Math.ceil(test.clients / processes),
           after,
           pollMs: test.pollMs ?? 0,
@@ -145,6 +85,15 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     const live = opened.reduce((sum, reply) => sum + (reply.type === 'opened' ? reply.live : 0), 0)
     if (live < (test.livePages ?? 0)) throw new Error(`only ${live} of ${test.livePages} /wire/live pages connected`)
     const connected = await statsOf(server, true)
+    // The Redis's CPU with the clients connected and nothing published (its timers, the instances' health checks
+    // and lease renewals), so the window's can be told apart from what the events cost it.
+    let redisIdlePercent: number | undefined
+    if (server.redis) {
+      const idleFrom = { stats: await statsOf(server), at: Date.now() }
+      await sleep(redisIdleMs)
+      const idle = cpuOver(idleFrom.stats, await statsOf(server)).redis
+      if (idle) redisIdlePercent = ((idle.user + idle.system) / 1000 / (Date.now() - idleFrom.at)) * 100
+    }
 
     const { firstId } = await ask<Extract<ServerReply, { type: 'started' }>>(
       server.child,
@@ -172,8 +121,10 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
       for (const [ms, count] of report.histogram) histogram.set(ms, (histogram.get(ms) ?? 0) + count)
     const samples = [...histogram.values()].reduce((a, b) => a + b, 0)
     const delivered = reports.reduce((sum, report) => sum + report.delivered, 0)
-    const cpu = (field: 'user' | 'system') =>
-      (windowEnd.stats.cpu[field] - windowStart.stats.cpu[field]) / Math.max(1, delivered)
+    // Every instance's CPU, and the Redis's: what the backplane costs is part of the server's cost.
+    const windowCpu = cpuOver(windowStart.stats, windowEnd.stats)
+    const cpu = (field: 'user' | 'system') => windowCpu[field] / Math.max(1, delivered)
+    const events = lastId - fromId + 1
     const loadCpu = reports.reduce((sum, report) => sum + report.cpu.user + report.cpu.system, 0)
     const loadElapsed = Math.max(...reports.map((report) => report.elapsedMs))
     const windowSeconds = (windowEnd.at - windowStart.at) / 1000
@@ -209,7 +160,7 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
       },
       delivered,
       expected,
-      publishedPerSecond: (lastId - fromId + 1) / windowSeconds,
+      publishedPerSecond: events / windowSeconds,
       serverCpuUsPerDelivery: { user: cpu('user'), system: cpu('system') },
       rssKiBPerConnection: perConnection('rss'),
       heapKiBPerConnection: perConnection('heapUsed'),
@@ -220,14 +171,17 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           }
         : {}),
       loadCpuPercent: (loadCpu / 1000 / loadElapsed) * 100,
-      serverCpuPercent:
-        ((windowEnd.stats.cpu.user +
-          windowEnd.stats.cpu.system -
-          windowStart.stats.cpu.user -
-          windowStart.stats.cpu.system) /
-          1000 /
-          (windowSeconds * 1000)) *
-        100,
+      serverCpuPercent: ((windowCpu.user + windowCpu.system) / 1000 / (windowSeconds * 1000)) * 100,
+      ...(windowCpu.redis
+        ? {
+            backplane: {
+              instances: 1 + server.peers.length,
+              redisCpuUsPerEvent: (windowCpu.redis.user + windowCpu.redis.system) / Math.max(1, events),
+              redisCpuPercent: ((windowCpu.redis.user + windowCpu.redis.system) / 1000 / (windowSeconds * 1000)) * 100,
+              redisIdleCpuPercent: redisIdlePercent ?? Number.NaN
+            }
+          }
+        : {}),
       ...(test.livePages ? { livePages: test.livePages } : {}),
       ...(test.pollMs !== undefined ? { requestsPerSecond: requests / (loadElapsed / 1000) } : {}),
       publishLagMs: windowEnd.stats.publishLagMs,
@@ -261,7 +215,7 @@ function commit(): string {
   }
 }
 
-// --only <technique|wire-live|http2>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
+// --only <technique|wire-live|http2|redis>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
 const { values: flags } = parseArgs({
   options: {
     full: { type: 'boolean' },
@@ -276,10 +230,13 @@ const partial = flags.only !== undefined || flags.clients !== undefined || flags
 const seconds = full ? 15 : 4
 const cases = plan(full).filter(
   (test) =>
-    (flags.only === undefined || test.technique === flags.only || test.group === flags.only) &&
+    (flags.only === undefined ? !test.onlyWhenAsked : test.technique === flags.only || test.group === flags.only) &&
+    (redisInstalled || redisInstances[test.server] === undefined) &&
     (flags.clients === undefined || String(test.clients) === flags.clients) &&
     (flags.server === undefined || (flags.server === 'bare') === !test.server.startsWith('wirewatch'))
 )
+if (!redisInstalled && plan(full).some((test) => redisInstances[test.server] && !test.onlyWhenAsked))
+  console.log('no redis-server here (apt-get install redis-server, or REDIS_SERVER_PATH): the Redis rows are left out')
 console.log(
   `wirewatch bench (${full ? 'full' : 'quick'}): ${cases.length} rows, ${seconds} s each, ${rate} events/s; ${cpus().length} cores, ${Math.round(freemem() / 2 ** 30)} GiB free`
 )
@@ -310,13 +267,14 @@ try {
   }
 } finally {
   // Disconnecting lets each server exit by itself (and write its profile, if asked).
-  for (const server of servers.values()) server.child.disconnect()
+  await Promise.all([...servers.values()].map(stopServer))
 }
 
 const found = verdicts(rows, page)
 const notes = found.map(({ target, measured, met }) => `${met ? 'met' : 'NOT met'}: ${target} — ${measured}`)
 console.log(`\n${formatTable(rows)}\n`)
 if (rows.some((row) => row.protocol)) console.log(`${protocolTable(rows)}\n\n${protocolTable(rows, 'markdown')}\n`)
+if (rows.some((row) => row.backplane)) console.log(`${backplaneTable(rows)}\n\n${backplaneTable(rows, 'markdown')}\n`)
 if (page)
   console.log(
     `page: ${(page.pageJsGzipBytes / 1000).toFixed(1)} kB of JavaScript gzipped; first event ${Object.entries(

@@ -18,6 +18,8 @@ export type LoadCommand =
       type: 'open'
       technique: BenchRow['technique']
       port: number
+      /** Instances to split the clients between, in turn (the first client to the first port); default `[port]`. */
+      ports?: number[]
       count: number
       after: number
       pollMs: number
@@ -255,12 +257,14 @@ const sessions: ClientHttp2Session[] = []
 let liveOpen = 0
 
 async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Promise<LoadReply> {
-  const { technique, port, count, after, pollMs, tag, livePages = 0, protocol = 'http1' } = command
+  const { technique, count, after, pollMs, tag, livePages = 0, protocol = 'http1' } = command
+  const ports = command.ports ?? [command.port]
   overTls = protocol === 'http1-tls'
   let failed = 0
   const declared = techniques[technique]
   const kind = loadClientOf(declared)
   const openOne = async (index: number) => {
+    const port = ports[index % ports.length] ?? command.port
     const client = new Client(after)
     const query = (cursor: number) => `client=${tag}-${index}&after=${cursor}`
     const path = (cursor: number) => `/feed/${technique}?${query(cursor)}`

@@ -7,9 +7,26 @@ import { benchedTechniques, techniquesOverHttp2 } from './techniques.ts'
 
 /**
  * A server process to measure: ours (byte capture on, or off; or `--http2`: HTTP/2 and HTTP/1.1 over TLS on
- * one port), or the bare baseline of a technique.
+ * one port; or one or two instances sharing the feed through a Redis of their own), or the bare baseline of a
+ * technique.
  */
-export type ServerName = 'wirewatch' | 'wirewatch, capture off' | 'wirewatch, http2' | TechniqueName
+export type ServerName =
+  | 'wirewatch'
+  | 'wirewatch, capture off'
+  | 'wirewatch, http2'
+  | 'wirewatch, redis'
+  | 'wirewatch, 2 × redis'
+  | TechniqueName
+
+/** The servers that share their feed through Redis (issue 23), and how many instance processes each runs. */
+export const redisInstances: Partial<Record<ServerName, number>> = { 'wirewatch, redis': 1, 'wirewatch, 2 × redis': 2 }
+
+/** The variant of the backplane rows: where the feed goes between publishing and the clients. */
+export const backplaneVariants = {
+  wirewatch: 'in memory',
+  'wirewatch, redis': 'Redis, 1 instance',
+  'wirewatch, 2 × redis': 'Redis, 2 instances'
+} as const satisfies Partial<Record<ServerName, string>>
 
 /** One row to measure. */
 export interface Case {
@@ -25,6 +42,8 @@ export interface Case {
   group?: string
   /** How the clients speak (default HTTP/1.1 on plain TCP). */
   protocol?: LoadProtocol
+  /** Left out of the quick set unless `--only` names its group (its server needs more than Node: redis-server). */
+  onlyWhenAsked?: boolean
 }
 
 /** The variant of the HTTP/2 rows: what the clients spoke to the `--http2` server. */
@@ -93,5 +112,20 @@ export function plan(full: boolean): Case[] {
           group: 'http2'
         })
   }
+  // What sharing the feed through Redis costs (issue 23): the same WebSocket clients on one instance in memory,
+  // one instance on Redis, and two instances on one Redis with the clients split between them (no balancer),
+  // all in one run. Not in the quick set: it needs redis-server, and its six rows take ~67 s with 4 s windows
+  // (2026-12-06, bench/RESULTS.md), twice the ~30 s the quick set may grow by; `--only redis` runs them at 1,000
+  // and 5,000 clients, `--full` too.
+  for (const clients of [1_000, 5_000])
+    for (const server of ['wirewatch', 'wirewatch, redis', 'wirewatch, 2 × redis'] as const)
+      cases.push({
+        technique: 'websocket',
+        server,
+        clients,
+        variant: backplaneVariants[server],
+        group: 'redis',
+        ...(full ? {} : { onlyWhenAsked: true })
+      })
   return cases
 }

@@ -102,6 +102,19 @@ export interface BenchRow {
   rowBytesPerDelivery?: number
   /** The `connection` row's bytes in + out in the window, per event: TLS's own bytes, and over HTTP/2 stream 0's frames. */
   connectionBytesPerDelivery?: number
+  /**
+   * The Redis rows (issue 23): instance processes sharing the feed through one Redis, and that Redis's own CPU
+   * in the window (also counted in `serverCpuUsPerDelivery` and `serverCpuPercent`, with every instance's).
+   */
+  backplane?: {
+    instances: number
+    /** Redis's CPU (user + system, from /proc) ÷ events published in the window, µs. */
+    redisCpuUsPerEvent: number
+    /** Redis's CPU over the window, % of one core. */
+    redisCpuPercent: number
+    /** Redis's CPU over a second before the window, the clients connected and nothing published, % of one core. */
+    redisIdleCpuPercent: number
+  }
 }
 
 /** Sends one command to a child process and waits for its reply of the given type. */

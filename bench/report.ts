@@ -2,6 +2,7 @@
 // written by hand because it is a few dozen elements in a file; a chart library would need a browser to draw it.
 import { traceShape } from '../src/client/platform/mark-shapes.ts'
 import { techniqueNames, techniques } from '../src/shared/techniques.ts'
+import { backplaneTable } from './backplane-table.ts'
 import type { BenchRow } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
 
@@ -155,6 +156,8 @@ export function resultsMarkdown(run: BenchRun, plotFile: string): string {
   ]
   if (run.rows.some((row) => row.protocol))
     out.push('', '## HTTP/2 against HTTP/1.1 over TLS', '', protocolTable(run.rows, 'markdown'))
+  if (run.rows.some((row) => row.backplane))
+    out.push('', '## One feed through Redis against in memory', '', backplaneTable(run.rows, 'markdown'))
   if (page) {
     out.push('', '## Page', '', `Page JavaScript, gzipped: ${int(page.pageJsGzipBytes)} B.`, '')
     out.push('| script | bytes | gzip bytes |', '|:---|---:|---:|')

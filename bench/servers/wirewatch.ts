@@ -2,6 +2,10 @@
 // overload check on), in a process the bench drives over IPC (see `bench/protocol.ts`).
 // WIRE_CAPTURE=0 turns the byte capture off, to measure what it costs. BENCH_HTTP2=1 serves it as
 // `npm start -- --http2` does: HTTP/2 over TLS, HTTP/1.1 on the same port, a fresh self-signed certificate.
+// REDIS_URL (and INSTANCE_NAME) make it one instance of a set sharing the feed through that Redis, as
+// `cluster/` runs them: its ticker publishes through Redis (`app.publisher`) while it holds the ticker lease,
+// and every event reaches its clients back through its follower. BENCH_PUBLISHES=0: an instance the bench
+// never asks to publish (the set's other instances); the publishing one holds the lease before it says it listens.
 import type { AddressInfo } from 'node:net'
 import { buildApp } from '../../src/server/app.ts'
 import { makeSelfSigned } from '../../src/server/tls.ts'
@@ -13,9 +17,16 @@ const app = await buildApp({
   feedRate: 0,
   feedPattern: 'steady',
   wireCapture: process.env.WIRE_CAPTURE !== '0',
-  ...(tls ? { http2: true, https: { key: tls.key, cert: tls.cert } } : {})
+  ...(tls ? { http2: true, https: { key: tls.key, cert: tls.cert } } : {}),
+  ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+  ...(process.env.INSTANCE_NAME ? { instanceName: process.env.INSTANCE_NAME } : {})
 })
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+if (app.sharedFeed && process.env.BENCH_PUBLISHES !== '0') {
+  for (let waited = 0; waited < 5_000 && !app.ticker.running; waited += 20) await sleep(20)
+  if (!app.ticker.running) throw new Error('the publishing instance did not get the ticker lease within 5 s')
+}
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }))
 
 // How late each publish came after the one before, beyond the interval asked for.
@@ -48,6 +59,12 @@ process.on('message', async (command: ServerCommand) => {
     reply({ type: 'started', firstId })
   } else if (command.type === 'stop') {
     app.ticker.update({ paused: true })
+    // Through Redis a tick may still be on its way back: the last id is the last one this instance received.
+    const store = app.sharedFeed?.store
+    if (store) {
+      await sleep(100)
+      for (let waited = 0; waited < 1_000 && app.feed.latest < store.highestSeen; waited += 10) await sleep(10)
+    }
     reply({ type: 'stopped', lastId: app.feed.latest, published })
   } else {
     if (command.gc) globalThis.gc?.()
