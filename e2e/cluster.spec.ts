@@ -33,6 +33,14 @@ test('through the balancer every panel delivers, the figures add up both instanc
     .toBeGreaterThan(0)
   for (const name of automatic)
     await expect(panel(page, name).locator('.served-by')).toHaveText(/^served by instance [ab]/)
+  // The wire view says which instances served the polls, and whose capture it lists.
+  await panel(page, 'polling').locator('button.open-wire').click()
+  const capturedBy = page.locator('dialog[open].wire-view .captured-by')
+  await expect(capturedBy).toContainText(
+    /Answers \(or connections\) by instance since this page opened: [ab] \d+, [ab] \d+ · last hop/
+  )
+  await expect(capturedBy).toContainText(/Captured by instance [ab], which this page's stats channel is on/)
+  await page.locator('dialog[open].wire-view button.close').click()
   expect(errors).toEqual([])
 })
 

@@ -13,6 +13,10 @@ export class ArrivalLog {
   readonly hops: { at: number; instance: string }[] = []
   /** The instance that served the latest answer or connection (several instances behind a balancer). */
   instance: string | undefined
+  /** Answers (or connections) each instance served since the page opened. */
+  readonly servedCounts = new Map<string, number>()
+  /** The latest hop, kept past the window. */
+  lastHop: { at: number; from: string; to: string } | undefined
   #keepMs: number
 
   constructor(keepMs: number) {
@@ -31,8 +35,12 @@ export class ArrivalLog {
 
   /** `instance` served what arrived at `at`: a hop when it is not the one that served the answer before. */
   servedBy(instance: string, at: number): void {
-    if (this.instance !== undefined && instance !== this.instance) this.hops.push({ at, instance })
+    if (this.instance !== undefined && instance !== this.instance) {
+      this.hops.push({ at, instance })
+      this.lastHop = { at, from: this.instance, to: instance }
+    }
     this.instance = instance
+    this.servedCounts.set(instance, (this.servedCounts.get(instance) ?? 0) + 1)
     this.trim(at)
   }
 

@@ -159,14 +159,10 @@ export class Panel implements ClientListener {
   }
 
   servedBy(instance: string, at: number): void {
-    const before = this.arrivals.instance
     this.arrivals.servedBy(instance, at)
     this.element.dataset.instance = instance
     this.#instance.hidden = false
-    const hop = before !== undefined && before !== instance
-    if (before === undefined) this.#instance.textContent = `served by instance ${instance}`
-    else if (hop)
-      this.#instance.textContent = `served by instance ${instance} · last hop ${before}→${instance} at ${new Date(at).toISOString().slice(11, 19)}`
+    this.#instance.textContent = `served by instance ${instance}${lastHopText(this.arrivals.lastHop)}`
   }
 
   /** Latency percentile p (0–100), clock-corrected with the best offset known now. */
@@ -280,4 +276,9 @@ export class Panel implements ClientListener {
       h('span', { class: 'latency' }, latency === undefined ? '' : `${Math.round(latency)} ms`)
     )
   }
+}
+
+/** ` · last hop a→b at 21:57:13` (UTC, as the event list), or nothing before the first hop. */
+export function lastHopText(hop: { at: number; from: string; to: string } | undefined): string {
+  return hop ? ` · last hop ${hop.from}→${hop.to} at ${new Date(hop.at).toISOString().slice(11, 19)}` : ''
 }

@@ -4,7 +4,7 @@ import { techniqueClients } from '../techniques/index.ts'
 import { CaptureFeed } from '../wire/capture-feed.ts'
 import { addWireTools } from '../wire/wire-tools.ts'
 import { WireView } from '../wire/wire-view.ts'
-import { Panel } from './panel-view.ts'
+import { lastHopText, Panel } from './panel-view.ts'
 
 export const techniqueTitles = Object.fromEntries(
   techniqueNames.map((name) => [name, techniques[name].title])
@@ -33,8 +33,15 @@ export function createPanels(
     captureStatus: (status) => captured.setStatus(status),
     report: (report) => captured.setInstances(report.instances ?? [])
   })
-  for (const panel of panels)
-    addWireTools(panel, new WireView(panel.name, techniqueTitles[panel.name], captured, clock, clientId), clientId)
+  for (const panel of panels) {
+    const servedBy = () => {
+      const counts = [...panel.arrivals.servedCounts].map(([instance, count]) => `${instance} ${count}`)
+      if (counts.length === 0) return undefined
+      return `Answers (or connections) by instance since this page opened: ${counts.join(', ')}${lastHopText(panel.arrivals.lastHop)}.`
+    }
+    const view = new WireView(panel.name, techniqueTitles[panel.name], captured, clock, clientId, servedBy)
+    addWireTools(panel, view, clientId)
+  }
   return { panels, captured }
 }
 

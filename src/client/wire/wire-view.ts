@@ -224,7 +224,18 @@ export class WireView {
   readonly #clientId: string
   #stopWatching: (() => void) | undefined
 
-  constructor(technique: TechniqueName, title: string, feed: CaptureFeed, clock: ServerClock, clientId: string) {
+  /** With several instances: which instances served this technique's answers, as the page saw them. */
+  readonly #servedBy: () => string | undefined
+
+  constructor(
+    technique: TechniqueName,
+    title: string,
+    feed: CaptureFeed,
+    clock: ServerClock,
+    clientId: string,
+    servedBy: () => string | undefined = () => undefined
+  ) {
+    this.#servedBy = servedBy
     this.#technique = technique
     this.#feed = feed
     this.#clock = clock
@@ -278,9 +289,9 @@ export class WireView {
     this.#howMeasured.textContent = items.some((item) => item.kind === 'h2-frame')
       ? howMeasured.http2
       : howMeasured.http1
-    const capturedBy = this.#feed.capturedBy
-    this.#capturedBy.hidden = capturedBy === undefined
-    this.#capturedBy.textContent = capturedBy ?? ''
+    const capturedBy = [this.#servedBy(), this.#feed.capturedBy].filter(Boolean).join(' ')
+    this.#capturedBy.hidden = capturedBy === ''
+    this.#capturedBy.textContent = capturedBy
     this.#summary.textContent = `TCP handshakes in the last minute: ${handshakes} · items captured: ${items.length}`
     this.#summary.dataset.handshakes = String(handshakes)
     this.#body.replaceChildren(...this.#sections(items))
