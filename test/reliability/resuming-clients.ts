@@ -23,6 +23,8 @@ export interface ResumingClient {
   readonly problems: string[]
   /** Broken requests or connections the client noticed (and recovered from). */
   readonly breaks: number
+  /** With several instances: the one that served its latest answer or connection, as the page learns it. */
+  readonly instance?: string
   stop(): void
 }
 
@@ -48,11 +50,15 @@ class TransportClient implements ResumingClient {
   readonly ids: number[] = []
   readonly problems: string[] = []
   breaks = 0
+  instance: string | undefined
   #transport: Transport
   #down = true
 
   constructor(technique: TechniqueName, origin: string) {
     const listener: ClientListener = {
+      servedBy: (instance) => {
+        this.instance = instance
+      },
       received: (events) => {
         for (const event of events) this.ids.push(event.id)
       },
