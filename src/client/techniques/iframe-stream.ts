@@ -99,7 +99,10 @@ class IframeStreamTransport implements Transport {
     this.#context.listener.asking?.(undefined)
     this.#heard()
     if ('alive' in data) return
-    if ('instance' in data) return this.#context.listener.servedBy?.(data.instance, browserNow())
+    if ('instance' in data) {
+      this.#context.listener.servedBy?.(data.instance, browserNow())
+      return
+    }
     if ('reset' in data) {
       this.#context.listener.reset()
       return
