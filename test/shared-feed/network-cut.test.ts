@@ -49,6 +49,10 @@ describe('a network cut between one instance and Redis', { skip: redisSkipReason
       [1, 2, 3]
     )
     assert.equal(during.latest, 3)
+    // A page that hops here from b with b's cursor is told this instance cannot serve it yet, not "reset".
+    const hopped = await fetch(`${a.url}/feed/polling?after=8`)
+    assert.equal(hopped.status, 503)
+    assert.match(((await hopped.json()) as { message: string }).message, /has not received event 8 yet/)
 
     path.heal()
     await eventually(async () => assert.equal((await poll(a, 3)).latest, 8), { timeoutMs: 10_000, everyMs: 100 })

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
+import { FeedStoreUnavailable } from '../errors.ts'
 import { createRedisClient, type RedisClient } from '../redis-client.ts'
 import type { SharedFeed } from './shared-feed.ts'
 import { TickerLease } from './ticker-lease.ts'
@@ -64,9 +65,13 @@ const sharedFeedPlugin: FastifyPluginAsync<SharedFeedPluginOptions> = async (app
 
   // A page's cursor may come from an instance that received the event a millisecond before this one:
   // wait for it here instead of taking the cursor for one from the future (a reset).
+  // Cut off from the store, this instance cannot get it: say so (503, the page asks again, maybe elsewhere)
+  // rather than call a cursor another instance gave out a reset.
   app.addHook('preHandler', async (request) => {
     const cursor = cursorOf(request)
-    if (cursor !== undefined && cursor > shared.feed.latest) await shared.feed.reaches(cursor, hopWaitMs)
+    if (cursor === undefined || cursor <= shared.feed.latest) return
+    if (!(await shared.feed.reaches(cursor, hopWaitMs)) && !shared.reachable)
+      throw new FeedStoreUnavailable(`this instance has not received event ${cursor} yet`)
   })
 }
 
