@@ -18,6 +18,7 @@ import { CaptureStore } from './capture/capture-store.ts'
 import { captureHttp2Frames } from './capture/h2-frames.ts'
 import { markRouteOwner } from './capture/route-owner.ts'
 import { type SocketTap, tapSocket } from './capture/socket-tap.ts'
+import { UnseenCaptures } from './capture/unseen-captures.ts'
 import { WatchedPages } from './capture/watched-pages.ts'
 import { FrameHook } from './h2/frame-hook.ts'
 import { frameHeaderBytes } from './h2/frame-reader.ts'
@@ -83,10 +84,15 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
 ) => {
   const wire = new WireAccounting()
   app.decorate('wire', wire)
-  const capture = new CaptureStore({ rttMs: () => app.network?.rttMs ?? 0 })
+  const capture = new CaptureStore({
+    rttMs: () => app.network?.rttMs ?? 0,
+    everyoneInView: captureBytesOfEveryone
+  })
   app.decorate('capture', capture)
   const watched = new WatchedPages({ everyone: captureBytesOfEveryone })
   app.decorate('watchedPages', watched)
+  const unseen = new UnseenCaptures((client) => capture.inView(client))
+  app.addHook('onClose', async () => unseen.close())
   const failures = new CaptureFailures(app.log)
   const failed = failures.report
   // Each tap hears of a request before Fastify does (prepended), so a request is captured before its answer.
@@ -102,6 +108,10 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   const h2Capture = capturing && http2 ? captureHttp2Frames(frames, capture, failed) : undefined
   // Under --tls alone the counted bytes are encrypted, so sizes of plaintext heads would not match them.
   const encryptedCounts = app.server instanceof TlsServer && !http2
+  // One listener for every response (`this` is the response), not a closure per request.
+  function responseDone(this: ServerResponse): void {
+    wire.responseDone(this.req)
+  }
   // Before any route runs: each request takes its place in its connection's order, with its size on the
   // wire; over HTTP/2, its stream's frames (read already) are its own.
   app.server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -113,8 +123,8 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
       stream.once('close', () => wire.streamClosed(session, id))
     } else wire.requestArrived(request.socket, request, encryptedCounts ? undefined : requestBytesOf(request))
     // Prepended: Node's own `finish` listener starts writing the next pipelined response.
-    response.prependListener('finish', () => wire.responseDone(request))
-    response.prependListener('close', () => wire.responseDone(request))
+    response.prependListener('finish', responseDone)
+    response.prependListener('close', responseDone)
   })
   app.server.prependListener('upgrade', (request: IncomingMessage) =>
     wire.requestArrived(request.socket, request, undefined)
@@ -140,12 +150,12 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
       const under = tcpUnder(socket)
       if (http2) wire.track(socket, socket, under)
       else wire.track(socket, under)
-      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: under, watched, failed }))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { counted: under, watched, failed, unseen }))
     })
   } else {
     app.server.on('connection', (socket: Socket) => {
       wire.track(socket)
-      if (capturing) taps.set(socket, tapSocket(socket, capture, { watched, failed }))
+      if (capturing) taps.set(socket, tapSocket(socket, capture, { watched, failed, unseen }))
     })
   }
 

@@ -30,6 +30,7 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
     { schema: { querystring: captureQuery } },
     async (request): Promise<CaptureReport> => {
       const { client, technique, since } = request.query
+      app.capture.viewed(client)
       return { client, latest: app.capture.latest, items: app.capture.since(client, technique, since) }
     }
   )
@@ -49,6 +50,7 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request): Promise<WireWatch> => {
       const { client } = request.body
+      app.capture.viewed(client)
       // The address the tap sees on the page's sockets (not `request.ip`, which a proxy setting may rewrite).
       return { client, until: app.watchedPages.watch(client, request.raw.socket.remoteAddress) }
     }
@@ -59,6 +61,7 @@ const captureRoutes: FastifyPluginAsync = async (app) => {
     { schema: { querystring: handshakeQuery } },
     async (request): Promise<HandshakeExplained> => {
       const { client } = request.query
+      app.capture.viewed(client)
       const handshake = app.capture.handshake(client)
       if (!handshake) throw new NoHandshakeYet(client)
       return explainHandshake(client, handshake)

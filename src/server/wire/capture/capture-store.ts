@@ -24,6 +24,8 @@ export interface CaptureStoreOptions {
   exchangesPerTechnique?: number
   /** Stream chunks and frames kept per client and technique (default 50; the wire view shows 20–25). */
   trafficPerTechnique?: number
+  /** Every page counts as in view (the bench's worst case: a room with every wire view open). */
+  everyoneInView?: boolean
 }
 
 /** A fixed-size ring: pushing beyond its capacity drops the oldest item. */
@@ -95,6 +97,9 @@ const outboxMax = 2_000
 /** A full store makes room for a new page only by forgetting one idle this long. */
 const idleBeforeForgotMs = 60_000
 
+/** A page stays in view this long after its live channel closed (a reload) or it last asked for its capture. */
+export const viewLingerMs = 60_000
+
 /**
  * What the taps captured, in bounded memory: for each page (client id) and
  * technique the last exchanges and the last stream chunks or frames, for at most
@@ -111,14 +116,19 @@ export class CaptureStore {
   #maxClients: number
   #exchanges: number
   #traffic: number
+  #everyoneInView: boolean
+  /** Page → until when it counts as in view without a live channel open (epoch ms), oldest first. */
+  #viewedUntil = new Map<string, number>()
 
   constructor({
     rttMs = () => 0,
     maxClients = 1000,
     exchangesPerTechnique = 20,
-    trafficPerTechnique = 50
+    trafficPerTechnique = 50,
+    everyoneInView = false
   }: CaptureStoreOptions = {}) {
     this.#rttMs = rttMs
+    this.#everyoneInView = everyoneInView
     this.#maxClients = maxClients
     this.#exchanges = exchangesPerTechnique
     this.#traffic = trafficPerTechnique
@@ -165,6 +175,32 @@ export class CaptureStore {
     return oldest !== undefined && Date.now() - oldest.lastAt >= idleBeforeForgotMs
   }
 
+  /**
+   * Whether anyone can see `client`'s capture: its live channel is open here (every page holds one: its
+   * race view, wire views and diagrams read the capture through it), or was, or the page asked for its
+   * capture or said its wire view is open, in the last minute. Nobody sees the rest: a load generator, a
+   * curl, a page whose stats channel is on another instance. Their sockets stop being captured (`UnseenCaptures`).
+   */
+  inView(client: string, now = Date.now()): boolean {
+    if (this.#everyoneInView || this.#outboxes.has(client)) return true
+    const until = this.#viewedUntil.get(client)
+    if (until === undefined) return false
+    if (until > now) return true
+    this.#viewedUntil.delete(client)
+    return false
+  }
+
+  /** Someone asked for `client`'s capture, or its live channel closed: in view for the next minute. */
+  viewed(client: string, now = Date.now()): void {
+    this.#viewedUntil.delete(client)
+    this.#viewedUntil.set(client, now + viewLingerMs)
+    // Bounded like the pages themselves: the oldest mark goes first.
+    if (this.#viewedUntil.size > this.#maxClients) {
+      const oldest = this.#viewedUntil.keys().next()
+      if (!oldest.done) this.#viewedUntil.delete(oldest.value)
+    }
+  }
+
   /** Numbers `item`, stamps the simulated RTT, and keeps it for `client`. */
   add(client: string, item: NewCaptureItem): CaptureItem {
     // The item is the tap's to give away: numbered in place rather than copied (a copy per frame showed in the bench).
@@ -188,6 +224,8 @@ export class CaptureStore {
     const close = () => {
       outboxes.delete(outbox)
       if (outboxes.size === 0 && this.#outboxes.get(client) === outboxes) this.#outboxes.delete(client)
+      // A reload closes the channel and opens it again a moment later: the page stays in view meanwhile.
+      this.viewed(client)
     }
     return { kept: this.since(client), outbox, close }
   }

@@ -5,6 +5,7 @@ import type { CaptureStore } from './capture-store.ts'
 import { HttpStream } from './http-stream.ts'
 import type { Claim } from './http-stream-handlers.ts'
 import { routeOwnerOf } from './route-owner.ts'
+import type { UnseenCaptures } from './unseen-captures.ts'
 import type { WatchedPages } from './watched-pages.ts'
 
 /** Heads longer than this are kept cut (and marked `truncated`). */
@@ -38,6 +39,8 @@ export interface TapOptions {
   watched?: WatchedPages
   /** Hears of each error the capture swallowed (it then stops capturing this socket). */
   failed?: CaptureFailed
+  /** Where a socket serving a page nobody has in view goes on trial (without: every page is captured). */
+  unseen?: UnseenCaptures
 }
 
 /**
@@ -71,7 +74,7 @@ function headOf(request: IncomingMessage): string {
 export function tapSocket(
   socket: Socket,
   store: CaptureStore,
-  { counted = socket, watched, failed }: TapOptions = {}
+  { counted = socket, watched, failed, unseen }: TapOptions = {}
 ): SocketTap {
   const connection = store.nextConnection()
   const connectedAt = Date.now()
@@ -89,6 +92,8 @@ export function tapSocket(
   let readingBytes = false
   // `ws` puts back (`unshift`) the bytes that came right behind the Upgrade request; read as bytes, they arrive twice.
   let replayed = 0
+  // Serving a page nobody had in view, this socket was given a few seconds for the page to come into view.
+  let onTrial = false
 
   const stream = new HttpStream<Owner>({
     owner: ({ index }): Claim<Owner> | undefined => {
@@ -99,6 +104,10 @@ export function tapSocket(
       lastClient = route.client ?? lastClient
       const { row, client, streams } = route
       if (!isTechniqueName(row) || client === undefined || !store.admits(client)) return { tag: undefined, streams }
+      if (unseen && !onTrial && !store.inView(client)) {
+        onTrial = true
+        unseen.add(client, stop)
+      }
       lastOwner = { client, technique: row, newConnection: index === 0 }
       return { tag: lastOwner, streams }
     },
