@@ -198,7 +198,10 @@ export async function openEngineIoPolling(
         if (status !== '200') counters.errors++
         if (waiting.length > 0) flush()
       })
-      .catch(() => counters.errors++)
+      .catch(() => {
+        posting = false
+        counters.errors++
+      })
   }
   return new Promise((resolve, reject) => {
     const poll = () => {
