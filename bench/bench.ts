@@ -13,7 +13,7 @@ import type { WireCounters } from '../src/shared/wire-stats.ts'
 import { backplaneTable } from './backplane-table.ts'
 import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
-import { type Case, plan, redisInstances, type ServerName } from './plan.ts'
+import { type Case, isPeer, peers, plan, redisInstances, rowServerOf, type ServerName } from './plan.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
 import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
@@ -77,7 +77,8 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           pollMs: test.pollMs ?? 0,
           tag: `bench${index}`,
           livePages: Math.ceil((test.livePages ?? 0) / processes),
-          ...(test.protocol ? { protocol: test.protocol } : {})
+          ...(test.protocol ? { protocol: test.protocol } : {}),
+          ...(isPeer(server.name) && peers[server.name].engineIo ? { engineIo: true } : {})
         })
       )
     )
@@ -153,7 +154,7 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     const perConnection = (field: 'rss' | 'heapUsed') => (connected.memory[field] - before.memory[field]) / 1024 / open
     return {
       technique: test.technique,
-      server: server.name.startsWith('wirewatch') ? 'wirewatch' : 'bare',
+      server: rowServerOf(server.name),
       ...(test.variant ? { variant: server.name === 'wirewatch, capture off' ? 'capture off' : test.variant } : {}),
       clients: open,
       seconds: Math.round(windowSeconds),
@@ -219,7 +220,8 @@ function commit(): string {
   }
 }
 
-// --only <technique|wire-live|http2|redis>, --clients <n>, --server <wirewatch|bare>: measure part of the plan (RESULTS.md is only written for the whole).
+// --only <technique|wire-live|http2|redis>, --clients <n>, --server <wirewatch|bare|socket.io|better-sse>: measure part
+// of the plan (RESULTS.md is only written for the whole).
 const { values: flags } = parseArgs({
   options: {
     full: { type: 'boolean' },
@@ -237,7 +239,7 @@ const cases = plan(full).filter(
     (flags.only === undefined ? !test.onlyWhenAsked : test.technique === flags.only || test.group === flags.only) &&
     (redisInstalled || redisInstances[test.server] === undefined) &&
     (flags.clients === undefined || String(test.clients) === flags.clients) &&
-    (flags.server === undefined || (flags.server === 'bare') === !test.server.startsWith('wirewatch'))
+    (flags.server === undefined || rowServerOf(test.server) === flags.server)
 )
 if (!redisInstalled && plan(full).some((test) => redisInstances[test.server] && !test.onlyWhenAsked))
   console.log('no redis-server here (apt-get install redis-server, or REDIS_SERVER_PATH): the Redis rows are left out')

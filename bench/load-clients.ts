@@ -3,12 +3,14 @@
 // scan for `"id":<n>,"at":<ms>` finds each event and its server timestamp, and the latency of
 // every delivery goes into a 1 ms histogram. Driven over IPC by `bench/bench.ts`. Over TLS the same
 // clients run on `tls.connect` (ALPN `http/1.1`); over HTTP/2 each is a session of its own (`bench/load-http2.ts`).
+// Socket.IO's clients speak Engine.IO on the same sockets (`bench/engine-io-clients.ts`).
 
 import { randomBytes } from 'node:crypto'
 import type { ClientHttp2Session } from 'node:http2'
 import { connect, type Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
 import { techniques } from '../src/shared/techniques.ts'
+import { engineIoTransportOf, openEngineIoPolling, openEngineIoWebSocket } from './engine-io-clients.ts'
 import { openSession, openStreamOver, startPollerOver } from './load-http2.ts'
 import type { BenchRow, LoadProtocol } from './protocol.ts'
 import { loadClientOf } from './techniques.ts'
@@ -28,6 +30,8 @@ export type LoadCommand =
       livePages?: number
       /** How the clients reach the server (default: HTTP/1.1 on plain TCP). */
       protocol?: LoadProtocol
+      /** The server is Socket.IO: the clients speak Engine.IO over the transport beside the technique (`bench/engine-io-clients.ts`). */
+      engineIo?: boolean
     }
   /** Count deliveries of ids ≥ fromId from now on. */
   | { type: 'measure'; fromId: number }
@@ -108,7 +112,8 @@ function request(path: string, port: number, extra = ''): string {
 /** Set by the `open` command: plain TCP, or TLS offering only HTTP/1.1 (the bench server's certificate is self-signed). */
 let overTls = false
 
-function open(port: number): Promise<Socket> {
+/** Connects (over TLS when the `open` command asked for it); errors after that are counted, not thrown. */
+export function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = overTls
       ? connectTls({ port, host: '127.0.0.1', ALPNProtocols: ['http/1.1'], rejectUnauthorized: false }).setNoDelay(true)
@@ -122,8 +127,12 @@ function open(port: number): Promise<Socket> {
   })
 }
 
-/** Reads the `101` head, then server frames (never masked): text frames are scanned, pings answered. */
-async function openWebSocket(client: Client | undefined, port: number, path: string): Promise<Socket> {
+/** Reads the `101` head, then server frames (never masked): text frames go to `onText`, pings are answered. */
+export async function openWebSocket(
+  port: number,
+  path: string,
+  onText?: (text: string, now: number, socket: Socket) => void
+): Promise<Socket> {
   const socket = await open(port)
   const key = randomBytes(16).toString('base64')
   socket.write(
@@ -165,7 +174,7 @@ async function openWebSocket(client: Client | undefined, port: number, path: str
         }
         if (buffer.length < start + length) return
         const payload = buffer.subarray(start, start + length)
-        if (opcode === 0x1) client?.scan(payload.toString('latin1'), now)
+        if (opcode === 0x1) onText?.(payload.toString('latin1'), now, socket)
         // A pong masked with a zero key carries the ping's payload unchanged.
         else if (opcode === 0x9) socket.write(Buffer.concat([Buffer.from([0x8a, 0x80 | length, 0, 0, 0, 0]), payload]))
         buffer = buffer.subarray(start + length)
@@ -257,12 +266,13 @@ const sessions: ClientHttp2Session[] = []
 let liveOpen = 0
 
 async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Promise<LoadReply> {
-  const { technique, count, after, pollMs, tag, livePages = 0, protocol = 'http1' } = command
+  const { technique, count, after, pollMs, tag, livePages = 0, protocol = 'http1', engineIo = false } = command
   const ports = command.ports ?? [command.port]
   overTls = protocol === 'http1-tls'
   let failed = 0
   const declared = techniques[technique]
   const kind = loadClientOf(declared)
+  const engineIoTransport = engineIoTransportOf(declared)
   const openOne = async (index: number) => {
     const port = ports[index % ports.length] ?? command.port
     const client = new Client(after)
@@ -271,7 +281,7 @@ async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Pro
     try {
       // The page's own channel: reports, capture items and the feed's publications, which no delivery counts.
       if (index < livePages) {
-        sockets.push(await openWebSocket(undefined, port, `/wire/live?client=${tag}-${index}`))
+        sockets.push(await openWebSocket(port, `/wire/live?client=${tag}-${index}`))
         liveOpen++
       }
       if (kind === undefined) throw new Error(`no load client reads ${technique}`)
@@ -285,9 +295,17 @@ async function openClients(command: Extract<LoadCommand, { type: 'open' }>): Pro
         clients.push(client)
         return
       }
+      if (engineIo) {
+        if (engineIoTransport === undefined) throw new Error(`Socket.IO has no transport like ${technique}`)
+        if (engineIoTransport === 'websocket')
+          sockets.push(await openEngineIoWebSocket(client, port, openWebSocket, stats))
+        else await openEngineIoPolling(client, port, open, stats)
+        clients.push(client)
+        return
+      }
       const socket =
         kind === 'websocket'
-          ? await openWebSocket(client, port, path(after))
+          ? await openWebSocket(port, path(after), (text, now) => client.scan(text, now))
           : kind === 'stream'
             ? await openStream(client, port, path(after), declared.contentType)
             : await openPoller(client, port, path, pollMs)

@@ -1,14 +1,35 @@
 // The rows `npm run bench` measures: every benched technique (bench/techniques.ts) at a few numbers of
-// clients, on our server and on its bare baseline, then the variants that price one part of our server.
+// clients, on our server, on its bare baseline and on the libraries people would pick instead, then the
+// variants that price one part of our server.
 import type { Technique, TechniqueName } from '../src/shared/techniques.ts'
-import type { LoadProtocol } from './protocol.ts'
+import type { BenchRow, LoadProtocol } from './protocol.ts'
 import { fanOutTargets, livePagesVariant } from './targets.ts'
 import { benchedTechniques, techniquesOverHttp2 } from './techniques.ts'
 
+/** A library people would pick instead of ours, benched beside bare on the techniques it serves. */
+export interface Peer {
+  /** Its server process: the library on a plain `node:http` server, publishing the bare baselines' feed. */
+  file: string
+  techniques: readonly TechniqueName[]
+  /** Its clients speak Engine.IO (Socket.IO's own wire) over the transport beside each technique, not the technique's wire. */
+  engineIo: boolean
+}
+
+export const peers = {
+  'socket.io': { file: 'bench/peers/socket-io.ts', techniques: ['websocket', 'long-polling'], engineIo: true },
+  'better-sse': { file: 'bench/peers/better-sse.ts', techniques: ['sse'], engineIo: false }
+} as const satisfies Record<string, Peer>
+
+export type PeerName = keyof typeof peers
+
+export function isPeer(name: string): name is PeerName {
+  return Object.hasOwn(peers, name)
+}
+
 /**
  * A server process to measure: ours (byte capture on, or off; or `--http2`: HTTP/2 and HTTP/1.1 over TLS on
- * one port; or one or two instances sharing the feed through a Redis of their own), or the bare baseline of a
- * technique.
+ * one port; or one or two instances sharing the feed through a Redis of their own), the bare baseline of a
+ * technique, or a peer library.
  */
 export type ServerName =
   | 'wirewatch'
@@ -17,6 +38,13 @@ export type ServerName =
   | 'wirewatch, redis'
   | 'wirewatch, 2 × redis'
   | TechniqueName
+  | PeerName
+
+/** What a row's `server` says of the process that served it (and what `--server` picks). */
+export function rowServerOf(name: ServerName): BenchRow['server'] {
+  if (name.startsWith('wirewatch')) return 'wirewatch'
+  return isPeer(name) ? name : 'bare'
+}
 
 /** The servers that share their feed through Redis (issue 23), and how many instance processes each runs. */
 export const redisInstances: Partial<Record<ServerName, number>> = { 'wirewatch, redis': 1, 'wirewatch, 2 × redis': 2 }
@@ -64,14 +92,17 @@ function clientCounts(technique: Technique, full: boolean): number[] {
   return [100, 1_000, 5_000]
 }
 
-/** Every row: each benched technique on our server and on its baseline, then the variants. */
+/** Every row: each benched technique on our server, on its baseline and on the peers serving it, then the variants. */
 export function plan(full: boolean): Case[] {
   const cases: Case[] = []
   for (const technique of benchedTechniques) {
     // Asked on a timer: a poll a second, the page's default interval.
     const polls = technique.asking === 'on a timer' ? { pollMs: 1_000 } : {}
+    const servingPeers = Object.entries(peers)
+      .filter(([, peer]) => (peer.techniques as readonly TechniqueName[]).includes(technique.name))
+      .map(([name]) => name as PeerName)
     for (const clients of clientCounts(technique, full))
-      for (const server of ['wirewatch', technique.name] as const)
+      for (const server of ['wirewatch', technique.name, ...servingPeers] as const)
         cases.push({ technique: technique.name, server, clients, ...polls })
   }
   // Requests per second: 50 keep-alive clients asking again the moment each answer arrives.

@@ -2,9 +2,9 @@ import type { ChildProcess, Serializable } from 'node:child_process'
 import type { TechniqueName } from '../src/shared/techniques.ts'
 
 // What the bench's processes say to each other. Every server the bench measures (ours in
-// `bench/servers/wirewatch.ts`, the bare ones in `bench/baselines/`) is a child process that
-// speaks the same wire format as wirewatch and answers the same IPC messages, so one load
-// generator and one table serve them all.
+// `bench/servers/wirewatch.ts`, the bare ones in `bench/baselines/`, the peer libraries in `bench/peers/`)
+// is a child process that answers the same IPC messages, and all but Socket.IO speak the same wire
+// format as wirewatch, so one load generator and one table serve them all.
 //
 // Wire format every bench server speaks (the bare ones copy wirewatch's):
 //   event JSON   {"id":<n>,"at":<epoch ms at publish>,"kind":"tick","data":{"value":<number>}}
@@ -17,6 +17,13 @@ import type { TechniqueName } from '../src/shared/techniques.ts'
 //   iframe-stream GET /feed/iframe-stream?after=<id>   text/html with a per-response nonce and CSP:
 //                "<script nonce=…>parent.postMessage(<event JSON>, location.origin)</script>\n"
 //                per event, and the same with {"alive":true} every 5 s
+// The peers' wire:
+//   better-sse   GET /feed/sse?after=<id>         its own spelling of the same blocks:
+//                "event:message\nid:<n>\ndata:<event JSON>\n\n", a "retry:2000" first, ":" every 10 s
+//   Socket.IO    GET /socket.io/?EIO=4&transport=websocket   Engine.IO v4 text frames, each event
+//                42["event",<event JSON>]; or transport=polling: held GETs (packets joined by \x1e) and
+//                POSTs for what the client sends. No cursor: a client gets what is published after it
+//                connects (`bench/engine-io-clients.ts`).
 // A server process prints one line `{"port":<n>}` on stdout once it listens (PORT=0: a free
 // port), publishes nothing until told to start, and never exits on its own.
 
@@ -58,8 +65,11 @@ export type ServerReply =
 export interface BenchRow {
   /** One of the benched techniques (`benchedTechniques` in bench/techniques.ts). */
   technique: TechniqueName
-  /** `wirewatch` is the real app; `bare` the baseline in `bench/baselines/`. */
-  server: 'wirewatch' | 'bare'
+  /**
+   * `wirewatch` is the real app; `bare` the baseline in `bench/baselines/`; `socket.io` and `better-sse` the
+   * libraries people would pick instead (`bench/peers/`), with the same fields as a bare row.
+   */
+  server: 'wirewatch' | 'bare' | 'socket.io' | 'better-sse'
   /** What differs from the plain row, e.g. `capture off`, `max req/s`; rows compare within one variant. */
   variant?: string
   clients: number

@@ -35,10 +35,10 @@ const round = (n: number | null | undefined) => (finite(n) && Math.abs(n) < 10 ?
 
 /**
  * Ours divided by bare for the bare row of the same technique, clients and variant: `cpu` compares server CPU
- * (user + system) per delivery, `p99` the 99th-percentile latency. Undefined for bare rows and unmatched rows.
+ * (user + system) per delivery, `p99` the 99th-percentile latency. Undefined for rows not ours and unmatched rows.
  */
 export function ratioOf(row: BenchRow, rows: BenchRow[]): { cpu: number; p99: number } | undefined {
-  if (row.server === 'bare') return undefined
+  if (row.server !== 'wirewatch') return undefined
   const bare = rows.find(
     (r) =>
       r.server === 'bare' &&

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { type RedisProcess, startRedisProcess } from '../cluster/redis-process.ts'
 import type { TechniqueName } from '../src/shared/techniques.ts'
 import type { WireReport } from '../src/shared/wire-stats.ts'
-import { redisInstances, type ServerName } from './plan.ts'
+import { isPeer, peers, redisInstances, type ServerName } from './plan.ts'
 import { type CpuSample, cpuBetween, processCpu } from './process-cpu.ts'
 import { ask, type ServerReply } from './protocol.ts'
 import { bareServers } from './techniques.ts'
@@ -53,9 +53,15 @@ async function startInstance(name: ServerName, file: string, env: NodeJS.Process
   return { child, port }
 }
 
+/** The file of the server `name`: ours, a peer's, or a bare baseline. */
+function fileOf(name: ServerName): string | undefined {
+  if (name.startsWith('wirewatch')) return 'bench/servers/wirewatch.ts'
+  return isPeer(name) ? peers[name].file : bareServers[name as TechniqueName]
+}
+
 /** Starts the server `name` on a free port (and a Redis of its own first, for the Redis rows). */
 export async function startServer(name: ServerName): Promise<ServerProcess> {
-  const file = name.startsWith('wirewatch') ? 'bench/servers/wirewatch.ts' : bareServers[name as TechniqueName]
+  const file = fileOf(name)
   if (file === undefined) throw new Error(`${name} has no bare baseline (bareServers in bench/techniques.ts)`)
   const instances = redisInstances[name] ?? 0
   if (instances === 0)

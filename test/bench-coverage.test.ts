@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { describe, test } from 'node:test'
-import { plan } from '../bench/plan.ts'
+import { engineIoTransportOf } from '../bench/engine-io-clients.ts'
+import { peers, plan, rowServerOf } from '../bench/plan.ts'
 import { bareServers, benchedTechniques, isBenched, loadClientOf } from '../bench/techniques.ts'
 import { type Technique, techniques } from '../src/shared/techniques.ts'
 
@@ -46,5 +47,35 @@ describe('bench coverage', () => {
       const manual = cases.filter((one) => !isBenched(techniques[one.technique])).map((one) => one.technique)
       assert.deepEqual(manual, [], 'techniques that are not benched')
     }
+  })
+
+  test('each peer is a file, and stands beside bare on the techniques it serves, at the same numbers of clients', () => {
+    for (const [name, peer] of Object.entries(peers)) {
+      assert.ok(existsSync(new URL(peer.file, root)), `${name}: ${peer.file} is missing`)
+      for (const full of [false, true])
+        for (const technique of peer.techniques) {
+          const clientsOn = (server: string) =>
+            plan(full)
+              .filter((one) => one.technique === technique && one.server === server && one.variant === undefined)
+              .map((one) => one.clients)
+          assert.ok(clientsOn(name).length > 0, `${technique} on ${name}`)
+          assert.deepEqual(clientsOn(name), clientsOn(technique), `${technique}: ${name} beside bare`)
+        }
+    }
+  })
+
+  test("Socket.IO's load clients have an Engine.IO transport beside each technique it serves", () => {
+    const transports = peers['socket.io'].techniques.map((name) => [name, engineIoTransportOf(techniques[name])])
+    assert.deepEqual(transports, [
+      ['websocket', 'websocket'],
+      ['long-polling', 'polling']
+    ])
+  })
+
+  test('a row names its server as ours, bare or the peer (what --server picks)', () => {
+    assert.equal(rowServerOf('wirewatch, http2'), 'wirewatch')
+    assert.equal(rowServerOf('sse'), 'bare')
+    assert.equal(rowServerOf('socket.io'), 'socket.io')
+    assert.equal(rowServerOf('better-sse'), 'better-sse')
   })
 })
