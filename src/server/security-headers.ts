@@ -75,9 +75,11 @@ const securityHeaders: FastifyPluginAsync = async (app) => {
     originAgentCluster: false
   })
   // A route without our mark (the not-found handler) is a document: helmet gives it its headers too.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.documentHeaders === false) return
-    if (isPotentiallyTrustworthy(request)) reply.headers(secureContextHeaders)
+  // A callback hook, not an async one: every data request passes here, and a promise each was garbage.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config.documentHeaders !== false && isPotentiallyTrustworthy(request))
+      reply.headers(secureContextHeaders)
+    done()
   })
 }
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import {
   eventJson,
   ndjsonLine,
-  pageJson,
+  pageBody,
   sseBlock,
   websocketFrame,
   websocketMessage
@@ -63,13 +63,13 @@ describe('events encoded once', () => {
     const feed = new Feed({ capacity: 5 })
     for (let i = 0; i < 8; i++) feed.publish('tick', { value: i })
     for (const cursor of [undefined, 0, 2, 3, 5, 8, 9]) {
-      const page = pageJson(feed, cursor)
-      assert.deepEqual(JSON.parse(page.json), feed.page(cursor), `cursor ${cursor}`)
+      const page = pageBody(feed, cursor)
+      assert.deepEqual(JSON.parse(page.body.toString()), feed.page(cursor), `cursor ${cursor}`)
       assert.equal(page.events, feed.page(cursor).events.length)
     }
-    const before = pageJson(feed, 8)
-    assert.equal(pageJson(feed, 8), before, 'cached until the next publish')
+    const before = pageBody(feed, 8)
+    assert.equal(pageBody(feed, 8), before, 'cached until the next publish')
     feed.publish('tick', { value: 9 })
-    assert.deepEqual(JSON.parse(pageJson(feed, 8).json), feed.page(8))
+    assert.deepEqual(JSON.parse(pageBody(feed, 8).body.toString()), feed.page(8))
   })
 })

@@ -81,15 +81,16 @@ function textFrame(payload: Buffer): Buffer {
   return frame
 }
 
-// A poll's answer depends only on its cursor until the next publish, and most pollers share one.
+// A poll's answer depends only on its cursor until the next publish, and most pollers share one:
+// its bytes are made once and every answer writes the same Buffer (no encoding, no length to count).
 interface Page {
-  json: string
+  body: Buffer
   events: number
 }
 const pagesOf = new WeakMap<Feed, { latest: number; byCursor: Map<number | undefined, Page> }>()
 
-/** The JSON answer of a pull technique for this cursor (`FeedPage`), made once per cursor per publish. */
-export function pageJson(feed: Feed, cursor: number | undefined): Page {
+/** The JSON answer of a pull technique for this cursor (`FeedPage`) as bytes, made once per cursor per publish. */
+export function pageBody(feed: Feed, cursor: number | undefined): Page {
   let pages = pagesOf.get(feed)
   if (!pages || pages.latest !== feed.latest) {
     pages = { latest: feed.latest, byCursor: new Map() }
@@ -99,7 +100,7 @@ export function pageJson(feed: Feed, cursor: number | undefined): Page {
   if (cached) return cached
   const { events, reset } = feed.since(cursor)
   const json = `{"events":[${events.map(eventJson).join(',')}],"latest":${feed.latest}${reset ? ',"reset":true' : ''}}`
-  const page = { json, events: events.length }
+  const page = { body: Buffer.from(json), events: events.length }
   // Cursors are the client's to choose: keep at most a screenful of distinct ones per publish.
   if (pages.byCursor.size < 64) pages.byCursor.set(cursor, page)
   return page

@@ -1,13 +1,23 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, onRequestHookHandler, onSendHookHandler, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { networkLimits } from '../../shared/capture.ts'
 import { type TechniqueName, techniqueNames } from '../../shared/techniques.ts'
 import { clientIdSchema, clientQuerySchema } from '../schemas.ts'
 
 /** Every technique's traffic and chat messages cross the simulated network; the page's own traffic does not. */
-function crossesSimulatedNetwork(request: FastifyRequest): boolean {
-  const row = request.routeOptions.config.wireRow
+function crossesSimulatedNetwork(route: RouteOptions): boolean {
+  const row = route.config?.wireRow
   return row !== undefined && row !== 'page'
+}
+
+/** Appends `hook` to the route's own hooks of that name: route-level, so other routes never call it. */
+function addRouteHook<Name extends 'onRequest' | 'onSend'>(
+  route: RouteOptions,
+  name: Name,
+  hook: RouteOptions[Name]
+): void {
+  const own = route[name]
+  route[name] = (own === undefined ? [hook] : [own, hook].flat()) as RouteOptions[Name]
 }
 
 /**
@@ -20,8 +30,8 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
   const network = app.network
 
   // Callback hooks, not async ones: with no simulated delay (the usual case) a request pays no promise.
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!crossesSimulatedNetwork(request)) return done()
+  // Route-level, on the routes that cross the network only: the page's own requests never call them.
+  const delayRequest: onRequestHookHandler = (request, reply, done) => {
     if (app.classroom.networkCut) {
       // The teacher cut the network for everyone: this connection fails as a dead network would.
       reply.hijack()
@@ -33,12 +43,16 @@ const networkPlugin: FastifyPluginAsync = async (app) => {
     const delayMs = (request.newConnection ? network.rttMs : 0) + network.rttMs / 2
     if (delayMs <= 0) return done()
     network.wait(delayMs).then(() => done(), done)
-  })
-
-  app.addHook('onSend', (request, _reply, payload, done) => {
+  }
+  const delayResponse: onSendHookHandler = (_request, _reply, payload, done) => {
     // The response's trip back to the browser (the other half).
-    if (network.rttMs <= 0 || !crossesSimulatedNetwork(request)) return done(null, payload)
+    if (network.rttMs <= 0) return done(null, payload)
     network.wait(network.rttMs / 2).then(() => done(null, payload), done)
+  }
+  app.addHook('onRoute', (route) => {
+    if (!crossesSimulatedNetwork(route)) return
+    addRouteHook(route, 'onRequest', delayRequest)
+    addRouteHook(route, 'onSend', delayResponse)
   })
 
   app.addHook('preClose', async () => network.release())

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { pageJson } from '../feed/encoded.ts'
+import { pageBody } from '../feed/encoded.ts'
 
 /**
  * The answer every pull technique gives: the events after the cursor as a `FeedPage` in JSON,
- * counted on the wire as delivered events or as one empty response. The JSON is made once per
+ * counted on the wire as delivered events or as one empty response. The JSON's bytes are made once per
  * cursor and publish, since a room of pollers mostly asks with the same cursor.
  */
 export function pullAnswer(
@@ -11,7 +11,7 @@ export function pullAnswer(
   request: FastifyRequest,
   reply: FastifyReply,
   cursor: number | undefined
-): string | Promise<string> {
+): Buffer | Promise<Buffer> {
   const socket = request.raw.socket
   // Pipelined behind a response Node is still writing (a held long poll), this answer goes out after
   // it: built now, its `latest` could be behind an event that response carries. It is built on its turn.
@@ -26,9 +26,9 @@ export function pullAnswer(
       reply.raw.once('socket', turn)
       socket.once('close', turn)
     }).then(() => pullAnswer(app, request, reply, cursor))
-  const { json, events } = pageJson(app.feed, cursor)
+  const { body, events } = pageBody(app.feed, cursor)
   if (events > 0) app.wire.countEvents(request.raw, events)
   else app.wire.countEmptyResponse(request.raw)
   reply.type('application/json; charset=utf-8')
-  return json
+  return body
 }
