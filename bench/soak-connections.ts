@@ -44,7 +44,7 @@ export class ConnectionTally {
         if (!running()) return // the client closed it: the run is over
         this.closedBy[closer]++
         const now = Date.now()
-        if (this.samples.length < 5)
+        if (this.samples.length < 3)
           this.samples.push(
             `at ${((now - this.#runStart) / 1000).toFixed(1)} s ${client} after ${((now - openedAt) / 1000).toFixed(1)} s: ${closer}, ${detail}`
           )
