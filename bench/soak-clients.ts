@@ -6,6 +6,7 @@ import type { ClientListener, Transport } from '../src/client/techniques/transpo
 import type { FeedEvent } from '../src/shared/feed-event.ts'
 import { type TechniqueName, techniques } from '../src/shared/techniques.ts'
 import { nodeIo } from '../test/node-io.ts'
+import { ConnectionTally, watchedIo, watchRequest } from './soak-connections.ts'
 
 /** Where the server is, and the one connection pool every HTTP client shares. */
 export interface Target {
@@ -87,6 +88,7 @@ class Histogram {
 /** Everything counted for one technique, over all its clients. */
 export class TechniqueStats {
   clients = 0
+  /** Requests for the feed a pulling client made; a kept connection is counted in `connections`, a chat in `chats`. */
   requests = 0
   chats = 0
   events = 0
@@ -96,6 +98,8 @@ export class TechniqueStats {
   /** The first few errors, word for word, for the report. */
   readonly samples: string[] = []
   readonly latency = new Histogram()
+  /** The streams and sockets of a technique that keeps one open (`asking: 'once'`). */
+  readonly connections = new ConnectionTally(Date.now())
 
   constructor(readonly name: TechniqueName) {}
 
@@ -204,7 +208,6 @@ export abstract class SoakClient {
   /** The five HTTP techniques chat by POST; the WebSocket overrides this with a frame. */
   protected async sendChat(): Promise<void> {
     this.stats.chats++
-    this.stats.requests++
     const text = `soak chat from ${this.id} at ${Date.now()}`
     const path = `/feed/messages?client=${this.id}`
     try {
@@ -296,13 +299,20 @@ class TransportClient extends SoakClient {
       received: (events) => this.received(events),
       reset: () => this.stats.error(this.id, 'reset: events were missed'),
       state: (state, detail = '') => {
-        // A request is on its way (a pull), or a stream or socket has opened.
-        if (state === 'waiting' || state === 'open') this.stats.requests++
+        // A pull's request is on its way; a stream or socket is counted by its watch instead.
+        if (state === 'waiting') this.stats.requests++
         if (this.running && (state === 'error' || (state === 'closed' && detail !== '')))
           this.stats.error(this.id, `${state}: ${detail}`)
       }
     }
-    const io = nodeIo(`http://${target.host}:${target.port}`)
+    const pageIo = nodeIo(`http://${target.host}:${target.port}`)
+    const keepsOpen = techniques[stats.name].asking === 'once'
+    const io = keepsOpen
+      ? watchedIo(
+          pageIo,
+          stats.connections.watch(id, () => this.running)
+        )
+      : pageIo
     this.#transport = techniqueClients[stats.name].create({ clientId: id, listener, io })
     if (this.#transport.fetchNow) this.#pressEveryMs = 3_000
   }
@@ -366,8 +376,11 @@ class LineStreamClient extends SoakClient {
     if (!this.running) return
     const after = this.#cursor === undefined ? '' : `&after=${this.#cursor}`
     const path = `/feed/${this.stats.name}?client=${this.id}${after}`
-    this.stats.requests++
     const req = request({ host: this.target.host, port: this.target.port, path })
+    watchRequest(
+      req,
+      this.stats.connections.watch(this.id, () => this.running)
+    )
     this.#abort = () => req.destroy()
     let pending = ''
     req.once('response', (res) => {

@@ -1,5 +1,6 @@
 // Soak: the real server in a child process, 150 simulated pages spread over every technique for ten minutes,
-// then: no errors, no lost or duplicated events, server memory flat. Run with `npm run soak [-- --seconds 60]`.
+// then: no errors, no lost or duplicated events, server memory flat, every stream and socket kept (a reconnect is a
+// cut, counted apart from requests, with who made it). Run with `npm run soak [-- --seconds 60]`.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -7,6 +8,7 @@ import { parseArgs } from 'node:util'
 import type { FeedPage } from '../src/shared/feed-event.ts'
 import { techniqueNames, techniques } from '../src/shared/techniques.ts'
 import { fetchText, makeAgent, makeClient, type SoakClient, type Target, TechniqueStats } from './soak-clients.ts'
+import { closers } from './soak-connections.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const presenterToken = 'soak'
@@ -15,6 +17,14 @@ const rssEveryMs = 2_000
 const chattersPerTechnique = 2
 const chatEveryMs = 12_000
 const maxDriftPercent = 10
+/**
+ * Cuts (reconnects) a kept stream or socket may suffer per client per 10 minutes; a shorter run counts as
+ * 10 minutes, so one stray cut in a short run is not read as a rate. A page keeps its stream for as long as
+ * it is open and the soak's clients never switch off on purpose, so a healthy run has none; a stray reset
+ * on a busy machine is let pass, while any server or client limit on a stream's life (a 5-minute
+ * request timeout cuts every client twice in 10 minutes, even a 10-minute cap once) fails.
+ */
+const maxCutsPerClientPer10Min = 0.25
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
@@ -183,13 +193,14 @@ const rssStart = median(kbBetween(warmupMs, warmupMs + windowMs))
 const rssEnd = median(kbBetween(loadMs - windowMs, Number.POSITIVE_INFINITY))
 const drift = ((rssEnd - rssStart) / rssStart) * 100
 const ms = (value: number) => (Number.isNaN(value) ? '-' : `${value}`)
+const keepsOpen = (s: TechniqueStats) => techniques[s.name].asking === 'once'
 const header = ['technique', 'clients', 'requests', 'chats', 'events', 'lost', 'dup', 'errors', 'p50 ms', 'p99 ms']
 const rows = [...stats.values()].map((s) => {
   const noCursor = !techniques[s.name].resumable
   return [
     s.name,
     s.clients,
-    s.requests,
+    keepsOpen(s) ? '-' : s.requests,
     s.chats,
     s.events,
     noCursor ? 'n/a' : s.lost,
@@ -199,11 +210,42 @@ const rows = [...stats.values()].map((s) => {
     ms(s.latency.percentile(0.99))
   ].map(String)
 })
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
-const line = (cells: string[]) =>
-  cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')
+/** A table with the first column to the left and the rest to the right, under a ruled header. */
+function table(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')
+  return `${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${body.map(line).join('\n')}`
+}
+// Cuts per client per 10 minutes, a run shorter than 10 minutes counting as 10 (see maxCutsPerClientPer10Min).
+const cutRate = (s: TechniqueStats) => s.connections.cuts / s.clients / Math.max(1, loadMs / 600_000)
+const connectionHeader = [
+  'technique',
+  'clients',
+  'opened',
+  'reconnects',
+  '/client/10 min',
+  ...closers.map((c) => `by ${c}`)
+]
+const connectionRows = [...stats.values()].map((s) => {
+  const { opened, cuts, closedBy } = s.connections
+  if (!keepsOpen(s)) return [s.name, `${s.clients}`, 'pull', '-', '-', ...closers.map(() => '-')]
+  return [
+    s.name,
+    `${s.clients}`,
+    `${opened}`,
+    `${cuts}`,
+    cutRate(s).toFixed(2),
+    ...closers.map((c) => `${closedBy[c]}`)
+  ]
+})
 const mib = (kb: number) => `${(kb / 1024).toFixed(1)} MiB`
-console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`)
+console.log(`\n${table(header, rows)}`)
+console.log(
+  `\nconnections kept open (opened = first + reconnects; a reconnect follows every cut):\n${table(connectionHeader, connectionRows)}`
+)
+const cutSamples = [...stats.values()].flatMap((s) => s.connections.samples.map((sample) => `  ${s.name} ${sample}`))
+if (cutSamples.length > 0) console.log(`first cuts:\n${cutSamples.join('\n')}`)
 console.log(
   [
     '',
@@ -212,6 +254,7 @@ console.log(
     `server CPU: ${serverCpuUsed.toFixed(1)} s (${((serverCpuUsed / (loadMs / 1000)) * 100).toFixed(0)} % of one core); load generator CPU: ${((loadCpuUsed.user + loadCpuUsed.system) / 1e6).toFixed(1)} s`,
     'latency: server timestamp `at` to arrival, same clock; pull techniques include their wait between requests',
     'refresh: no cursor, so no loss count; each page must parse and its newest row never go back',
+    "requests: a pulling client's requests for the feed (chats apart); pull techniques ask anew by design, so they have no reconnects",
     `server exit: ${exitCode}`
   ].join('\n')
 )
@@ -221,6 +264,10 @@ for (const s of stats.values()) {
   if (s.lost > 0) failed.push(`${s.name}: ${s.lost} events lost`)
   if (s.duplicated > 0) failed.push(`${s.name}: ${s.duplicated} events duplicated`)
   if (s.events === 0) failed.push(`${s.name}: no events received at all`)
+  if (keepsOpen(s) && !(cutRate(s) <= maxCutsPerClientPer10Min))
+    failed.push(
+      `${s.name}: ${s.connections.cuts} connections cut (${cutRate(s).toFixed(2)} per client per 10 min, limit ${maxCutsPerClientPer10Min})`
+    )
 }
 const stuck = resuming.filter((client) => !client.caughtUp(latest)).map((client) => client.id)
 if (stuck.length > 0) {
