@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { framingHeaders } from '../../../src/server/wire/capture/http-framing.ts'
 import { HttpStream } from '../../../src/server/wire/capture/http-stream.ts'
 
 /**
@@ -93,5 +94,15 @@ describe('HttpStream', () => {
       1
     )
     assert.deepEqual(reported, ['request /feed/ajax?mine socket-bytes 15'])
+  })
+})
+
+describe('framingHeaders', () => {
+  test('finds only what frames the body, in any case and spacing, repeated ones joined', () => {
+    const head =
+      'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTRANSFER-ENCODING:gzip \r\nX-Content-Length: 9\r\n' +
+      'transfer-encoding:  chunked\r\nDate: Mon, 07 Dec 2026 00:00:00 GMT\r\n\r\n'
+    assert.deepEqual([...framingHeaders(head)], [['transfer-encoding', 'gzip, chunked']])
+    assert.deepEqual([...framingHeaders('HTTP/1.1 200 OK\r\ncontent-length: 24\r\n\r\n')], [['content-length', '24']])
   })
 })

@@ -1,4 +1,4 @@
-import { CaptureConfused, httpLimits, parseHead } from './http-framing.ts'
+import { CaptureConfused, framingHeaders, httpLimits } from './http-framing.ts'
 
 export interface CapturedResponse {
   at: number
@@ -14,16 +14,15 @@ export interface CapturedResponse {
 const statusLine = /^HTTP\/1\.[01] (\d{3})(?: |$)/
 
 /**
- * The response a head begins, no body yet, with the head's headers. Throws `CaptureConfused`
- * when the head does not start with an HTTP/1.1 status line.
+ * The response a head begins, no body yet, with the headers that frame its body (the rest of the head is
+ * kept as written, not parsed). Throws `CaptureConfused` when it does not start with an HTTP/1.1 status line.
  */
 export function responseOf(head: string, at: number): { response: CapturedResponse; headers: Map<string, string> } {
-  const { startLine, headers } = parseHead(head)
-  const match = statusLine.exec(startLine)
+  const match = statusLine.exec(head.slice(0, head.indexOf('\r\n')))
   if (!match) throw new CaptureConfused('not an HTTP/1.1 status line')
   const status = Number(match[1])
   const response: CapturedResponse = { at, status, head, bodyBytes: 0, bodyStart: Buffer.alloc(0), endAt: undefined }
-  return { response, headers }
+  return { response, headers: framingHeaders(head) }
 }
 
 /** Counts `bytes` of `response`'s body, keeping them while its kept start has room. */

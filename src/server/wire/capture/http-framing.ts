@@ -47,6 +47,22 @@ export function parseHead(head: string): { startLine: string; headers: Map<strin
   return { startLine: lines[0] ?? '', headers }
 }
 
+const framingHeader = /^(content-length|transfer-encoding)[ \t]*:[ \t]*(.*?)[ \t]*\r?$/gim
+
+/**
+ * Only the headers that say where a body ends (RFC 9112 section 6.3), found in one scan: a response's
+ * head is the server's own, kept as written, and the rest of it is decoded when a view shows it.
+ */
+export function framingHeaders(head: string): Map<string, string> {
+  const headers = new Map<string, string>()
+  for (const [, name, value] of head.matchAll(framingHeader)) {
+    const key = (name as string).toLowerCase()
+    const before = headers.get(key)
+    headers.set(key, before === undefined ? (value as string) : `${before}, ${value}`)
+  }
+  return headers
+}
+
 /** How a message's body is delimited (RFC 9112 section 6.3). */
 export function bodyOf(headers: Map<string, string>, isResponse: boolean): Body {
   if (/\bchunked\s*$/i.test(headers.get('transfer-encoding') ?? '')) return new ChunkedBody()

@@ -166,6 +166,8 @@ export function tapSocket(
   const stop = () => {
     capturing = false
     if (readingBytes) socket.removeListener('data', onBytes)
+    // The socket's own methods again: from here its writes cost what they would without a tap.
+    for (const [name, tapped] of tappedMethods) if (socket[name] === tapped) delete socket[name]
   }
   const guarded = (step: () => void) => {
     if (!capturing) return
@@ -233,6 +235,12 @@ export function tapSocket(
     if (capturing && typeof args[0] !== 'function') wrote(args[0], args[1])
     return end.apply(this, args)
   } as Socket['end']
+  const tappedMethods = [
+    ['write', socket.write],
+    ['end', socket.end],
+    ['emit', socket.emit],
+    ['unshift', socket.unshift]
+  ] as const
   socket.once('close', () => {
     guarded(() => stream.closed())
     guarded(() => {
