@@ -48,7 +48,11 @@ const columns: Column[] = [
     (r) => r.server,
     '`wirewatch` is the real app; `bare` the baseline in `bench/baselines/`; `socket.io` and `better-sse` the peer libraries in `bench/peers/`, at the same technique, clients and variant.'
   ],
-  ['variant', (r) => r.variant ?? none, 'what differs from the plain row; rows compare within one variant.'],
+  [
+    'variant',
+    (r) => r.variant ?? none,
+    'what differs from the plain row; rows compare within one variant. The `max req/s` rows (50 clients asking again at once) each run on a server process started for the row, not the one the rows before warmed; `after 10,000 page ids`: 10,000 distinct `?client=` ids asked once each first. The `/wire/live` rows publish nothing (an idle feed).'
+  ],
   ['clients', (r) => int(r.clients), 'clients connected during the measured window.'],
   [
     'p50 ms',
