@@ -190,9 +190,10 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
         : {}
     const requests = reports.reduce((sum, report) => sum + report.requests, 0)
     const requestsPerSecond = requests / (loadElapsed / 1000)
-    // The requests/s rows price a request: the window's CPU over the requests answered in it.
+    // The requests/s rows price a request: the window's CPU over the requests answered in it. An idle feed delivers
+    // nothing, so it has no CPU per delivery (its server CPU % says what it cost).
     const work = isThroughputRow(test) ? requestsPerSecond * windowSeconds : delivered
-    const cpu = (field: 'user' | 'system') => windowCpu[field] / Math.max(1, work)
+    const cpu = (field: 'user' | 'system') => (work > 0 ? windowCpu[field] / work : Number.NaN)
     const perConnection = (field: 'rss' | 'heapUsed') => (connected.memory[field] - before.memory[field]) / 1024 / open
     return {
       technique: test.technique,
