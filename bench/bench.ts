@@ -147,10 +147,12 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     await sleep(warmupMs)
     const fromId = firstId + Math.round((warmupMs * rate) / 1000)
     await Promise.all(loads.map((load) => command(load, { type: 'measure', fromId })))
-    const windowStart = { stats: await statsOf(server), wire: await wireReport(server), at: Date.now() }
+    // The window's clock is read beside its CPU: a busy server may take seconds to answer `GET /wire`, and a window
+    // timed after that answer would count CPU and events from before it (the server's CPU % above 100 per core).
+    const windowStart = { stats: await statsOf(server), at: Date.now(), wire: await wireReport(server) }
     await sleep(seconds * 1000)
     const { lastId } = await ask<Extract<ServerReply, { type: 'stopped' }>>(server.child, { type: 'stop' }, 'stopped')
-    const windowEnd = { stats: await statsOf(server), wire: await wireReport(server), at: Date.now() }
+    const windowEnd = { stats: await statsOf(server), at: Date.now(), wire: await wireReport(server) }
     const expected = open * (lastId - fromId + 1)
     // Let the last events (and, for pollers, the next poll) arrive before counting.
     let reports: Report[] = []
