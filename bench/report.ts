@@ -80,6 +80,7 @@ const columns: Column[] = [
     'CPU µs/unit (u+s)',
     (r) => {
       const { user, system } = r.serverCpuUsPerDelivery
+      if (!finite(user + system)) return none
       return `${fixed(user + system, 1)}${r.cpuPerRequest ? '/req' : ''} (${fixed(user, 1)}+${fixed(system, 1)})`
     },
     'server process CPU over the window ÷ deliveries, µs: user + system, then (user+system); on the `max req/s` rows (marked `/req`) ÷ requests answered instead, since requests are their work.'
