@@ -53,20 +53,21 @@ export interface Case {
 
 /**
  * Each row's measured window, s. How long a window must be for p99 to repeat within ±20 % between two runs was
- * measured on 2026-12-07 (00:19–00:27 UTC; websocket and long polling at 1,000 clients, ours and bare, two runs at
- * each length; p99 ms, run 1/run 2), on the 2-core machine while other benches ran on it (load average 1 → 10):
- *   4 s:  websocket ours 26/25, bare 17/24;    long polling ours 125/367, bare 25/336
- *   10 s: websocket ours 55/570, bare 58/900;  long polling ours 365/3,244, bare 242/143
- *   20 s: websocket ours 135/83, bare 57/103;  long polling ours 252/457, bare 107/211
- * Only the quiet start (4 s, websocket) repeated within ±20 %. A 4 s window at 1,000 clients already holds 80,000
- * deliveries (800 beyond the p99), so the spread is not too few samples: it is the machine's other load, which a
- * window only evens out by being long, and 20 s had the smallest spread under load. So: the full set (the figures
- * RESULTS.md keeps) at 20 s, on a quiet machine; the quick set stays at 4 s (40 rows), to be read as a smoke test.
+ * measured on 2026-12-07, 00:19–00:37 UTC: websocket and long polling at 1,000 clients, ours and bare, at 4, 10 and
+ * 20 s, on this 2-core machine while other benches ran on it (load average 2 to 10). p99 ms of successive runs:
+ *   websocket ours   4 s: 26, 25, 36, 52    10 s: 55, 570    20 s: 135, 83, 59, 32
+ *   websocket bare   4 s: 17, 24, 23, 62    10 s: 58, 900    20 s: 57, 103, 119, 20
+ *   long-poll bare   4 s: 25, 336, 57, 131  10 s: 242, 143   20 s: 107, 211, 302, 62
+ * (ours on long polling fell below 20 events/s in every run, 4–16/s: not comparable at any length). No length
+ * repeated within ±20 % on the loaded machine, and a longer window did not spread less: a 4 s window at 1,000
+ * clients already holds 80,000 deliveries (800 beyond the p99), so the spread is the machine's other load, not too
+ * few samples. The full set (the figures RESULTS.md keeps) takes 20 s, the longest that keeps its 71 rows near half
+ * an hour, to average over more of that load, and is to be run on a quiet machine; the quick set stays at 4 s.
  */
 export const windowSeconds = { quick: 4, full: 20 } as const
 
 /** The window's "how measured" line for RESULTS.md. */
-export const windowAbout = `each row's window is ${windowSeconds.full} s in the full set, ${windowSeconds.quick} s in the quick one, after 1 s of events unmeasured. Two runs of websocket and long polling at 1,000 clients at 4, 10 and 20 s windows, on this 2-core machine while other benches ran (load average 1 to 10), gave p99s that repeated within ±20 % only on the quiet start (websocket at 4 s: ours 26 and 25 ms); under load none did (10 s: ours 55 and 570 ms; 20 s: 135 and 83 ms, long polling 252 and 457 ms), and 20 s spread least. The spread is the machine's other load, not too few samples (80,000 deliveries a 4 s window at 1,000 clients): compare rows of one run, on a quiet machine.`
+export const windowAbout = `each row's window is ${windowSeconds.full} s in the full set, ${windowSeconds.quick} s in the quick one, after 1 s of events unmeasured. Repeated runs of websocket and long polling at 1,000 clients at 4, 10 and 20 s windows (2026-12-07, this 2-core machine with other benches running, load average 2 to 10) did not repeat p99 within ±20 % at any length (websocket, ours: 26, 25, 36, 52 ms at 4 s; 55, 570 at 10 s; 135, 83, 59, 32 at 20 s), and longer windows did not spread less: 4 s at 1,000 clients is already 80,000 deliveries, so the spread is the machine's other load. Read p99 from a run on a quiet machine, and compare rows of one run.`
 
 /** Events published per second unless a row says otherwise: the rate issue 6's targets are set at. */
 export const publishRate = 20
