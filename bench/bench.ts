@@ -1,15 +1,15 @@
 // `npm run bench` (quick: 4 s windows, about 5 minutes) and `npm run bench -- --full`: each technique's fan-out
 // capacity and wire cost, our server against a bare baseline (and a peer library) measured in the same run. Every
 // server and every load generator is its own process, so CPU and memory are each one's own.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { Agent, get } from 'node:http'
-import { cpus, freemem, totalmem } from 'node:os'
+import { cpus, freemem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { redisInstalled } from '../cluster/redis-process.ts'
 import { techniques } from '../src/shared/techniques.ts'
 import type { WireCounters } from '../src/shared/wire-stats.ts'
+import { askAsPages } from './ask-as-pages.ts'
 import { backplaneTable } from './backplane-table.ts'
 import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
@@ -26,6 +26,7 @@ import { latencySvg } from './plot.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
 import { type BenchRun, formatTable, resultsMarkdown } from './report.ts'
+import { commit, machine } from './run-info.ts'
 import { cpuOver, type ServerProcess, settle, startServer, statsOf, stopServer, wireReport } from './server-process.ts'
 import { verdictLine, verdicts } from './targets.ts'
 import { loadClientOf } from './techniques.ts'
@@ -37,8 +38,6 @@ const warmupMs = 1_000
 const redisIdleMs = 1_000
 /** One load process serves up to this many clients; more clients, more processes. */
 const clientsPerLoadProcess = 5_000
-/** Connections the page ids of `pagesBefore` ask over. */
-const pagesAskingAtOnce = 20
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -59,35 +58,10 @@ function rowServerOf(name: ServerName): BenchRow['server'] {
   return name.startsWith('wirewatch') ? 'wirewatch' : 'bare'
 }
 
-/**
- * `count` distinct pages (`?client=page-<n>`) each ask once, over a few keep-alive connections so the asking is
- * quick and adds no connections of its own to the row: what the server keeps per page is what is measured.
- */
-async function askAsPages(server: ServerProcess, test: Case, count: number): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: pagesAskingAtOnce })
-  let next = 0
-  const askOne = (id: number) =>
-    new Promise<void>((resolve, reject) => {
-      const path = `/feed/${test.technique}?client=page-${id}`
-      get({ host: '127.0.0.1', port: server.port, path, agent }, (response) => {
-        if (response.statusCode !== 200) reject(new Error(`${path} answered ${response.statusCode}`))
-        response.resume().on('end', resolve)
-      }).on('error', reject)
-    })
-  const worker = async () => {
-    while (next < count) await askOne(next++)
-  }
-  try {
-    await Promise.all(Array.from({ length: pagesAskingAtOnce }, worker))
-  } finally {
-    agent.destroy()
-  }
-}
-
 async function measure(server: ServerProcess, test: Case, seconds: number): Promise<BenchRow> {
   if (loadClientOf(techniques[test.technique]) === undefined)
     throw new Error(`${test.technique}: no load client reads it (loadClientOf in bench/techniques.ts)`)
-  if (test.pagesBefore) await askAsPages(server, test, test.pagesBefore)
+  if (test.pagesBefore) await askAsPages(server.port, test.technique, test.pagesBefore)
   await settle(server, 0)
   const rate = test.rate ?? publishRate
   const before = await statsOf(server, true)
@@ -244,26 +218,6 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     }
   } finally {
     for (const load of loads) load.kill()
-  }
-}
-
-function machine(): BenchRun['machine'] {
-  return {
-    cpus: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${process.platform} ${process.arch}`
-  }
-}
-
-function commit(): string {
-  try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== ''
-    return dirty ? `${hash}-dirty` : hash
-  } catch {
-    return 'unknown'
   }
 }
 
