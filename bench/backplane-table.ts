@@ -69,8 +69,8 @@ const legend = [
   "Redis µs/event: Redis's CPU ÷ events published in the",
   "window (the backplane's cost per event, whatever the clients). over idle: the same less what Redis spends with",
   'the clients connected and nothing published (idle: % of a core over a second before the window: its own timers,',
-  "the instances' health checks and lease renewals). lag: how late the publisher's events came after the one",
-  'before, beyond the 50 ms asked (on Redis from their `at`), mean/max. * the 20 events/s asked were not',
+  "the instances' health checks and lease renewals). lag: how late each tick reached the publishing instance's feed",
+  'against its due time (start + k × 50 ms; on Redis after its round trip), mean/max. * the 20 events/s asked were not',
   "kept (below 19/s), so that row's figures are of a slower feed."
 ]
 

@@ -1,28 +1,41 @@
-// `npm run bench` (quick, under 3 minutes) and `npm run bench -- --full`: each technique's fan-out
-// capacity and wire cost, our server against a bare baseline measured in the same run. Every
+// `npm run bench` (quick: 4 s windows, about 5 minutes) and `npm run bench -- --full`: each technique's fan-out
+// capacity and wire cost, our server against a bare baseline (and a peer library) measured in the same run. Every
 // server and every load generator is its own process, so CPU and memory are each one's own.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { cpus, freemem, totalmem } from 'node:os'
+import { cpus, freemem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { redisInstalled } from '../cluster/redis-process.ts'
 import { unseenGraceMs } from '../src/server/wire/capture/unseen-captures.ts'
 import { techniques } from '../src/shared/techniques.ts'
 import type { WireCounters } from '../src/shared/wire-stats.ts'
+import { askAsPages } from './ask-as-pages.ts'
 import { backplaneTable } from './backplane-table.ts'
 import type { LoadCommand, LoadReply } from './load-clients.ts'
 import { measurePage, type PageFigures } from './page-figures.ts'
-import { type Case, isPeer, peers, plan, redisInstances, rowServerOf, type ServerName } from './plan.ts'
+import {
+  type Case,
+  isPeer,
+  isThroughputRow,
+  peers,
+  plan,
+  publishRate,
+  redisInstances,
+  rowServerOf,
+  type ServerName,
+  windowSeconds
+} from './plan.ts'
+import { latencySvg } from './plot.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
-import { type BenchRun, formatTable, latencySvg, resultsMarkdown } from './report.ts'
+import { type BenchRun, formatTable, resultsMarkdown } from './report.ts'
+import { commit, machine } from './run-info.ts'
 import { cpuOver, type ServerProcess, settle, startServer, statsOf, stopServer, wireReport } from './server-process.ts'
-import { verdicts } from './targets.ts'
+import { verdictLine, verdicts } from './targets.ts'
 import { loadClientOf } from './techniques.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const rate = 20
 /** Events published before the window opens: connections settle, JIT warms. */
 const warmupMs = 1_000
 /** How long the Redis rows sample the Redis's CPU with nothing published. */
@@ -46,7 +59,9 @@ function percentile(histogram: Map<number, number>, total: number, fraction: num
 async function measure(server: ServerProcess, test: Case, seconds: number): Promise<BenchRow> {
   if (loadClientOf(techniques[test.technique]) === undefined)
     throw new Error(`${test.technique}: no load client reads it (loadClientOf in bench/techniques.ts)`)
+  if (test.pagesBefore) await askAsPages(server.port, test.technique, test.pagesBefore)
   await settle(server, 0)
+  const rate = test.rate ?? publishRate
   const before = await statsOf(server, true)
   const processes = Math.ceil(test.clients / clientsPerLoadProcess)
   const loads = Array.from({ length: processes }, () =>
@@ -108,10 +123,12 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     await sleep(warmupMs)
     const fromId = firstId + Math.round((warmupMs * rate) / 1000)
     await Promise.all(loads.map((load) => command(load, { type: 'measure', fromId })))
-    const windowStart = { stats: await statsOf(server), wire: await wireReport(server), at: Date.now() }
+    // The window's clock is read beside its CPU: a busy server may take seconds to answer `GET /wire`, and a window
+    // timed after that answer would count CPU and events from before it (the server's CPU % above 100 per core).
+    const windowStart = { stats: await statsOf(server), at: Date.now(), wire: await wireReport(server) }
     await sleep(seconds * 1000)
     const { lastId } = await ask<Extract<ServerReply, { type: 'stopped' }>>(server.child, { type: 'stop' }, 'stopped')
-    const windowEnd = { stats: await statsOf(server), wire: await wireReport(server), at: Date.now() }
+    const windowEnd = { stats: await statsOf(server), at: Date.now(), wire: await wireReport(server) }
     const expected = open * (lastId - fromId + 1)
     // Let the last events (and, for pollers, the next poll) arrive before counting.
     let reports: Report[] = []
@@ -128,7 +145,6 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
     const delivered = reports.reduce((sum, report) => sum + report.delivered, 0)
     // Every instance's CPU, and the Redis's: what the backplane costs is part of the server's cost.
     const windowCpu = cpuOver(windowStart.stats, windowEnd.stats)
-    const cpu = (field: 'user' | 'system') => windowCpu[field] / Math.max(1, delivered)
     const events = lastId - fromId + 1
     const loadCpu = reports.reduce((sum, report) => sum + report.cpu.user + report.cpu.system, 0)
     const loadElapsed = Math.max(...reports.map((report) => report.elapsedMs))
@@ -151,11 +167,16 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           }
         : {}
     const requests = reports.reduce((sum, report) => sum + report.requests, 0)
+    const requestsPerSecond = requests / (loadElapsed / 1000)
+    // The requests/s rows price a request: the window's CPU over the requests answered in it. An idle feed delivers
+    // nothing, so it has no CPU per delivery (its server CPU % says what it cost).
+    const work = isThroughputRow(test) ? requestsPerSecond * windowSeconds : delivered
+    const cpu = (field: 'user' | 'system') => (work > 0 ? windowCpu[field] / work : Number.NaN)
     const perConnection = (field: 'rss' | 'heapUsed') => (connected.memory[field] - before.memory[field]) / 1024 / open
     return {
       technique: test.technique,
       server: rowServerOf(server.name),
-      ...(test.variant ? { variant: server.name === 'wirewatch, capture off' ? 'capture off' : test.variant } : {}),
+      ...(test.variant ? { variant: test.variant } : {}),
       clients: open,
       seconds: Math.round(windowSeconds),
       latencyMs: {
@@ -166,7 +187,9 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
       delivered,
       expected,
       publishedPerSecond: events / windowSeconds,
+      askedPerSecond: rate,
       serverCpuUsPerDelivery: { user: cpu('user'), system: cpu('system') },
+      ...(isThroughputRow(test) ? { cpuPerRequest: true as const } : {}),
       rssKiBPerConnection: perConnection('rss'),
       heapKiBPerConnection: perConnection('heapUsed'),
       ...(wireRow
@@ -188,7 +211,7 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
           }
         : {}),
       ...(test.livePages ? { livePages: test.livePages } : {}),
-      ...(test.pollMs !== undefined ? { requestsPerSecond: requests / (loadElapsed / 1000) } : {}),
+      ...(test.pollMs !== undefined ? { requestsPerSecond } : {}),
       publishLagMs: windowEnd.stats.publishLagMs,
       gaps: reports.reduce((sum, report) => sum + report.gaps, 0),
       duplicates: reports.reduce((sum, report) => sum + report.duplicates, 0),
@@ -200,51 +223,36 @@ async function measure(server: ServerProcess, test: Case, seconds: number): Prom
   }
 }
 
-function machine(): BenchRun['machine'] {
-  return {
-    cpus: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    os: `${process.platform} ${process.arch}`
-  }
-}
-
-function commit(): string {
-  try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== ''
-    return dirty ? `${hash}-dirty` : hash
-  } catch {
-    return 'unknown'
-  }
-}
-
-// --only <technique|wire-live|http2|redis>, --clients <n>, --server <wirewatch|bare|socket.io|better-sse>: measure part
-// of the plan (RESULTS.md is only written for the whole).
+// --only <technique|wire-live|http2|redis>, --clients <n>, --server <wirewatch|bare|socket.io|better-sse>, --variant <name|plain>: measure part
+// of the plan; --seconds <n>: another window length (RESULTS.md is only written for the whole, at the planned length).
 const { values: flags } = parseArgs({
   options: {
     full: { type: 'boolean' },
     only: { type: 'string' },
     clients: { type: 'string' },
-    server: { type: 'string' }
+    server: { type: 'string' },
+    variant: { type: 'string' },
+    seconds: { type: 'string' }
   },
   strict: true
 })
 const full = flags.full ?? false
-const partial = flags.only !== undefined || flags.clients !== undefined || flags.server !== undefined
-const seconds = full ? 15 : 4
+const partial = [flags.only, flags.clients, flags.server, flags.variant, flags.seconds].some(
+  (flag) => flag !== undefined
+)
+const seconds = flags.seconds ? Number(flags.seconds) : windowSeconds[full ? 'full' : 'quick']
 const cases = plan(full).filter(
   (test) =>
     (flags.only === undefined ? !test.onlyWhenAsked : test.technique === flags.only || test.group === flags.only) &&
     (redisInstalled || redisInstances[test.server] === undefined) &&
     (flags.clients === undefined || String(test.clients) === flags.clients) &&
+    (flags.variant === undefined || (test.variant ?? 'plain') === flags.variant) &&
     (flags.server === undefined || rowServerOf(test.server) === flags.server)
 )
 if (!redisInstalled && plan(full).some((test) => redisInstances[test.server] && !test.onlyWhenAsked))
   console.log('no redis-server here (apt-get install redis-server, or REDIS_SERVER_PATH): the Redis rows are left out')
 console.log(
-  `wirewatch bench (${full ? 'full' : 'quick'}): ${cases.length} rows, ${seconds} s each, ${rate} events/s; ${cpus().length} cores, ${Math.round(freemem() / 2 ** 30)} GiB free`
+  `wirewatch bench (${full ? 'full' : 'quick'}): ${cases.length} rows, ${seconds} s each, ${publishRate} events/s; ${cpus().length} cores, ${Math.round(freemem() / 2 ** 30)} GiB free`
 )
 
 const servers = new Map<ServerName, ServerProcess>()
@@ -252,13 +260,23 @@ const rows: BenchRow[] = []
 let page: PageFigures | undefined
 try {
   for (const test of cases) {
-    let server = servers.get(test.server)
-    if (!server) {
-      server = await startServer(test.server)
-      servers.set(test.server, server)
-    }
     const began = Date.now()
-    const row = await measure(server, test, seconds)
+    let row: BenchRow
+    if (isThroughputRow(test)) {
+      const fresh = await startServer(test.server)
+      try {
+        row = await measure(fresh, test, seconds)
+      } finally {
+        await stopServer(fresh)
+      }
+    } else {
+      let server = servers.get(test.server)
+      if (!server) {
+        server = await startServer(test.server)
+        servers.set(test.server, server)
+      }
+      row = await measure(server, test, seconds)
+    }
     rows.push(row)
     console.log(`${formatTable([row]).split('\n')[2]}  (${((Date.now() - began) / 1000).toFixed(1)} s)`)
   }
@@ -267,7 +285,7 @@ try {
     const server = servers.get('wirewatch') ?? (await startServer('wirewatch'))
     servers.set('wirewatch', server)
     await settle(server, 0)
-    await ask(server.child, { type: 'start', rate }, 'started')
+    await ask(server.child, { type: 'start', rate: publishRate }, 'started')
     page = await measurePage(`http://127.0.0.1:${server.port}`)
     await ask(server.child, { type: 'stop' }, 'stopped')
   }
@@ -277,7 +295,7 @@ try {
 }
 
 const found = verdicts(rows, page)
-const notes = found.map(({ target, measured, met }) => `${met ? 'met' : 'NOT met'}: ${target} — ${measured}`)
+const notes = found.map(verdictLine)
 console.log(`\n${formatTable(rows)}\n`)
 if (rows.some((row) => row.protocol)) console.log(`${protocolTable(rows)}\n\n${protocolTable(rows, 'markdown')}\n`)
 if (rows.some((row) => row.backplane)) console.log(`${backplaneTable(rows)}\n\n${backplaneTable(rows, 'markdown')}\n`)

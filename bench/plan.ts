@@ -3,7 +3,6 @@
 // variants that price one part of our server.
 import type { Technique, TechniqueName } from '../src/shared/techniques.ts'
 import type { BenchRow, LoadProtocol } from './protocol.ts'
-import { fanOutTargets, livePagesVariant } from './targets.ts'
 import { benchedTechniques, techniquesOverHttp2 } from './techniques.ts'
 
 /** A library people would pick instead of ours, benched beside bare on the techniques it serves. */
@@ -34,6 +33,7 @@ export function isPeer(name: string): name is PeerName {
 export type ServerName =
   | 'wirewatch'
   | 'wirewatch, capture off'
+  | 'wirewatch, every page in view'
   | 'wirewatch, http2'
   | 'wirewatch, redis'
   | 'wirewatch, 2 × redis'
@@ -45,6 +45,13 @@ export function rowServerOf(name: ServerName): BenchRow['server'] {
   if (name.startsWith('wirewatch')) return 'wirewatch'
   return isPeer(name) ? name : 'bare'
 }
+
+/** The variants of the capture rows: what our server captures of the load clients' traffic. */
+export const captureVariants = {
+  'wirewatch, capture off': 'capture off',
+  wirewatch: 'capture, no page in view',
+  'wirewatch, every page in view': 'capture, every page in view'
+} as const satisfies Partial<Record<ServerName, string>>
 
 /** The servers that share their feed through Redis (issue 23), and how many instance processes each runs. */
 export const redisInstances: Partial<Record<ServerName, number>> = { 'wirewatch, redis': 1, 'wirewatch, 2 × redis': 2 }
@@ -64,8 +71,12 @@ export interface Case {
   /** Techniques asked on a timer: ms between a client's polls; 0 = as fast as answers come (the requests/s row). */
   pollMs?: number
   variant?: string
+  /** Events published per second (default `publishRate`); 0: an idle feed. */
+  rate?: number
   /** Pages that also hold their stats channel `/wire/live` open (the same client ids). */
   livePages?: number
+  /** Distinct page ids (`?client=`) that each make one request before the clients connect. */
+  pagesBefore?: number
   /** `--only <name>` picks this row by this name as well as by its technique. */
   group?: string
   /** How the clients speak (default HTTP/1.1 on plain TCP). */
@@ -73,6 +84,47 @@ export interface Case {
   /** Left out of the quick set unless `--only` names its group (its server needs more than Node: redis-server). */
   onlyWhenAsked?: boolean
 }
+
+/**
+ * Each row's measured window, s. How long a window must be for p99 to repeat within ±20 % between two runs was
+ * measured on 2026-12-07, 00:19–00:37 UTC: websocket and long polling at 1,000 clients, ours and bare, at 4, 10 and
+ * 20 s, on this 2-core machine while other benches ran on it (load average 2 to 10). p99 ms of successive runs:
+ *   websocket ours   4 s: 26, 25, 36, 52    10 s: 55, 570    20 s: 135, 83, 59, 32
+ *   websocket bare   4 s: 17, 24, 23, 62    10 s: 58, 900    20 s: 57, 103, 119, 20
+ *   long-poll bare   4 s: 25, 336, 57, 131  10 s: 242, 143   20 s: 107, 211, 302, 62
+ * (ours on long polling fell below 20 events/s in every run, 4–16/s: not comparable at any length). No length
+ * repeated within ±20 % on the loaded machine, and a longer window did not spread less: a 4 s window at 1,000
+ * clients already holds 80,000 deliveries (800 beyond the p99), so the spread is the machine's other load, not too
+ * few samples. The full set (the figures RESULTS.md keeps) takes 20 s, the longest that keeps its 71 rows near half
+ * an hour, to average over more of that load, and is to be run on a quiet machine; the quick set stays at 4 s.
+ */
+export const windowSeconds = { quick: 4, full: 20 } as const
+
+/** The window's "how measured" line for RESULTS.md. */
+export const windowAbout = `each row's window is ${windowSeconds.full} s in the full set, ${windowSeconds.quick} s in the quick one, after 1 s of events unmeasured. Repeated runs of websocket and long polling at 1,000 clients at 4, 10 and 20 s windows (2026-12-07, this 2-core machine with other benches running, load average 2 to 10) did not repeat p99 within ±20 % at any length (websocket, ours: 26, 25, 36, 52 ms at 4 s; 55, 570 at 10 s; 135, 83, 59, 32 at 20 s), and longer windows did not spread less: 4 s at 1,000 clients is already 80,000 deliveries, so the spread is the machine's other load. Read p99 from a run on a quiet machine, and compare rows of one run.`
+
+/** Events published per second unless a row says otherwise: the rate issue 6's targets are set at. */
+export const publishRate = 20
+
+/** The requests/s rows: 50 keep-alive clients asking again the moment each answer arrives. */
+export const requestsVariant = 'max req/s'
+/** The same after 10,000 distinct pages have each made a request (what the server keeps per page must not slow it). */
+export const manyPages = 10_000
+export const manyPagesVariant = `max req/s after ${manyPages.toLocaleString('en')} page ids`
+
+/**
+ * Rows that measure how much the server can do rather than what a load costs it: they run on a server process of
+ * their own, started for the row, so the rows before (their connections, garbage, page ids) do not weigh on it.
+ */
+export const isThroughputRow = (test: Case) => test.pollMs === 0
+
+/** The variant of the live channel's rows (see `plan` below): with and without the pages, the feed idle. */
+export function livePagesVariant(livePages: number): string {
+  return `${livePages > 0 ? `${livePages.toLocaleString('en')} /wire/live pages` : 'no /wire/live pages'}, idle feed`
+}
+
+/** The techniques with fan-out targets, at 1,000, 5,000 and 10,000 clients. */
+export const fanOutTargets: readonly TechniqueName[] = ['websocket', 'sse']
 
 /** The variant of the HTTP/2 rows: what the clients spoke to the `--http2` server. */
 export const protocolVariants = {
@@ -105,21 +157,35 @@ export function plan(full: boolean): Case[] {
       for (const server of ['wirewatch', technique.name, ...servingPeers] as const)
         cases.push({ technique: technique.name, server, clients, ...polls })
   }
-  // Requests per second: 50 keep-alive clients asking again the moment each answer arrives.
-  for (const technique of benchedTechniques.filter(({ asking }) => asking === 'on a timer'))
+  // Requests per second: 50 keep-alive clients asking again the moment each answer arrives; then ours again after
+  // 10,000 distinct pages have each asked once.
+  for (const technique of benchedTechniques.filter(({ asking }) => asking === 'on a timer')) {
     for (const server of ['wirewatch', technique.name] as const)
-      cases.push({ technique: technique.name, server, clients: 50, pollMs: 0, variant: 'max req/s' })
-  // What the byte capture costs: the same load with it off.
+      cases.push({ technique: technique.name, server, clients: 50, pollMs: 0, variant: requestsVariant })
+    cases.push({
+      technique: technique.name,
+      server: 'wirewatch',
+      clients: 50,
+      pollMs: 0,
+      variant: manyPagesVariant,
+      pagesBefore: manyPages
+    })
+  }
+  // What the byte capture costs: the same load with it off, as the server runs (load clients are no pages: their
+  // sockets are captured for a grace of 5 s, then counted only), and in the worst case, every client taken for a
+  // page with its wire view open (every frame decoded and kept, every request read as bytes).
   const captureClients = full ? 5_000 : 1_000
-  for (const server of ['wirewatch', 'wirewatch, capture off'] as const)
-    cases.push({ technique: 'websocket', server, clients: captureClients, variant: 'capture on/off' })
+  for (const server of ['wirewatch, capture off', 'wirewatch', 'wirewatch, every page in view'] as const)
+    cases.push({ technique: 'websocket', server, clients: captureClients, variant: captureVariants[server] })
   // What the pages' own stats channel costs: the same 1,000 WebSocket feed clients, without and then
-  // with 1,000 pages holding /wire/live open (reports, capture items, publications every 500 ms).
+  // with 1,000 pages holding /wire/live open (reports, capture items, publications every 500 ms), the feed idle
+  // (issue 24's target is the server's CPU at an idle feed: what the pages cost when nothing else happens).
   for (const livePages of [0, 1_000])
     cases.push({
       technique: 'websocket',
       server: 'wirewatch',
       clients: 1_000,
+      rate: 0,
       variant: livePagesVariant(livePages),
       livePages,
       group: 'wire-live'

@@ -35,7 +35,7 @@ export type LoadProtocol = 'http1' | 'http1-tls' | 'http2'
 
 /** Parent → server process. */
 export type ServerCommand =
-  /** Publish `rate` events per second from now on; answered with `started`. */
+  /** Publish `rate` events per second from now on (0: none, an idle feed); answered with `started`. */
   | { type: 'start'; rate: number }
   /** Stop publishing; answered with `stopped`. */
   | { type: 'stop' }
@@ -55,8 +55,8 @@ export type ServerReply =
       /** Open TCP connections (server.getConnections). */
       connections: number
       /**
-       * How late the publish timer fired, over the events since start: the bare loop
-       * cannot keep its interval when one broadcast takes longer than it.
+       * How late each publish since `start` fired against its due time (the k-th at start + k × interval),
+       * ms, the same way on every server (`PublishLag` in bench/publish-schedule.ts).
        */
       publishLagMs: { mean: number; max: number }
     }
@@ -82,8 +82,15 @@ export interface BenchRow {
   expected: number
   /** Events the server published per second in the window (the target rate when it keeps up). */
   publishedPerSecond: number
-  /** Server process CPU over the window divided by deliveries, microseconds. */
+  /** The rate the server was asked to publish at, events/s (0: an idle feed). */
+  askedPerSecond: number
+  /**
+   * Server process CPU over the window divided by deliveries, microseconds; on a `cpuPerRequest` row,
+   * divided by requests answered instead.
+   */
   serverCpuUsPerDelivery: { user: number; system: number }
+  /** The requests/s rows (`max req/s`: clients ask again at once): requests, not events, are the work, so CPU is per request. */
+  cpuPerRequest?: true
   /** (RSS, heap used) with the clients connected minus before they connected, per connection, KiB. */
   rssKiBPerConnection: number
   heapKiBPerConnection: number
@@ -97,7 +104,7 @@ export interface BenchRow {
   livePages?: number
   /** Polling rows: requests answered per second. */
   requestsPerSecond?: number
-  /** How late the server's publish timer fired, ms, over the events since the row's start (see `ServerReply`). */
+  /** How late the server's publishes fired against their due times, ms, over the events since the row's start (see `ServerReply`). */
   publishLagMs?: { mean: number; max: number }
   /** Window events the clients missed (a cursor jumped) and saw twice, and socket or stream errors, over all clients. */
   gaps?: number

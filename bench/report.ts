@@ -1,8 +1,7 @@
-// The bench's output: a table for the terminal, `bench/RESULTS.md`, and a latency plot as SVG. The plot is
-// written by hand because it is a few dozen elements in a file; a chart library would need a browser to draw it.
-import { traceShape } from '../src/client/platform/mark-shapes.ts'
-import { techniqueNames, techniques } from '../src/shared/techniques.ts'
+// The bench's output: a table for the terminal and `bench/RESULTS.md` (the plot beside it is `bench/plot.ts`).
 import { backplaneTable } from './backplane-table.ts'
+import { keptRate, keptShare, notComparableNote, peerRatioOf, ratioOf, ratioText } from './comparison.ts'
+import { windowAbout } from './plan.ts'
 import type { BenchRow } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
 
@@ -26,27 +25,17 @@ export interface BenchRun {
 }
 
 const none = '—'
-const cpuUs = (row: BenchRow) => row.serverCpuUsPerDelivery.user + row.serverCpuUsPerDelivery.system
 const finite = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n)
 const int = (n: number | null | undefined) => (finite(n) ? Math.round(n).toLocaleString('en-US') : none)
 const fixed = (n: number | null | undefined, digits: number) => (finite(n) ? n.toFixed(digits) : none)
 /** Whole numbers, with one decimal below 10 where the decimal still carries information. */
 const round = (n: number | null | undefined) => (finite(n) && Math.abs(n) < 10 ? n.toFixed(1) : int(n))
 
-/**
- * Ours divided by bare for the bare row of the same technique, clients and variant: `cpu` compares server CPU
- * (user + system) per delivery, `p99` the 99th-percentile latency. Undefined for rows not ours and unmatched rows.
- */
-export function ratioOf(row: BenchRow, rows: BenchRow[]): { cpu: number; p99: number } | undefined {
-  if (row.server !== 'wirewatch') return undefined
-  const bare = rows.find(
-    (r) =>
-      r.server === 'bare' &&
-      r.technique === row.technique &&
-      r.clients === row.clients &&
-      (r.variant ?? '') === (row.variant ?? '')
-  )
-  return bare && { cpu: cpuUs(row) / cpuUs(bare), p99: row.latencyMs.p99 / bare.latencyMs.p99 }
+/** All delivered only says something at the rate asked: below it, the cell says at what rate. */
+function deliveredText(row: BenchRow): string {
+  if (row.askedPerSecond === 0) return 'idle feed'
+  const count = row.delivered >= row.expected ? 'all' : `${int(row.delivered)}/${int(row.expected)}`
+  return keptRate(row) ? count : `${count} of ${fixed(row.publishedPerSecond, 1)}/s, below rate`
 }
 
 /** [head, cell, "how measured" line]. The first three columns are names (left-aligned), the rest numbers. */
@@ -54,8 +43,16 @@ type Column = [head: string, cell: (row: BenchRow, rows: BenchRow[]) => string, 
 
 const columns: Column[] = [
   ['technique', (r) => r.technique, 'how the clients get the events.'],
-  ['server', (r) => r.server, '`wirewatch` is the real app; `bare` the baseline in `bench/baselines/`.'],
-  ['variant', (r) => r.variant ?? none, 'what differs from the plain row; rows compare within one variant.'],
+  [
+    'server',
+    (r) => r.server,
+    '`wirewatch` is the real app; `bare` the baseline in `bench/baselines/`; `socket.io` and `better-sse` the peer libraries in `bench/peers/`, at the same technique, clients and variant.'
+  ],
+  [
+    'variant',
+    (r) => r.variant ?? none,
+    'what differs from the plain row; rows compare within one variant. The `max req/s` rows (50 clients asking again at once) each run on a server process started for the row, not the one the rows before warmed; `after 10,000 page ids`: 10,000 distinct `?client=` ids asked once each first. The `/wire/live` rows publish nothing (an idle feed).'
+  ],
   ['clients', (r) => int(r.clients), 'clients connected during the measured window.'],
   [
     'p50 ms',
@@ -66,8 +63,8 @@ const columns: Column[] = [
   ['max ms', (r) => round(r.latencyMs.max), 'the largest of them.'],
   [
     'delivered',
-    (r) => (r.delivered === r.expected ? 'all' : `${int(r.delivered)}/${int(r.expected)}`),
-    'deliveries the clients counted in the window / clients × events published in it.'
+    deliveredText,
+    `deliveries the clients counted in the window / clients × events published in it; \`all\` only at the rate asked: below ${keptShare} × the rate it says \`… of <events/s>, below rate\`.`
   ],
   [
     'pub/s',
@@ -75,17 +72,31 @@ const columns: Column[] = [
     'events the server published per second in the window (the target rate when it keeps up).'
   ],
   [
-    'CPU µs/deliv (u+s)',
-    ({ serverCpuUsPerDelivery: { user, system } }) =>
-      `${fixed(user + system, 1)} (${fixed(user, 1)}+${fixed(system, 1)})`,
-    'server process CPU over the window ÷ deliveries, µs: user + system, then (user+system).'
+    'pub lag ms',
+    (r) => (r.publishLagMs ? `${fixed(r.publishLagMs.mean, 1)}/${round(r.publishLagMs.max)}` : none),
+    'mean/max of how late each publish fired against its due time (the k-th at start + k × interval), the same schedule and measure on every server (`bench/publish-schedule.ts`).'
+  ],
+  [
+    'CPU µs/unit (u+s)',
+    (r) => {
+      const { user, system } = r.serverCpuUsPerDelivery
+      if (!finite(user + system)) return none
+      return `${fixed(user + system, 1)}${r.cpuPerRequest ? '/req' : ''} (${fixed(user, 1)}+${fixed(system, 1)})`
+    },
+    'server process CPU over the window ÷ deliveries, µs: user + system, then (user+system); on the `max req/s` rows (marked `/req`) ÷ requests answered instead, since requests are their work.'
   ],
   [
     'CPU ×bare',
-    (r, rows) => fixed(ratioOf(r, rows)?.cpu, 2),
-    'CPU per delivery, ours ÷ bare (same technique, clients, variant).'
+    (r, rows) => ratioText(ratioOf(r, rows), 'cpu'),
+    `the CPU column, ours ÷ bare (same technique, clients, variant); ${notComparableNote}.`
   ],
-  ['p99 ×bare', (r, rows) => fixed(ratioOf(r, rows)?.p99, 2), 'p99 latency, ours ÷ bare.'],
+  [
+    'CPU ×peer',
+    (r, rows) => ratioText(peerRatioOf(r, rows), 'cpu'),
+    'the CPU column, ours ÷ the peer library: Socket.IO for websocket and long-polling, better-sse for sse.'
+  ],
+  ['p99 ×bare', (r, rows) => ratioText(ratioOf(r, rows), 'p99'), 'p99 latency, ours ÷ bare.'],
+  ['p99 ×peer', (r, rows) => ratioText(peerRatioOf(r, rows), 'p99'), 'p99 latency, ours ÷ the peer library.'],
   [
     'RSS KiB/conn',
     // Below 1,000 clients the difference is smaller than RSS's own swings (the allocator returns pages when it likes).
@@ -96,13 +107,14 @@ const columns: Column[] = [
   [
     'wire B/deliv',
     (r) => int(r.wireBytesPerDelivery),
-    "bytes the server wrote per delivered event, from wirewatch's own `/wire` accounting (none for bare)."
+    "bytes the server wrote per delivered event, from wirewatch's own `/wire` accounting (none for other servers)."
   ],
   [
     'load CPU %',
     (r) => int(r.loadCpuPercent),
     "the load generator processes' own CPU over the window, % of one core (user + system)."
   ],
+  ['server CPU %', (r) => int(r.serverCpuPercent), 'the server process CPU over the window, % of one core.'],
   ['req/s', (r) => int(r.requestsPerSecond), 'polling rows: requests answered per second.']
 ]
 const right = (i: number) => i >= 3
@@ -120,7 +132,7 @@ export function formatTable(rows: BenchRow[]): string {
     rule,
     ...body.map(line),
     '',
-    'latency ms; CPU µs per delivery = user+system of the server process; ×bare = ours ÷ bare baseline'
+    `latency ms; CPU µs per delivery (per request on max req/s rows) = user+system of the server process; ×bare, ×peer = ours ÷ the bare baseline, ÷ the peer library; ${notComparableNote}`
   ].join('\n')
 }
 
@@ -148,6 +160,7 @@ export function resultsMarkdown(run: BenchRun, plotFile: string): string {
     '',
     '## How measured',
     '',
+    `- **window**: ${windowAbout}`,
     ...columns.map(([head, , about]) => `- **${head}**: ${about}`),
     '',
     '## Results',
@@ -168,126 +181,5 @@ export function resultsMarkdown(run: BenchRun, plotFile: string): string {
   }
   if (run.notes?.length) out.push('', '## Notes', '', ...run.notes.map((n) => `- ${n}`))
   out.push('', `![latency vs clients](${plotFile})`, '')
-  return out.join('\n')
-}
-
-/** SVG path data traced by the page's own mark drawing (`traceShape`), so the plot's marks are the panels' marks. */
-class SvgPath {
-  d = ''
-  #at = (x: number, y: number) => `${Math.round(x * 100) / 100} ${Math.round(y * 100) / 100}`
-  moveTo(x: number, y: number): void {
-    this.d += `M${this.#at(x, y)}`
-  }
-  lineTo(x: number, y: number): void {
-    this.d += `L${this.#at(x, y)}`
-  }
-  rect(x: number, y: number, w: number, h: number): void {
-    this.d += `M${this.#at(x, y)}h${w}v${h}h${-w}z`
-  }
-  closePath(): void {
-    this.d += 'z'
-  }
-  /** Clockwise, as a canvas draws it by default; a whole turn is two half arcs (one SVG arc cannot close on itself). */
-  arc(x: number, y: number, r: number, from: number, to: number): void {
-    const point = (angle: number) => this.#at(x + r * Math.cos(angle), y + r * Math.sin(angle))
-    this.d += `L${point(from)}`
-    if (to - from >= 2 * Math.PI) this.d += `A${r} ${r} 0 0 1 ${point(from + Math.PI)}A${r} ${r} 0 0 1 ${point(from)}`
-    else this.d += `A${r} ${r} 0 ${to - from > Math.PI ? 1 : 0} 1 ${point(to)}`
-  }
-}
-
-/** A technique's mark in the plot: its declared shape, about 9 px across. */
-const markOf = (technique: BenchRow['technique']) => (x: number, y: number) => {
-  const path = new SvgPath()
-  traceShape(path, techniques[technique].shape, x, y, 9)
-  return `<path d="${path.d}"/>`
-}
-const escapeXml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c)
-const short = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n))
-/** Powers of ten covering the values (at least one decade), and a log scale onto [from, to] with a little margin. */
-const decades = (values: number[], from: number, to: number) => {
-  const lo = Math.floor(Math.log10(Math.min(...values)))
-  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...values))))
-  // A twentieth of the range on each side keeps marks on the edge decades off the frame.
-  const pad = (hi - lo) / 20
-  const scale = (v: number) =>
-    Math.round((from + ((Math.log10(v) - lo + pad) / (hi - lo + 2 * pad)) * (to - from)) * 10) / 10
-  return [lo, hi, scale] as const
-}
-
-/** p99 latency against clients, both on log scales, one line per technique and server; variant rows left out. */
-export function latencySvg(rows: BenchRow[]): string {
-  const [width, height] = [700, 420]
-  const plot = { left: 70, right: 530, top: 52, bottom: 356 }
-  const ink = '#1c1d21'
-  const muted = '#5b5e66'
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="13" fill="${ink}">`,
-    `<title>${escapeXml('p99 delivery latency vs clients, wirewatch and bare baselines, per technique')}</title>`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${plot.left}" y="30" font-size="17" font-weight="600">${escapeXml('p99 delivery latency vs clients (20 events/s)')}</text>`
-  ]
-  const plain = rows.filter((r) => !r.variant && r.clients > 0)
-  if (plain.length === 0)
-    return [...out, '<text x="350" y="210" text-anchor="middle">no results</text>', '</svg>'].join('\n')
-  const p99 = (r: BenchRow) => Math.max(0.1, r.latencyMs.p99)
-  const [x0, x1, x] = decades(
-    plain.map((r) => r.clients),
-    plot.left,
-    plot.right
-  )
-  const [y0, y1, y] = decades(plain.map(p99), plot.bottom, plot.top)
-  const grid = `stroke="#e3e4e8" stroke-width="1"`
-  for (let d = x0; d <= x1; d++) {
-    const at = x(10 ** d)
-    out.push(`<line x1="${at}" x2="${at}" y1="${plot.top}" y2="${plot.bottom}" ${grid}/>`)
-    out.push(`<text x="${at}" y="${plot.bottom + 20}" text-anchor="middle" fill="${muted}">${short(10 ** d)}</text>`)
-  }
-  // 1-2-5 steps while the range is short; decades only once it spans many.
-  const steps = y1 - y0 <= 3 ? [1, 2, 5] : [1]
-  for (let d = y0; d <= y1; d++)
-    for (const step of steps) {
-      const ms = step * 10 ** d
-      if (ms > 10 ** y1) break
-      const at = y(ms)
-      const label = ms < 1 ? String(Number(ms.toFixed(3))) : ms.toLocaleString('en-US')
-      out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${at}" y2="${at}" ${grid}/>`)
-      out.push(`<text x="${plot.left - 8}" y="${at}" dy="4" text-anchor="end" fill="${muted}">${label}</text>`)
-    }
-  out.push(
-    `<rect x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}" fill="none" stroke="#b8bac2"/>`,
-    `<text x="${(plot.left + plot.right) / 2}" y="${plot.bottom + 44}" text-anchor="middle">clients (log scale)</text>`,
-    `<text transform="translate(22 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">p99 latency, ms (log scale)</text>`
-  )
-  const series = new Map<string, BenchRow[]>()
-  for (const r of plain)
-    series.set(`${r.technique} ${r.server}`, [...(series.get(`${r.technique} ${r.server}`) ?? []), r])
-  for (const points of series.values()) {
-    const first = points[0]
-    if (!first) continue
-    const colour = techniques[first.technique].colour.light
-    const bare = first.server === 'bare'
-    const xy = points.toSorted((a, b) => a.clients - b.clients).map((r) => [x(r.clients), y(p99(r))] as const)
-    const path = xy.map(([px, py]) => `${px},${py}`).join(' ')
-    const dashes = bare ? ' stroke-dasharray="6 4"' : ''
-    out.push(`<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2.5"${dashes}/>`)
-    const marks = xy.map(([px, py]) => markOf(first.technique)(px, py)).join('')
-    out.push(`<g fill="${bare ? '#ffffff' : colour}" stroke="${colour}" stroke-width="2">${marks}</g>`)
-  }
-  const circle = (x: number, y: number) => `<circle cx="${x}" cy="${y}" r="4"/>`
-  const legend = (row: number, colour: string, bare: boolean, label: string, shape = circle) => {
-    const [ly, dashes] = [plot.top + 10 + row * 24, bare ? ' stroke-dasharray="6 4"' : '']
-    out.push(
-      `<line x1="550" x2="580" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2.5"${dashes}/>`,
-      `<g fill="${bare ? '#ffffff' : colour}" stroke="${colour}" stroke-width="2">${shape(565, ly)}</g>`,
-      `<text x="590" y="${ly}" dy="4">${escapeXml(label)}</text>`
-    )
-  }
-  const shown = techniqueNames.filter((t): t is BenchRow['technique'] => plain.some((r) => r.technique === t))
-  for (const [i, t] of shown.entries()) legend(i, techniques[t].colour.light, false, t, markOf(t))
-  legend(shown.length + 0.5, muted, false, 'wirewatch')
-  legend(shown.length + 1.5, muted, true, 'bare baseline')
-  out.push('</svg>')
   return out.join('\n')
 }

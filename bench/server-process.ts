@@ -41,6 +41,7 @@ async function startInstance(name: ServerName, file: string, env: NodeJS.Process
       ...process.env,
       PORT: '0',
       WIRE_CAPTURE: name === 'wirewatch, capture off' ? '0' : (process.env.WIRE_CAPTURE ?? '1'),
+      ...(name === 'wirewatch, every page in view' ? { WIRE_CAPTURE_BYTES: 'all' } : {}),
       BENCH_HTTP2: name === 'wirewatch, http2' ? '1' : '0',
       ...env
     },

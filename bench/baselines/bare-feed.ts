@@ -2,8 +2,8 @@
 // (listen, print the port, answer the parent's IPC commands as `bench/protocol.ts` says).
 // Deliberately plain: no schema, no reset flag, no heartbeat; only the wire format of wirewatch.
 import type { Server, ServerResponse } from 'node:http'
-import { performance } from 'node:perf_hooks'
 import type { ServerCommand, ServerReply } from '../protocol.ts'
+import { PublishSchedule } from '../publish-schedule.ts'
 
 export interface BareEvent {
   id: number
@@ -64,40 +64,19 @@ export const badCursor = { error: 'after must be a non-negative integer' }
 
 /**
  * Listens on PORT (0: a free one) on 127.0.0.1, prints `{"port":n}`, then publishes at the rate
- * the parent asks for. The timer is a plain setInterval: when one broadcast takes longer than the
- * interval, the next tick fires late, and `publishLagMs` says by how much.
+ * the parent asks for, on the schedule every bench server shares (`bench/publish-schedule.ts`).
  */
 export function serveBench(server: Server, feed: BareFeed): void {
-  let timer: NodeJS.Timeout | undefined
-  let published = 0
-  let lag = { sum: 0, max: 0 }
-
+  const schedule = new PublishSchedule(() => feed.publish())
   const reply = (message: ServerReply) => process.send?.(message)
-  const start = (rate: number) => {
-    clearInterval(timer)
-    const interval = 1000 / rate
-    published = 0
-    lag = { sum: 0, max: 0 }
-    let due = performance.now() + interval
-    timer = setInterval(() => {
-      // Node schedules the next tick from when this one started, so lateness is measured tick by tick.
-      const now = performance.now()
-      const late = Math.max(0, now - due)
-      lag.sum += late
-      lag.max = Math.max(lag.max, late)
-      due = now + interval
-      feed.publish()
-      published++
-    }, interval)
-  }
 
   process.on('message', (command: ServerCommand) => {
     if (command.type === 'start') {
-      start(command.rate)
+      schedule.start(command.rate)
       reply({ type: 'started', firstId: feed.latest + 1 })
     } else if (command.type === 'stop') {
-      clearInterval(timer)
-      reply({ type: 'stopped', lastId: feed.latest, published })
+      schedule.stop()
+      reply({ type: 'stopped', lastId: feed.latest, published: schedule.lag.published })
     } else if (command.type === 'stats') {
       if (command.gc) globalThis.gc?.()
       server.getConnections((_error, connections) =>
@@ -106,7 +85,7 @@ export function serveBench(server: Server, feed: BareFeed): void {
           cpu: process.cpuUsage(),
           memory: process.memoryUsage(),
           connections,
-          publishLagMs: { mean: published > 0 ? lag.sum / published : 0, max: lag.max }
+          publishLagMs: schedule.lag.ms
         })
       )
     }

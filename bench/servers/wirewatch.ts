@@ -7,11 +7,14 @@
 // and every event reaches its clients back through its follower. BENCH_PUBLISHES=0: an instance the bench
 // never asks to publish (the set's other instances); the publishing one holds the lease before it says it listens.
 import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import { buildApp } from '../../src/server/app.ts'
 import { makeSelfSigned } from '../../src/server/tls.ts'
 import type { ServerCommand, ServerReply } from '../protocol.ts'
+import { PublishLag } from '../publish-schedule.ts'
 
-// A steady ticker, like the bare baselines' setInterval, so the lag below means something.
+// A steady ticker: it schedules by due time as the other servers' `PublishSchedule` does, so the lag below means
+// the same for every server.
 const tls = process.env.BENCH_HTTP2 === '1' ? await makeSelfSigned(['localhost'], ['127.0.0.1']) : undefined
 const app = await buildApp({
   feedRate: 0,
@@ -29,21 +32,13 @@ if (app.sharedFeed && process.env.BENCH_PUBLISHES !== '0') {
 }
 console.log(JSON.stringify({ port: (app.server.address() as AddressInfo).port }))
 
-// How late each publish came after the one before, beyond the interval asked for.
-let intervalMs = 0
-let previousAt = 0
-let published = 0
-let lagSum = 0
-let lagMax = 0
+// How late each tick came against its due time, measured as for every bench server (`PublishLag`). The app's own
+// ticker publishes; this listener, subscribed before any client, runs first in each publish's fan-out (through
+// Redis: when the tick comes back to this instance, the way its clients get it).
+let lag = new PublishLag(performance.now(), 0)
 app.feed.subscribe(
   (event) => {
-    if (previousAt > 0) {
-      const lag = Math.max(0, event.at - previousAt - intervalMs)
-      lagSum += lag
-      lagMax = Math.max(lagMax, lag)
-    }
-    previousAt = event.at
-    published++
+    if (event.kind === 'tick') lag.record()
   },
   (error) => console.error('the bench listener failed', error)
 )
@@ -51,9 +46,7 @@ app.feed.subscribe(
 const reply = (message: ServerReply) => process.send?.(message)
 process.on('message', async (command: ServerCommand) => {
   if (command.type === 'start') {
-    intervalMs = 1000 / command.rate
-    previousAt = 0
-    published = lagSum = lagMax = 0
+    lag = new PublishLag(performance.now(), command.rate > 0 ? 1000 / command.rate : 0)
     const firstId = app.feed.latest + 1
     app.ticker.update({ rate: command.rate, paused: false })
     reply({ type: 'started', firstId })
@@ -65,7 +58,7 @@ process.on('message', async (command: ServerCommand) => {
       await sleep(100)
       for (let waited = 0; waited < 1_000 && app.feed.latest < store.highestSeen; waited += 10) await sleep(10)
     }
-    reply({ type: 'stopped', lastId: app.feed.latest, published })
+    reply({ type: 'stopped', lastId: app.feed.latest, published: lag.published })
   } else {
     if (command.gc) globalThis.gc?.()
     const connections = await new Promise<number>((resolve) =>
@@ -76,7 +69,7 @@ process.on('message', async (command: ServerCommand) => {
       cpu: process.cpuUsage(),
       memory: process.memoryUsage(),
       connections,
-      publishLagMs: { mean: published > 1 ? lagSum / (published - 1) : 0, max: lagMax }
+      publishLagMs: lag.ms
     })
   }
 })
