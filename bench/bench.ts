@@ -29,6 +29,7 @@ import {
 import { latencySvg } from './plot.ts'
 import { ask, type BenchRow, type ServerReply } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
+import { ratioTable } from './ratio-table.ts'
 import { type BenchRun, formatTable, resultsMarkdown } from './report.ts'
 import { commit, machine } from './run-info.ts'
 import { cpuOver, type ServerProcess, settle, startServer, statsOf, stopServer, wireReport } from './server-process.ts'
@@ -296,7 +297,7 @@ try {
 
 const found = verdicts(rows, page)
 const notes = found.map(verdictLine)
-console.log(`\n${formatTable(rows)}\n`)
+console.log(`\n${formatTable(rows)}\n\n${ratioTable(rows)}\n`)
 if (rows.some((row) => row.protocol)) console.log(`${protocolTable(rows)}\n\n${protocolTable(rows, 'markdown')}\n`)
 if (rows.some((row) => row.backplane)) console.log(`${backplaneTable(rows)}\n\n${backplaneTable(rows, 'markdown')}\n`)
 if (page)

@@ -1,9 +1,11 @@
 // The bench's output: a table for the terminal and `bench/RESULTS.md` (the plot beside it is `bench/plot.ts`).
+import { existsSync, readFileSync } from 'node:fs'
 import { backplaneTable } from './backplane-table.ts'
 import { keptRate, keptShare, notComparableNote, peerRatioOf, ratioOf, ratioText } from './comparison.ts'
 import { windowAbout } from './plan.ts'
 import type { BenchRow } from './protocol.ts'
 import { protocolTable } from './protocol-table.ts'
+import { ratioTable } from './ratio-table.ts'
 
 /** One bench run: what was measured, where and when. */
 export interface BenchRun {
@@ -163,10 +165,17 @@ export function resultsMarkdown(run: BenchRun, plotFile: string): string {
     `- **window**: ${windowAbout}`,
     ...columns.map(([head, , about]) => `- **${head}**: ${about}`),
     '',
+    '## Ours against bare and the peers',
+    '',
+    ratioTable(run.rows),
+    '',
     '## Results',
     '',
     ...table
   ]
+  const analysis = new URL('results-analysis.md', import.meta.url)
+  // What limits each target not met, with profiles: written by hand after a full run, kept across runs.
+  if (existsSync(analysis)) out.push('', readFileSync(analysis, 'utf8').trim())
   if (run.rows.some((row) => row.protocol))
     out.push('', '## HTTP/2 against HTTP/1.1 over TLS', '', protocolTable(run.rows, 'markdown'))
   if (run.rows.some((row) => row.backplane))
