@@ -86,22 +86,19 @@ export interface Case {
 }
 
 /**
- * Each row's measured window, s. How long a window must be for p99 to repeat within ±20 % between two runs was
- * measured on 2026-12-07, 00:19–00:37 UTC: websocket and long polling at 1,000 clients, ours and bare, at 4, 10 and
- * 20 s, on this 2-core machine while other benches ran on it (load average 2 to 10). p99 ms of successive runs:
- *   websocket ours   4 s: 26, 25, 36, 52    10 s: 55, 570    20 s: 135, 83, 59, 32
- *   websocket bare   4 s: 17, 24, 23, 62    10 s: 58, 900    20 s: 57, 103, 119, 20
- *   long-poll bare   4 s: 25, 336, 57, 131  10 s: 242, 143   20 s: 107, 211, 302, 62
- * (ours on long polling fell below 20 events/s in every run, 4–16/s: not comparable at any length). No length
- * repeated within ±20 % on the loaded machine, and a longer window did not spread less: a 4 s window at 1,000
- * clients already holds 80,000 deliveries (800 beyond the p99), so the spread is the machine's other load, not too
- * few samples. The full set (the figures RESULTS.md keeps) takes 20 s, the longest that keeps its 71 rows near half
- * an hour, to average over more of that load, and is to be run on a quiet machine; the quick set stays at 4 s.
+ * Each row's measured window, s: long enough that p99 repeats within ±20 % between two runs on a quiet machine.
+ * Measured 2026-12-07 on this 2-core machine, websocket at 1,000 clients, two runs each:
+ *   quiet (load average under 1), 10 s windows: p99 ours 23, 23 ms; bare 19, 20; Socket.IO 19, 21 (CPU µs per
+ *   delivery 12.9, 12.9; 10.8, 10.6; 13.6, 14.0): within ±20 %.
+ *   loaded (other benches running, load average 2 to 10), 4, 10 and 20 s: ours 26, 25, 36, 52 ms at 4 s; 55, 570 at
+ *   10 s; 135, 83, 59, 32 at 20 s: no length repeats there, and longer windows did not spread less (4 s at 1,000
+ *   clients already holds 80,000 deliveries: the spread is the machine's other load, not too few samples).
+ * So the full set takes 10 s a row and must run on a quiet machine; the quick set, 4 s, is for a look.
  */
-export const windowSeconds = { quick: 4, full: 20 } as const
+export const windowSeconds = { quick: 4, full: 10 } as const
 
 /** The window's "how measured" line for RESULTS.md. */
-export const windowAbout = `each row's window is ${windowSeconds.full} s in the full set, ${windowSeconds.quick} s in the quick one, after 1 s of events unmeasured. Repeated runs of websocket and long polling at 1,000 clients at 4, 10 and 20 s windows (2026-12-07, this 2-core machine with other benches running, load average 2 to 10) did not repeat p99 within ±20 % at any length (websocket, ours: 26, 25, 36, 52 ms at 4 s; 55, 570 at 10 s; 135, 83, 59, 32 at 20 s), and longer windows did not spread less: 4 s at 1,000 clients is already 80,000 deliveries, so the spread is the machine's other load. Read p99 from a run on a quiet machine, and compare rows of one run.`
+export const windowAbout = `each row's window is ${windowSeconds.full} s in the full set, ${windowSeconds.quick} s in the quick one, after 1 s of events unmeasured (on our server, 6 s after the clients connected: a connection serving no page in view is captured for its first 5 s, then only counted). On a quiet machine 10 s repeats p99 within ±20 %: websocket at 1,000 clients, two runs, p99 ours 23 and 23 ms, bare 19 and 20, Socket.IO 19 and 21 (2026-12-07). On a loaded one no length does (ours at 20 s: 135, 83, 59, 32 ms), so read p99 from a run on a quiet machine, and compare rows of one run.`
 
 /** Events published per second unless a row says otherwise: the rate issue 6's targets are set at. */
 export const publishRate = 20
