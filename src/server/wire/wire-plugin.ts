@@ -91,7 +91,7 @@ const wirePlugin: FastifyPluginAsync<WireOptions> = async (
   app.decorate('capture', capture)
   const watched = new WatchedPages({ everyone: captureBytesOfEveryone })
   app.decorate('watchedPages', watched)
-  const unseen = new UnseenCaptures((client) => capture.inView(client))
+  const unseen = new UnseenCaptures()
   app.addHook('onClose', async () => unseen.close())
   const failures = new CaptureFailures(app.log)
   const failed = failures.report

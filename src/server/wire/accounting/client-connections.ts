@@ -8,7 +8,7 @@ interface Connection {
 
 /**
  * Each client's connections that carried a request of it, for its `connectionsNow`. Closed ones are
- * dropped when next looked at. At most `maxClients` clients, the least recently seen forgotten first:
+ * dropped when next looked at. At most `maxClients` clients, the least recently seen on a new connection forgotten first:
  * behind a proxy one connection carries a whole room's requests. A client's one connection is kept
  * bare, not in a Set: most pages have one, and a room of 10,000 pages would pay for the Sets.
  */
@@ -23,6 +23,10 @@ export class ClientConnections<Tally extends Connection> {
   /** `client` made a request on `tally`'s connection. */
   carried(client: string, tally: Tally): void {
     const known = this.#of.get(client)
+    // The same connection again (a page polling on its kept-alive one): nothing changes. Moving the client to the
+    // recent end on every request cost more the more pages there were; a client forgotten meanwhile comes back
+    // with its next request.
+    if (known === tally) return
     if (known)
       this.#of.delete(client) // set again below: the most recently seen last
     else

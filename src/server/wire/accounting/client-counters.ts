@@ -13,6 +13,9 @@ export interface Owner {
 
 const allRowNames: readonly RowName[] = [...techniqueNames, ...otherRowNames]
 
+/** How often a client is moved to the recent end of the eviction order at most. */
+const touchEveryMs = 1_000
+
 function emptyRows(): Rows {
   return Object.fromEntries(allRowNames.map((name) => [name, emptyCounters()])) as Rows
 }
@@ -24,6 +27,8 @@ function emptyRows(): Rows {
 export class ClientCounters {
   #totals = emptyRows()
   #clients = new Map<string, Rows>()
+  /** When each client's rows were last moved to the recent end (`#touch`), epoch ms; gone with the rows. */
+  #touchedAt = new WeakMap<Rows, number>()
   /** When each client last began a request of each row, epoch ms. */
   #lastRequest = new Map<string, Partial<Record<RowName, number>>>()
   #maxClients: number
@@ -83,10 +88,16 @@ export class ClientCounters {
     return client === undefined ? report : { client, ...report, lastRequestAt: { ...this.lastRequests(client) } }
   }
 
-  /** Keeps the most recently active clients last, so eviction drops the longest idle. */
+  /**
+   * Keeps the most recently active clients last, so eviction drops the longest idle: to the second, since moving
+   * a client to the end of a Map of thousands on every request made each request slower the more pages there were.
+   */
   #touch(client: string): void {
     const rows = this.#clients.get(client)
     if (!rows) return
+    const now = Date.now()
+    if (now - (this.#touchedAt.get(rows) ?? 0) < touchEveryMs) return
+    this.#touchedAt.set(rows, now)
     this.#clients.delete(client)
     this.#clients.set(client, rows)
   }

@@ -201,6 +201,11 @@ export class CaptureStore {
     }
   }
 
+  /** Drops what was captured for `client`: nobody had it in view (see `UnseenCaptures`), and it would only take room. */
+  forget(client: string): void {
+    if (!this.inView(client)) this.#clients.delete(client)
+  }
+
   /** Numbers `item`, stamps the simulated RTT, and keeps it for `client`. */
   add(client: string, item: NewCaptureItem): CaptureItem {
     // The item is the tap's to give away: numbered in place rather than copied (a copy per frame showed in the bench).

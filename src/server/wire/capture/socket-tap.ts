@@ -94,6 +94,15 @@ export function tapSocket(
   let replayed = 0
   // Serving a page nobody had in view, this socket was given a few seconds for the page to come into view.
   let onTrial = false
+  // The pages it captured for meanwhile (behind a proxy, one connection carries many).
+  const unseenClients = new Set<string>()
+  /** The grace has passed: go on only for a page now in view; drop what was kept of the others. */
+  const settleTrial = () => {
+    const seen = [...unseenClients].filter((client) => store.inView(client))
+    if (seen.length === 0) stop()
+    for (const client of unseenClients) store.forget(client)
+    unseenClients.clear()
+  }
 
   const stream = new HttpStream<Owner>({
     owner: ({ index }): Claim<Owner> | undefined => {
@@ -104,9 +113,10 @@ export function tapSocket(
       lastClient = route.client ?? lastClient
       const { row, client, streams } = route
       if (!isTechniqueName(row) || client === undefined || !store.admits(client)) return { tag: undefined, streams }
-      if (unseen && !onTrial && !store.inView(client)) {
+      if (unseen && !store.inView(client)) {
+        unseenClients.add(client)
+        if (!onTrial) unseen.add(settleTrial)
         onTrial = true
-        unseen.add(client, stop)
       }
       lastOwner = { client, technique: row, newConnection: index === 0 }
       return { tag: lastOwner, streams }
@@ -279,11 +289,14 @@ export function tapSocket(
   }
   return {
     request: (request, response) => {
+      // A socket no longer captured keeps nothing of its requests (a kept-alive one may carry thousands more).
+      if (!capturing) return
       // Once a watched page's address is seen, the next exchange on this connection is read as bytes.
       if (parsed(request) && !readingBytes && watchedNow())
         response.once('finish', () => guarded(() => stream.idle && readBytes()))
     },
     upgrade: (request) => {
+      if (!capturing) return
       parsed(request)
       upgraded = true
     },
