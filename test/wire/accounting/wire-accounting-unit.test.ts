@@ -96,6 +96,20 @@ describe('WireAccounting', () => {
     assert.equal(wire.report(undefined, 0).techniques.ajax.requests, 2)
   })
 
+  test('behind many clients with a connection open, idle ones are still forgotten as new ones come', () => {
+    const wire = new WireAccounting({ maxClients: 2 })
+    for (let i = 0; i < 40; i++) {
+      const open = new FakeSocket()
+      wire.track(open.socket)
+      wire.beginRequest(open.socket, 'sse', `open-${i}`)
+    }
+    for (let i = 0; i < 30; i++) oneRequest(wire, `idle-${i}`)
+    assert.deepEqual(wire.report('idle-0', 0).techniques.ajax, emptyCounters(), 'an early idle client is forgotten')
+    assert.equal(wire.report('idle-29', 0).techniques.ajax.requests, 1, 'the newest is kept')
+    for (const i of [0, 39])
+      assert.equal(wire.report(`open-${i}`, 0).techniques.sse.openConnections, 1, `open-${i} kept`)
+  })
+
   test('past maxClients with every client connected, a newcomer keeps its counters (none is forgotten)', () => {
     const wire = new WireAccounting({ maxClients: 2 })
     const upgrades = ['a', 'b', 'c'].map((client) => {
