@@ -1,5 +1,6 @@
 import { type CaptureItem, isTrafficItem } from '../../../shared/capture.ts'
 import type { TechniqueName } from '../../../shared/techniques.ts'
+import { remember } from './watched-pages.ts'
 
 /** An item as the tap builds it: the store numbers it and stamps the simulated RTT. */
 export type NewCaptureItem = CaptureItem extends infer Item
@@ -192,13 +193,8 @@ export class CaptureStore {
 
   /** Someone asked for `client`'s capture, or its live channel closed: in view for the next minute. */
   viewed(client: string, now = Date.now()): void {
-    this.#viewedUntil.delete(client)
-    this.#viewedUntil.set(client, now + viewLingerMs)
     // Bounded like the pages themselves: the oldest mark goes first.
-    if (this.#viewedUntil.size > this.#maxClients) {
-      const oldest = this.#viewedUntil.keys().next()
-      if (!oldest.done) this.#viewedUntil.delete(oldest.value)
-    }
+    remember(this.#viewedUntil, client, now + viewLingerMs, this.#maxClients)
   }
 
   /** Drops what was captured for `client`: nobody had it in view (see `UnseenCaptures`), and it would only take room. */

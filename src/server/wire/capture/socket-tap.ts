@@ -98,8 +98,7 @@ export function tapSocket(
   const unseenClients = new Set<string>()
   /** The grace has passed: go on only for a page now in view; drop what was kept of the others. */
   const settleTrial = () => {
-    const seen = [...unseenClients].filter((client) => store.inView(client))
-    if (seen.length === 0) stop()
+    if (![...unseenClients].some((client) => store.inView(client))) stop()
     for (const client of unseenClients) store.forget(client)
     unseenClients.clear()
   }

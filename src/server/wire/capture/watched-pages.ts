@@ -64,7 +64,7 @@ function forgetEnded(map: Map<string, number>, now: number): void {
 }
 
 /** Sets `key` to `until` at the newest end of `map`, forgetting the oldest entries past `max`. */
-function remember(map: Map<string, number>, key: string, until: number, max: number): void {
+export function remember(map: Map<string, number>, key: string, until: number, max: number): void {
   map.delete(key)
   map.set(key, until)
   for (const oldest of map.keys()) {
