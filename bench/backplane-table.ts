@@ -1,5 +1,7 @@
 // The Redis rows' own table (`npm run bench -- --only redis`): the same WebSocket clients on one instance in
 // memory, one instance on Redis and two instances on one Redis, and what the backplane adds to each.
+
+import { cpuPerUnit, keptRate } from './comparison.ts'
 import { backplaneVariants } from './plan.ts'
 import type { BenchRow } from './protocol.ts'
 
@@ -9,9 +11,6 @@ const fixed = (n: number | undefined, digits: number) => (finite(n) ? n.toFixed(
 const round = (n: number | undefined) =>
   finite(n) ? (Math.abs(n) < 10 ? n.toFixed(1) : Math.round(n).toLocaleString('en-US')) : none
 const signed = (n: number | undefined) => (finite(n) ? `${n >= 0 ? '+' : ''}${round(n)}` : none)
-const cpuUs = (row: BenchRow) => row.serverCpuUsPerDelivery.user + row.serverCpuUsPerDelivery.system
-/** The publish rate asked is 20/s; below 19 the server did not keep it (as the targets of bench/targets.ts read it). */
-const kept = (row: BenchRow) => row.publishedPerSecond >= 19
 
 /** The in-memory row a Redis row is compared with: same clients, same run. */
 function inMemoryOf(row: BenchRow, rows: BenchRow[]): BenchRow | undefined {
@@ -40,14 +39,14 @@ const columns: Column[] = [
   ['delivered', (r) => (r.delivered === r.expected ? 'all' : `${round(r.delivered)}/${round(r.expected)}`)],
   ['gaps', (r) => fixed(r.gaps, 0)],
   ['errors', (r) => fixed(r.errors, 0)],
-  ['pub/s', (r) => `${fixed(r.publishedPerSecond, 1)}${kept(r) ? '' : '*'}`],
+  ['pub/s', (r) => `${fixed(r.publishedPerSecond, 1)}${keptRate(r) ? '' : '*'}`],
   ['lag ms mean/max', (r) => `${fixed(r.publishLagMs?.mean, 1)}/${round(r.publishLagMs?.max)}`],
   [
     'CPU µs/deliv (u+s)',
     ({ serverCpuUsPerDelivery: { user, system } }) =>
       `${fixed(user + system, 1)} (${fixed(user, 1)}+${fixed(system, 1)})`
   ],
-  ['CPU ×mem', (r, rows) => fixed(versus((row, memory) => cpuUs(row) / cpuUs(memory))(r, rows), 2)],
+  ['CPU ×mem', (r, rows) => fixed(versus((row, memory) => cpuPerUnit(row) / cpuPerUnit(memory))(r, rows), 2)],
   ['server CPU %', (r) => round(r.serverCpuPercent)],
   ['Redis µs/event', (r) => round(r.backplane?.redisCpuUsPerEvent)],
   ['over idle', (r) => round(eventCostOverIdle(r))],
