@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { SustainedDelay } from '../src/server/overload.ts'
 import { openSse, openWebSocket } from './clients.ts'
 import { delay, errorBody, eventually, startServer } from './helper.ts'
 import { RawClient } from './raw-http.ts'
@@ -19,6 +20,17 @@ async function stall(ms: number, sliceMs = 250): Promise<void> {
 }
 
 describe('overload', () => {
+  test('only a delay that lasts two samples is overload: one stall that is over is not', () => {
+    const judge = new SustainedDelay(1000)
+    assert.equal(judge.sample(5), false)
+    assert.equal(judge.sample(Number.POSITIVE_INFINITY), false, 'one sample blocked throughout, then the loop ran')
+    assert.equal(judge.sample(8), false)
+    assert.equal(judge.sample(1500), false)
+    assert.equal(judge.sample(1200), true, 'two samples in a row over the limit')
+    assert.equal(judge.sample(Number.POSITIVE_INFINITY), true)
+    assert.equal(judge.sample(12), false, 'the first quiet sample ends it')
+  })
+
   test('a stalled event loop answers new requests 503 with Retry-After while open streams carry on', async (t) => {
     // The mean delay over a 1 s sample: 250 ms blocks, about four a second, lift it far past 20 ms.
     const server = await startServer(t, { maxEventLoopDelayMs: 20 })
@@ -29,7 +41,8 @@ describe('overload', () => {
     assert.equal((await fetch(`${url}/feed/polling?after=0`)).status, 200)
 
     await stall(3_000)
-    // Within one sample of the delay (1 s), new requests are refused with the reason and when to retry.
+    // Once two samples of the delay (1 s each) are over the limit, new requests are refused with the reason
+    // and when to retry.
     const refused = await eventually(
       async () => {
         const response = await fetch(`${url}/feed/polling?after=0`)
