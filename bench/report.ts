@@ -53,7 +53,7 @@ const columns: Column[] = [
   [
     'variant',
     (r) => r.variant ?? none,
-    'what differs from the plain row; rows compare within one variant. The `max req/s` rows (50 clients asking again at once) each run on a server process started for the row, not the one the rows before warmed; `after 10,000 page ids`: 10,000 distinct `?client=` ids asked once each first. The `/wire/live` rows publish nothing (an idle feed).'
+    'what differs from the plain row; rows compare within one variant. The `max req/s` rows (50 clients asking again at once) each run on a server process started for the row, not the one the rows before warmed; `after 10,000 page ids`: 10,000 distinct `?client=` ids asked once each first; `, pair N`: those two rows again, each on a fresh server (the full set runs 5 pairs, and the target is judged on their median). The `/wire/live` rows publish nothing (an idle feed).'
   ],
   ['clients', (r) => int(r.clients), 'clients connected during the measured window.'],
   [

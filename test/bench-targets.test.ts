@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ratioOf, ratioText } from '../bench/comparison.ts'
+import { manyPagesVariant, pairVariant, requestsVariant } from '../bench/plan.ts'
 import type { BenchRow } from '../bench/protocol.ts'
 import { PublishLag } from '../bench/publish-schedule.ts'
 import { formatTable } from '../bench/report.ts'
@@ -47,6 +48,23 @@ describe('bench judging', () => {
     const fanOut = found.find(({ target }) => target.startsWith('websocket, 1,000'))
     assert.equal(fanOut?.met, false)
     assert.match(verdictLine(fanOut ?? { target: '', met: true }), /^not measured in this run: /)
+  })
+
+  test('polling after 10,000 page ids is judged on the median of its pairs, not on one pair', () => {
+    const asking = (variant: string, requestsPerSecond: number) =>
+      row('wirewatch', { technique: 'polling', clients: 50, variant, requestsPerSecond })
+    const pair = (n: number, before: number, after: number) => [
+      asking(pairVariant(requestsVariant, n), before),
+      asking(pairVariant(manyPagesVariant, n), after)
+    ]
+    const judged = (rows: BenchRow[]) =>
+      verdicts(rows, undefined).find(({ target }) => target.includes('after 10,000 distinct page ids'))
+    const onePair = judged(pair(1, 20_000, 16_000))
+    assert.equal(onePair?.met, false)
+    assert.equal(onePair?.measured, '16,000 req/s after vs 20,000 req/s before = 0.80×')
+    const threePairs = judged([...pair(1, 20_000, 16_000), ...pair(2, 18_000, 18_000), ...pair(3, 17_000, 16_660)])
+    assert.equal(threePairs?.met, true)
+    assert.equal(threePairs?.measured, '3 pairs, each after ÷ before: 0.80×, 1.00×, 0.98×; median 0.980×')
   })
 
   test('publish lag is each publish against start + k × interval, however the ones before it fared', () => {
