@@ -110,8 +110,8 @@ export const manyPages = 10_000
 export const manyPagesVariant = `max req/s after ${manyPages.toLocaleString('en')} page ids`
 /**
  * Pairs of those two rows, one after the other, each on a fresh server. One pair cannot judge 5 %: on this machine
- * two such rows differed by up to 20 % either way (eight pairs, ratios 0.78–1.21, median 0.98; 2026-12-07), so the
- * target is judged on the pairs' median.
+ * two such rows differed by up to 28 % either way (thirteen pairs, ratios 0.72–1.21, median 0.97; 2026-12-07), so
+ * the target is judged on the pairs' median.
  */
 export const manyPagesPairs = { quick: 1, full: 5 } as const
 /** The variant of `variant`'s row in pair `pair` (the first pair's rows keep their plain names). */
